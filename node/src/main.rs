@@ -1,0 +1,12 @@
+//! `zenrock-node`: the Zenrock chain's node (Aura + GRANDPA, JSON-RPC, off-chain workers).
+#![warn(missing_docs)]
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

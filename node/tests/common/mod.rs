@@ -1,0 +1,173 @@
+//! The one harness for tests that run real `zenrock-node` processes: starts a node on free loopback
+//! ports with a temporary base path, talks JSON-RPC to it over HTTP, and always stops it (on drop,
+//! so also when the test fails).
+
+use std::{
+	io::{BufRead, BufReader, Read, Write},
+	net::{TcpListener, TcpStream},
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Arc, Mutex,
+	},
+	time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+
+/// A free TCP port on the loopback interface (the OS picks it; the listener is closed at once).
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.map(|address| address.port())
+		.expect("the OS hands out a free loopback port")
+}
+
+/// A running `zenrock-node`, killed and its base path removed when dropped.
+pub struct Node {
+	child: Child,
+	base_path: PathBuf,
+	rpc_port: u16,
+	log: Arc<Mutex<Vec<String>>>,
+}
+
+static NEXT_NODE: AtomicU32 = AtomicU32::new(0);
+
+impl Node {
+	/// Starts `zenrock-node` with `args` (e.g. `["--dev"]`) on free ports under a fresh base path.
+	pub fn start(args: &[&str]) -> Node {
+		let base_path = std::env::temp_dir().join(format!(
+			"zenrock-test-{}-{}",
+			std::process::id(),
+			NEXT_NODE.fetch_add(1, Ordering::SeqCst)
+		));
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let mut child = Command::new(env!("CARGO_BIN_EXE_zenrock-node"))
+			.args(args)
+			.arg("--base-path")
+			.arg(&base_path)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.stdout(Stdio::null())
+			.stderr(Stdio::piped())
+			.spawn()
+			.expect("zenrock-node starts");
+
+		// Keep the node's log so that a failing test can show it.
+		let log = Arc::new(Mutex::new(Vec::new()));
+		if let Some(stderr) = child.stderr.take() {
+			let log = log.clone();
+			std::thread::spawn(move || {
+				for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+					if let Ok(mut log) = log.lock() {
+						log.push(line);
+					}
+				}
+			});
+		}
+		let node = Node { child, base_path, rpc_port, log };
+		node.wait_for_rpc(Duration::from_secs(120));
+		node
+	}
+
+	/// The last `lines` lines the node logged.
+	pub fn log_tail(&self, lines: usize) -> String {
+		let log = self.log.lock().map(|log| log.clone()).unwrap_or_default();
+		log[log.len().saturating_sub(lines)..].join("\n")
+	}
+
+	fn wait_for_rpc(&self, timeout: Duration) {
+		let deadline = Instant::now() + timeout;
+		while Instant::now() < deadline {
+			if self.try_rpc("system_health", json!([])).is_ok() {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(250));
+		}
+		panic!("the node's RPC did not come up in {timeout:?}; log:\n{}", self.log_tail(50));
+	}
+
+	/// Calls the JSON-RPC `method` and returns its `result`; panics on a JSON-RPC error.
+	pub fn rpc(&self, method: &str, params: Value) -> Value {
+		self.try_rpc(method, params).unwrap_or_else(|error| {
+			panic!("RPC {method} failed: {error}; node log:\n{}", self.log_tail(30))
+		})
+	}
+
+	/// Calls the JSON-RPC `method` over HTTP/1.1.
+	pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+		let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+		let mut stream =
+			TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|error| error.to_string())?;
+		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+		write!(
+			stream,
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+			body.len()
+		)
+		.map_err(|error| error.to_string())?;
+		let mut response = String::new();
+		stream.read_to_string(&mut response).map_err(|error| error.to_string())?;
+		let (_, payload) =
+			response.split_once("\r\n\r\n").ok_or_else(|| format!("bad HTTP response {response}"))?;
+		let reply: Value = serde_json::from_str(payload.trim())
+			.map_err(|error| format!("bad JSON-RPC reply {payload}: {error}"))?;
+		match reply.get("error") {
+			Some(error) => Err(error.to_string()),
+			None => Ok(reply["result"].clone()),
+		}
+	}
+
+	/// The number of the best block.
+	pub fn best_number(&self) -> u64 {
+		block_number(&self.rpc("chain_getHeader", json!([])))
+	}
+
+	/// The number of the last finalized block.
+	pub fn finalized_number(&self) -> u64 {
+		let hash = self.rpc("chain_getFinalizedHead", json!([]));
+		block_number(&self.rpc("chain_getHeader", json!([hash])))
+	}
+
+	/// Waits until `condition` holds, polling every half second; panics with the node log on timeout.
+	pub fn wait_until(&self, what: &str, timeout: Duration, mut condition: impl FnMut(&Node) -> bool) {
+		let deadline = Instant::now() + timeout;
+		while Instant::now() < deadline {
+			if condition(self) {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(500));
+		}
+		panic!("timed out after {timeout:?} waiting for {what}; node log:\n{}", self.log_tail(40));
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+		let _ = std::fs::remove_dir_all(&self.base_path);
+	}
+}
+
+/// The number of a JSON-RPC header (`"number": "0x1a"`).
+pub fn block_number(header: &Value) -> u64 {
+	header["number"]
+		.as_str()
+		.and_then(|hex| u64::from_str_radix(hex.trim_start_matches("0x"), 16).ok())
+		.unwrap_or_else(|| panic!("header without a number: {header}"))
+}
+
+/// Decodes a `0x`-prefixed hex string.
+pub fn hex_bytes(value: &Value) -> Vec<u8> {
+	let hex = value.as_str().unwrap_or_else(|| panic!("not a hex string: {value}"));
+	let hex = hex.trim_start_matches("0x");
+	(0..hex.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("valid hex"))
+		.collect()
+}

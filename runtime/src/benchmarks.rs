@@ -1,0 +1,11 @@
+//! The pallets `zenrock-node benchmark pallet` can benchmark. The FRAME pallets use their own published
+//! weights; they are listed so that their weights can be re-measured on this runtime too.
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[frame_system_extensions, SystemExtensionsBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+);
