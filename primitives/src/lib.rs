@@ -35,7 +35,16 @@ pub type RequestId = u64;
 /// Values that a gated operation supplies to its policy's rule, e.g. `tx.value` for a transaction
 /// signature request. A rule that reads a variable the operation did not supply is not satisfied.
 #[derive(
-	Clone, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct PolicyContext {
 	/// `tx.value`: the amount a transaction moves, in the destination chain's smallest unit.
@@ -43,7 +52,9 @@ pub struct PolicyContext {
 }
 
 /// Proof, carried by the origin of a dispatched gated call, that the call was approved.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct Approval<AccountId> {
 	/// The workspace whose policy approved the call.
 	pub workspace: WorkspaceId,

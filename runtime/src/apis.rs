@@ -18,8 +18,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Policy, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -195,6 +196,18 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_zenrock_policy::runtime_api::PolicyApi<Block, AccountId, BlockNumber, Balance> for Runtime {
+		fn pending_actions(who: AccountId) -> Vec<zenrock_primitives::ActionId> {
+			Policy::pending_actions(&who)
+		}
+
+		fn action_detail(
+			action: zenrock_primitives::ActionId,
+		) -> Option<pallet_zenrock_policy::ActionDetail<AccountId, BlockNumber, Balance>> {
+			Policy::action_detail(action)
 		}
 	}
 

@@ -8,4 +8,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_zenrock_policy, Policy]
+	[pallet_zenrock_identity, Identity]
 );

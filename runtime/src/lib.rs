@@ -214,4 +214,11 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	// Zenrock pallets.
+	#[runtime::pallet_index(10)]
+	pub type Policy = pallet_zenrock_policy;
+
+	#[runtime::pallet_index(11)]
+	pub type Identity = pallet_zenrock_identity;
 }

@@ -99,7 +99,8 @@ impl Node {
 
 	/// Calls the JSON-RPC `method` over HTTP/1.1.
 	pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-		let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+		let body =
+			json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
 		let mut stream =
 			TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|error| error.to_string())?;
 		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
@@ -112,8 +113,9 @@ impl Node {
 		.map_err(|error| error.to_string())?;
 		let mut response = String::new();
 		stream.read_to_string(&mut response).map_err(|error| error.to_string())?;
-		let (_, payload) =
-			response.split_once("\r\n\r\n").ok_or_else(|| format!("bad HTTP response {response}"))?;
+		let (_, payload) = response
+			.split_once("\r\n\r\n")
+			.ok_or_else(|| format!("bad HTTP response {response}"))?;
 		let reply: Value = serde_json::from_str(payload.trim())
 			.map_err(|error| format!("bad JSON-RPC reply {payload}: {error}"))?;
 		match reply.get("error") {
@@ -134,7 +136,12 @@ impl Node {
 	}
 
 	/// Waits until `condition` holds, polling every half second; panics with the node log on timeout.
-	pub fn wait_until(&self, what: &str, timeout: Duration, mut condition: impl FnMut(&Node) -> bool) {
+	pub fn wait_until(
+		&self,
+		what: &str,
+		timeout: Duration,
+		mut condition: impl FnMut(&Node) -> bool,
+	) {
 		let deadline = Instant::now() + timeout;
 		while Instant::now() < deadline {
 			if condition(self) {

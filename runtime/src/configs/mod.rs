@@ -1,6 +1,7 @@
 //! One `impl Config` block per pallet of the runtime.
 
 mod offchain;
+mod zenrock;
 
 use frame_support::{
 	derive_impl,

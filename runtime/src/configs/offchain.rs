@@ -71,7 +71,9 @@ where
 		let current_block = System::block_number().saturated_into::<u64>().saturating_sub(1);
 		let extension = offchain_tx_extension(nonce, Era::mortal(period, current_block));
 		let raw_payload = SignedPayload::new(call, extension)
-			.map_err(|error| log::warn!(target: "runtime", "Unable to create signed payload: {error:?}"))
+			.map_err(
+				|error| log::warn!(target: "runtime", "Unable to create signed payload: {error:?}"),
+			)
 			.ok()?;
 		let signature = raw_payload.using_encoded(|payload| C::sign(payload, public))?;
 		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);

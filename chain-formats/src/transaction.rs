@@ -1,0 +1,177 @@
+//! Chain-independent entry points for transaction requests.
+//!
+//! A transaction signature request names a [`Chain`], a key and the unsigned transaction bytes.
+//! [`parse_transaction`] validates the bytes and computes what must be signed, so the approvers
+//! approve exactly what gets signed; [`assemble_signed_transaction`] lets a relayer turn the same
+//! bytes plus the verified signatures into the raw transaction to broadcast.
+//!
+//! | chain | unsigned bytes | payloads to sign | key type |
+//! | --- | --- | --- | --- |
+//! | [`Chain::Evm`] | legacy RLP (6 or 9 fields) or `0x01`/`0x02` typed transaction ([`crate::evm`]) | one keccak256 prehash | secp256k1 |
+//! | [`Chain::Bitcoin`] | SCALE [`BitcoinUnsignedTransaction`] ([`crate::bitcoin`]) | one BIP-143 sighash per input | secp256k1 |
+//! | [`Chain::Solana`] | a serialized legacy or v0 message ([`crate::solana`]) | the message itself | Ed25519 |
+//!
+//! `value`, `recipient` and `fee` are in the chain's base unit (wei, satoshi, lamport); see
+//! [`ParsedTransaction`] for what they mean per chain.
+
+use alloc::{string::String, vec::Vec};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::{
+	bitcoin::{self, BitcoinNetwork, BitcoinUnsignedTransaction},
+	evm, signature, solana, Error, PublicKey,
+};
+
+/// The destination chain of a transaction request (wallet type plus chain id or network).
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Chain {
+	/// An EVM chain with its EIP-155 chain id (1 for Ethereum mainnet); must not be 0.
+	Evm {
+		/// The EIP-155 chain id.
+		chain_id: u64,
+	},
+	/// Bitcoin on the given network (used to render the recipient address).
+	Bitcoin {
+		/// The network.
+		network: BitcoinNetwork,
+	},
+	/// Solana (any cluster: the message itself carries no cluster).
+	Solana,
+}
+
+/// One thing a keyring must sign.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum SignPayload {
+	/// A 32-byte prehash, signed by a secp256k1 key without further hashing.
+	Prehash([u8; 32]),
+	/// A message, signed by an Ed25519 key.
+	Message(Vec<u8>),
+}
+
+impl SignPayload {
+	/// The bytes handed to the signer and to [`signature::verify_signature`].
+	pub fn as_bytes(&self) -> &[u8] {
+		match self {
+			SignPayload::Prehash(hash) => hash,
+			SignPayload::Message(message) => message,
+		}
+	}
+}
+
+/// What a request's unsigned transaction means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedTransaction {
+	/// What the keyring must sign, in order: one payload for EVM and Solana, one per input for
+	/// Bitcoin. Signatures are returned in the same order.
+	pub payloads_to_sign: Vec<SignPayload>,
+	/// The native amount leaving the signer's account, when the format states it:
+	/// - EVM: the transaction's `value` in wei (token transfers inside `data` are not counted);
+	/// - Bitcoin: the sum of outputs not paying back to the signer's own P2WPKH script (change
+	///   excluded), in satoshi;
+	/// - Solana: the lamports of System Program `Transfer` / `CreateAccount` instructions funded
+	///   by the signer; `None` when another program receives the signer's account (it could move
+	///   lamports by cross-program invocation) or a System instruction is not interpreted.
+	pub value: Option<u128>,
+	/// Where the value goes, in the chain's usual text form, when there is exactly one
+	/// destination: EVM `to` (EIP-55; `None` for contract creation); the one non-change Bitcoin
+	/// output script's address; the one Solana transfer recipient (base58).
+	pub recipient: Option<String>,
+	/// The fee: exact for Bitcoin (inputs − outputs); the maximum `gas × gasPrice` (or
+	/// `maxFeePerGas`) for EVM; `None` for Solana (set by the cluster).
+	pub fee: Option<u128>,
+}
+
+/// A signed transaction ready to broadcast.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedTransaction {
+	/// The raw transaction bytes (EVM: for `eth_sendRawTransaction`; Bitcoin: for
+	/// `sendrawtransaction`; Solana: for `sendTransaction`, base58/base64-encode them).
+	pub raw: Vec<u8>,
+	/// The transaction id: the EVM transaction hash; the Bitcoin txid in display byte order
+	/// (reversed SHA-256d); the Solana transaction signature.
+	pub id: Vec<u8>,
+	/// `id` in the chain's usual text form (`0x`-hex for EVM, hex for Bitcoin, base58 for Solana).
+	pub id_text: String,
+}
+
+/// Parses a request's unsigned transaction for `chain`, signed by `key`.
+///
+/// Refuses keys of the wrong type ([`Error::KeyTypeMismatch`]): EVM and Bitcoin need a secp256k1
+/// key, Solana an Ed25519 key.
+pub fn parse_transaction(
+	chain: &Chain,
+	key: &PublicKey,
+	unsigned: &[u8],
+) -> Result<ParsedTransaction, Error> {
+	match chain {
+		Chain::Evm { chain_id } => {
+			key.require_secp256k1()?;
+			evm::parse(unsigned, *chain_id).map(|transaction| transaction.summary())
+		}
+		Chain::Bitcoin { network } => {
+			let compressed = key.require_secp256k1()?;
+			let request = BitcoinUnsignedTransaction::decode_request(unsigned)?;
+			bitcoin::parse(&request, compressed, *network).map(|transaction| transaction.summary())
+		}
+		Chain::Solana => {
+			let signer = key.require_ed25519()?;
+			solana::parse_message(unsigned)?.summary(signer, unsigned)
+		}
+	}
+}
+
+/// Assembles the signed transaction from the request's unsigned bytes and the signatures of the
+/// payloads [`parse_transaction`] returned (same order). Every signature is verified against
+/// `key` first, so a relayer never broadcasts a transaction with a wrong signature.
+pub fn assemble_signed_transaction<S: AsRef<[u8]>>(
+	chain: &Chain,
+	key: &PublicKey,
+	unsigned: &[u8],
+	signatures: &[S],
+) -> Result<SignedTransaction, Error> {
+	match chain {
+		Chain::Evm { chain_id } => {
+			let transaction = evm::parse(unsigned, *chain_id)?;
+			let [signature] = signatures else { return Err(Error::SignatureCountMismatch) };
+			let verified =
+				signature::verify_secp256k1(key, &transaction.signing_hash(), signature.as_ref())?;
+			Ok(transaction.assemble(&verified))
+		}
+		Chain::Bitcoin { network } => {
+			let compressed = key.require_secp256k1()?;
+			let request = BitcoinUnsignedTransaction::decode_request(unsigned)?;
+			let transaction = bitcoin::parse(&request, compressed, *network)?;
+			if signatures.len() != transaction.sighashes.len() {
+				return Err(Error::SignatureCountMismatch);
+			}
+			let verified = transaction
+				.sighashes
+				.iter()
+				.zip(signatures)
+				.map(|(sighash, signature)| {
+					signature::verify_secp256k1(key, sighash, signature.as_ref())
+				})
+				.collect::<Result<Vec<_>, Error>>()?;
+			transaction.assemble(compressed, &verified)
+		}
+		Chain::Solana => {
+			let signer = key.require_ed25519()?;
+			let message = solana::parse_message(unsigned)?;
+			let [signature] = signatures else { return Err(Error::SignatureCountMismatch) };
+			signature::verify_ed25519(signer, unsigned, signature.as_ref())?;
+			message.assemble(signer, unsigned, signature.as_ref())
+		}
+	}
+}

@@ -1,0 +1,320 @@
+//! Property tests: every parser returns (Ok or a typed error) on random and mutated input,
+//! never panics. Seeded xorshift PRNG, so a failure reproduces; the failing input is printed.
+//! `ZENROCK_FUZZ_ITERATIONS` sets the number of inputs per parser (default 200 000).
+
+mod common;
+
+use codec::Encode;
+use common::{hex, public_key, signing_key};
+use sp_core::Pair as _;
+use std::{
+	panic::{catch_unwind, AssertUnwindSafe},
+	time::Instant,
+};
+use zenrock_chain_formats::{
+	address::parse_evm_address,
+	assemble_signed_transaction,
+	bitcoin::{decode_transaction, p2wpkh_script, BitcoinUnsignedTransaction, SpentOutput},
+	evm, parse_transaction,
+	signature::{parse_der, verify_signature},
+	solana, BitcoinNetwork, Chain, KeyType, PublicKey,
+};
+
+struct XorShift(u64);
+
+impl XorShift {
+	fn next(&mut self) -> u64 {
+		let mut x = self.0;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		self.0 = x;
+		x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+	}
+	fn below(&mut self, bound: usize) -> usize {
+		(self.next() % bound.max(1) as u64) as usize
+	}
+	fn byte(&mut self) -> u8 {
+		self.next() as u8
+	}
+}
+
+const INTERESTING: [u8; 16] = [
+	0x00, 0x01, 0x02, 0x7f, 0x80, 0x81, 0xb7, 0xb8, 0xbf, 0xc0, 0xf7, 0xf8, 0xfd, 0xfe, 0xff, 0x20,
+];
+
+fn iterations() -> usize {
+	std::env::var("ZENROCK_FUZZ_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000)
+}
+
+/// A random input: fresh random bytes (1 in 8) or a seed with 1 to 8 mutations.
+fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
+	if rng.below(8) == 0 {
+		let length = rng.below(300);
+		return (0..length).map(|_| rng.byte()).collect();
+	}
+	let mut data = seeds[rng.below(seeds.len())].clone();
+	for _ in 0..1 + rng.below(8) {
+		let len = data.len();
+		match rng.below(8) {
+			0 if len > 0 => {
+				let i = rng.below(len);
+				data[i] ^= 1 << rng.below(8);
+			}
+			1 if len > 0 => {
+				let i = rng.below(len);
+				data[i] = rng.byte();
+			}
+			2 if len > 0 => {
+				let i = rng.below(len);
+				data[i] = INTERESTING[rng.below(INTERESTING.len())];
+			}
+			3 => {
+				let i = rng.below(len + 1);
+				let count = 1 + rng.below(8);
+				for _ in 0..count {
+					let byte = rng.byte();
+					data.insert(i, byte);
+				}
+			}
+			4 if len > 0 => {
+				let start = rng.below(len);
+				let end = (start + 1 + rng.below(16)).min(len);
+				data.drain(start..end);
+			}
+			5 => data.truncate(rng.below(len + 1)),
+			6 if len > 0 => {
+				let start = rng.below(len);
+				let end = (start + 1 + rng.below(32)).min(len);
+				let chunk = data[start..end].to_vec();
+				let at = rng.below(data.len() + 1);
+				data.splice(at..at, chunk);
+			}
+			_ => {
+				// Overwrite a 4- or 8-byte window with an extreme value (lengths, amounts).
+				if len >= 8 {
+					let i = rng.below(len - 7);
+					let value = [u64::MAX, 0, 1 << 32, 0xffff_ffff, 21_000_000 * 100_000_000 + 1]
+						[rng.below(5)];
+					data[i..i + 8].copy_from_slice(&value.to_le_bytes());
+				}
+			}
+		}
+	}
+	data
+}
+
+/// Runs `check` on `iterations()` inputs; reports count, accepted count and time.
+fn run(name: &str, seed: u64, seeds: &[Vec<u8>], mut check: impl FnMut(&[u8]) -> bool) {
+	let mut rng = XorShift(seed);
+	let total = iterations();
+	let started = Instant::now();
+	let mut accepted = 0usize;
+	for _ in 0..total {
+		let input = mutate(&mut rng, seeds);
+		match catch_unwind(AssertUnwindSafe(|| check(&input))) {
+			Ok(true) => accepted += 1,
+			Ok(false) => {}
+			Err(_) => panic!("{name}: panicked on input {}", common::to_hex(&input)),
+		}
+	}
+	println!(
+		"fuzz {name}: {total} inputs, {accepted} accepted, {:.2?}, no panic",
+		started.elapsed()
+	);
+}
+
+fn evm_seeds() -> Vec<Vec<u8>> {
+	let eip155 = hex("ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080");
+	let (eip1559, ..) = common::unsign_evm(&hex("02f8b00142843b9aca008504a817c80082ad62946069a6c32cf691f5982febae4faf8a6f3ab2f0f680b844a22cb4650000000000000000000000005eee75727d804a2b13038928d36f8b188945a57a0000000000000000000000000000000000000000000000000000000000000000c080a0840cfc572845f5786e702984c2a582528cad4b49b2a10b9db1be7fca90058565a025e7109ceb98168d95b09b18bbf6b685130e0562f233877d492b94eee0c5b6d1"));
+	let (eip2930, ..) = common::unsign_evm(&hex("01f89b01800a8301e974943068947c19dbbc5a170610a69c65e341f0a0b7458080f838f7940000000000000000000000000000000000000000e1a0000000000000000000000000000000000000000000000000000000000000000001a0712d63f4983ce033255f9adfe3b159f465766eac906591091e3ad03ffc06ad16a0078e21a3501b9fc9b9b9e223cc19768be044d5c7c6faf1fbc0f5aa4deb325fe9"));
+	let mut six = vec![eip155[0] - 3];
+	six.extend_from_slice(&eip155[1..eip155.len() - 3]);
+	vec![eip155, six, eip1559, eip2930]
+}
+
+#[test]
+fn fuzz_evm_parser() {
+	let key = signing_key(&[0x46; 32]);
+	let public = public_key(&key, KeyType::EcdsaSecp256k1);
+	let signature = common::sign_prehash(&key, &[1; 32]);
+	let chain = Chain::Evm { chain_id: 1 };
+	run("evm::parse", 0x5eed_0001, &evm_seeds(), |input| {
+		let Ok(transaction) = evm::parse(input, 1) else { return false };
+		let hash = transaction.signing_hash();
+		let summary = transaction.summary();
+		assert_eq!(summary.payloads_to_sign.len(), 1);
+		// A freshly signed hash assembles, and the result parses back as signed bytes.
+		let signed = common::sign_prehash(&key, &hash);
+		let assembled = assemble_signed_transaction(&chain, &public, input, &[signed]).unwrap();
+		assert!(!assembled.raw.is_empty());
+		// A signature of another hash is refused, never panics.
+		assert!(assemble_signed_transaction(&chain, &public, input, &[signature]).is_err());
+		true
+	});
+}
+
+fn bitcoin_seed_request(signer: &[u8; 33]) -> BitcoinUnsignedTransaction {
+	let own = p2wpkh_script(signer);
+	let mut tx = Vec::new();
+	tx.extend_from_slice(&2i32.to_le_bytes());
+	tx.push(2);
+	for index in 0..2u32 {
+		tx.extend_from_slice(&[index as u8 + 1; 32]);
+		tx.extend_from_slice(&index.to_le_bytes());
+		tx.push(0);
+		tx.extend_from_slice(&u32::MAX.to_le_bytes());
+	}
+	tx.push(3);
+	for (amount, script) in [
+		(50_000u64, hex("0014751e76e8199196d454941c45d1b3a323f1433bd6")),
+		(0, hex("6a0401020304")),
+		(20_000, own.clone()),
+	] {
+		tx.extend_from_slice(&amount.to_le_bytes());
+		tx.push(script.len() as u8);
+		tx.extend_from_slice(&script);
+	}
+	tx.extend_from_slice(&0u32.to_le_bytes());
+	BitcoinUnsignedTransaction {
+		transaction: tx,
+		spent_outputs: vec![
+			SpentOutput { amount: 40_000, script_pubkey: own.clone() },
+			SpentOutput { amount: 40_000, script_pubkey: own },
+		],
+	}
+}
+
+#[test]
+fn fuzz_bitcoin_transaction_decoder() {
+	let key = signing_key(&[8; 32]);
+	let public = public_key(&key, KeyType::BitcoinSecp256k1);
+	let request = bitcoin_seed_request(public.secp256k1().unwrap());
+	let seeds = vec![
+		request.transaction.clone(),
+		hex("0100000002fff7f7881a8099afa6940d42d1e7f6362bec38171ea3edf433541db4e4ad969f0000000000eeffffffef51e1b804cc89d182d279655c3aa89e815b1b309fe287d9b2b55d57b90ec68a0100000000ffffffff02202cb206000000001976a9148280b37df378db99f66f85c95a783a76ac7a6d5988ac9093510d000000001976a9143bde42dbee7e4dbe6a21b2d50ce2f0167faa815988ac11000000"),
+	];
+	run("bitcoin::decode_transaction", 0x5eed_0002, &seeds, |input| {
+		let Ok(transaction) = decode_transaction(input) else { return false };
+		let _ = transaction.bip143_sighash(0, &[0x76, 0xa9], 1);
+		let _ = transaction.txid();
+		true
+	});
+}
+
+#[test]
+fn fuzz_bitcoin_request_parser() {
+	let key = signing_key(&[8; 32]);
+	let public = public_key(&key, KeyType::BitcoinSecp256k1);
+	let request = bitcoin_seed_request(public.secp256k1().unwrap());
+	let chain = Chain::Bitcoin { network: BitcoinNetwork::Mainnet };
+	// Mutate both the SCALE envelope and the raw transaction inside a well-formed envelope.
+	let seeds = vec![request.encode(), request.transaction.clone()];
+	let spent = request.spent_outputs.clone();
+	let mut rng = XorShift(0x5eed_0003);
+	run("bitcoin request (parse_transaction)", 0x5eed_0004, &seeds, |input| {
+		let wrapped;
+		let bytes = if rng.below(2) == 0 {
+			input
+		} else {
+			let mut spent = spent.clone();
+			spent.truncate(rng.below(3));
+			if rng.below(4) == 0 {
+				spent.push(SpentOutput { amount: rng.next(), script_pubkey: vec![0; 22] });
+			}
+			wrapped =
+				BitcoinUnsignedTransaction { transaction: input.to_vec(), spent_outputs: spent }
+					.encode();
+			&wrapped[..]
+		};
+		let Ok(parsed) = parse_transaction(&chain, &public, bytes) else { return false };
+		let signatures: Vec<[u8; 65]> = parsed
+			.payloads_to_sign
+			.iter()
+			.map(|payload| common::sign_prehash(&key, payload.as_bytes().try_into().unwrap()))
+			.collect();
+		assemble_signed_transaction(&chain, &public, bytes, &signatures).unwrap();
+		true
+	});
+}
+
+fn solana_seeds(payer: &[u8; 32]) -> Vec<Vec<u8>> {
+	let mut legacy = vec![1, 0, 1, 3];
+	legacy.extend_from_slice(payer);
+	legacy.extend_from_slice(&[0x77; 32]);
+	legacy.extend_from_slice(&[0; 32]);
+	legacy.extend_from_slice(&[0xab; 32]);
+	legacy.extend_from_slice(&[2, 2, 2, 0, 1, 12]);
+	legacy.extend_from_slice(&2u32.to_le_bytes());
+	legacy.extend_from_slice(&1_000u64.to_le_bytes());
+	// CreateAccount funded by the payer.
+	legacy.extend_from_slice(&[2, 2, 0, 1, 52]);
+	legacy.extend_from_slice(&0u32.to_le_bytes());
+	legacy.extend_from_slice(&7u64.to_le_bytes());
+	legacy.extend_from_slice(&0u64.to_le_bytes());
+	legacy.extend_from_slice(&[0x11; 32]);
+	let mut v0 = vec![0x80];
+	v0.extend_from_slice(&legacy);
+	v0.extend_from_slice(&[1]);
+	v0.extend_from_slice(&[0x99; 32]);
+	v0.extend_from_slice(&[1, 0, 1, 1]);
+	vec![legacy, v0]
+}
+
+#[test]
+fn fuzz_solana_message_parser() {
+	let pair = sp_core::ed25519::Pair::from_string("//Alice", None).unwrap();
+	let key = PublicKey::parse(KeyType::Ed25519, &pair.public().0).unwrap();
+	let seeds = solana_seeds(&pair.public().0);
+	run("solana::parse_message", 0x5eed_0005, &seeds, |input| {
+		let Ok(message) = solana::parse_message(input) else { return false };
+		let _ = message.total_account_count();
+		if let Ok(parsed) = parse_transaction(&Chain::Solana, &key, input) {
+			assert_eq!(parsed.payloads_to_sign.len(), 1);
+			let signature = pair.sign(input);
+			let _ = assemble_signed_transaction(&Chain::Solana, &key, input, &[signature.0]);
+		}
+		true
+	});
+}
+
+#[test]
+fn fuzz_keys_addresses_and_signatures() {
+	let key = signing_key(&[2; 32]);
+	let secp = public_key(&key, KeyType::BitcoinSecp256k1);
+	let compressed = secp.secp256k1().unwrap().to_vec();
+	let uncompressed = key.verifying_key().to_encoded_point(false).as_bytes().to_vec();
+	let signature = common::sign_prehash(&key, &[3; 32]);
+	let der =
+		zenrock_chain_formats::signature::parse_recoverable(&signature).unwrap().to_der().unwrap();
+	let alice = sp_core::ed25519::Pair::from_string("//Alice", None).unwrap();
+	let ed = PublicKey::parse(KeyType::Ed25519, &alice.public().0).unwrap();
+	let ed_signature = alice.sign(&[3; 32]).0.to_vec();
+	let seeds = vec![
+		compressed,
+		uncompressed,
+		alice.public().0.to_vec(),
+		signature.to_vec(),
+		der,
+		ed_signature,
+		b"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".to_vec(),
+	];
+	run("keys / addresses / signatures", 0x5eed_0006, &seeds, |input| {
+		let mut accepted = false;
+		for key_type in [KeyType::EcdsaSecp256k1, KeyType::Ed25519, KeyType::BitcoinSecp256k1] {
+			if let Ok(key) = PublicKey::parse(key_type, input) {
+				accepted = true;
+				for address in zenrock_chain_formats::address::default_addresses(&key) {
+					assert!(!address.1.is_empty());
+				}
+			}
+		}
+		accepted |= parse_der(input).is_ok();
+		accepted |= verify_signature(&secp, &[3; 32], input).is_ok();
+		accepted |= verify_signature(&ed, &[3; 32], input).is_ok();
+		if let Ok(text) = std::str::from_utf8(input) {
+			accepted |= parse_evm_address(text).is_ok();
+		}
+		accepted
+	});
+}
