@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates the `weights.rs` of every Zenrock pallet from benchmarks: builds zenrock-node with
+# `--features runtime-benchmarks`, then runs `zenrock-node benchmark pallet` per pallet with the
+# project's weight template (scripts/frame-weight-template.hbs).
+#
+#   scripts/benchmark-pallets.sh            # steps 50, repeat 20 (what is committed)
+#   scripts/benchmark-pallets.sh --quick    # steps 2, repeat 1: a smoke run, not for committing
+#   PALLETS="policy" scripts/benchmark-pallets.sh   # only some pallets (directory names)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+source scripts/env.sh
+
+steps=50
+repeat=20
+if [ "${1:-}" = "--quick" ]; then
+	steps=2
+	repeat=1
+fi
+
+# A target directory of its own: the runtime-benchmarks runtime must never replace the WASM blob that
+# the normal node build embeds (both would be written to the same wbuild path).
+export CARGO_TARGET_DIR="$CARGO_TARGET_DIR-benchmarks"
+cargo build --release --locked -p zenrock-node --features runtime-benchmarks
+node="$CARGO_TARGET_DIR/release/zenrock-node"
+runtime="$CARGO_TARGET_DIR/release/wbuild/zenrock-runtime/zenrock_runtime.compact.compressed.wasm"
+
+for directory in ${PALLETS:-$(ls pallets)}; do
+	manifest="pallets/$directory/Cargo.toml"
+	[ -f "$manifest" ] || { echo "no pallet at pallets/$directory" >&2; exit 1; }
+	crate=$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -1)
+	pallet=${crate//-/_}
+	echo "benchmarking $pallet (steps $steps, repeat $repeat)"
+	"$node" benchmark pallet \
+		--runtime "$runtime" \
+		--genesis-builder-preset development \
+		--pallet "$pallet" \
+		--extrinsic '*' \
+		--steps "$steps" \
+		--repeat "$repeat" \
+		--template scripts/frame-weight-template.hbs \
+		--output "pallets/$directory/src/weights.rs"
+done
