@@ -1,8 +1,14 @@
 //! Genesis presets: `development` (Alice alone), `local_testnet` (Alice and Bob) and `four_validators`
 //! (Alice, Bob, Charlie and Dave, for the multi-node testnet). Every well-known development account is
 //! endowed, and Alice is the sudo key.
+//!
+//! So that a new user can request a key and a signature at once, every preset also has, per validator,
+//! a keyring served by that validator's node (the validator is its admin and only party, threshold 1),
+//! and one workspace owned by Alice and Bob whose account holds funds.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, BalancesConfig, IdentityConfig, Runtime, RuntimeGenesisConfig, SudoConfig, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -17,32 +23,73 @@ pub const FOUR_VALIDATORS_PRESET: &str = "four_validators";
 /// Balance of every endowed development account: one million ZEN.
 pub const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
-/// A genesis with the given validators (Aura and GRANDPA keys), endowed accounts and sudo key.
-fn genesis(
-	validators: Vec<(AuraId, GrandpaId)>,
-	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
-) -> Value {
+/// Fee of a key request to a genesis keyring.
+pub const GENESIS_KEY_REQUEST_FEE: u128 = UNIT;
+/// Fee of a signature request to a genesis keyring.
+pub const GENESIS_SIGN_REQUEST_FEE: u128 = UNIT / 10;
+
+/// A validator of a preset: its account (keyring party and admin) and consensus keys.
+struct Validator {
+	account: AccountId,
+	aura: AuraId,
+	grandpa: GrandpaId,
+}
+
+/// A genesis with the given validators, endowed accounts and sudo key; each validator's node serves
+/// keyring `i` (the validator's index), and workspace 0 is owned by Alice and Bob.
+fn genesis(validators: Vec<Validator>, endowed_accounts: Vec<AccountId>, root: AccountId) -> Value {
+	let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
+	let balances = endowed_accounts
+		.into_iter()
+		.chain(core::iter::once(workspace_account))
+		.map(|account| (account, ENDOWMENT))
+		.collect::<Vec<_>>();
+	let keyrings = validators
+		.iter()
+		.map(|validator| {
+			(
+				validator.account.clone(),
+				b"Node keystore keyring".to_vec(),
+				vec![validator.account.clone()],
+				1,
+				GENESIS_KEY_REQUEST_FEE,
+				GENESIS_SIGN_REQUEST_FEE,
+			)
+		})
+		.collect::<Vec<_>>();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: endowed_accounts.into_iter().map(|account| (account, ENDOWMENT)).collect(),
+		balances: BalancesConfig { balances },
+		identity: IdentityConfig {
+			workspaces: vec![(
+				Sr25519Keyring::Alice.to_account_id(),
+				vec![Sr25519Keyring::Bob.to_account_id()]
+			)],
+			keyrings,
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: validators.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: validators
+				.iter()
+				.map(|validator| validator.aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: validators
 				.into_iter()
-				.map(|(_, grandpa)| (grandpa, 1))
+				.map(|validator| (validator.grandpa, 1))
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
 	})
 }
 
-/// The Aura (sr25519) and GRANDPA (ed25519) keys of a well-known development account.
-fn validator_keys(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(sr25519.public().into(), ed25519.public().into())
+/// A well-known development account as a validator: its sr25519 account and Aura key, and the
+/// ed25519 GRANDPA key of the same name.
+fn validator_keys(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> Validator {
+	Validator {
+		account: sr25519.to_account_id(),
+		aura: sr25519.public().into(),
+		grandpa: ed25519.public().into(),
+	}
 }
 
 /// Alice, Bob, Charlie, Dave, Eve, Ferdie and their stash accounts.
@@ -145,6 +192,22 @@ mod tests {
 		let patch = four_validators_genesis();
 		assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(4));
 		assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(4));
+	}
+
+	#[test]
+	fn presets_have_a_keyring_per_validator_and_a_funded_workspace() {
+		let patch = four_validators_genesis();
+		assert_eq!(patch["identity"]["keyrings"].as_array().map(Vec::len), Some(4));
+		assert_eq!(patch["identity"]["workspaces"].as_array().map(Vec::len), Some(1));
+		let development = development_genesis();
+		assert_eq!(development["identity"]["keyrings"].as_array().map(Vec::len), Some(1));
+		let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
+		let funded = development["balances"]["balances"]
+			.as_array()
+			.expect("balances")
+			.iter()
+			.any(|entry| entry[0] == serde_json::to_value(&workspace_account).expect("json"));
+		assert!(funded, "workspace 0's account is endowed");
 	}
 
 	#[test]
