@@ -11,7 +11,9 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpS
 use sc_telemetry::{Telemetry, TelemetryHandle, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::{inherents::InherentDataProvider as SlotInherent, sr25519::AuthorityPair};
+use sp_keystore::{Keystore, KeystorePtr};
 use sp_runtime::traits::Block as BlockT;
+use zenrock_primitives::PARTY_KEY_TYPE;
 use zenrock_runtime::{apis::RuntimeApi, opaque::Block};
 
 /// The client: executes the runtime from its WASM blob only.
@@ -136,6 +138,16 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// With `--dev`, `--alice`, `--bob`, ...: puts the development account's keyring party key into the
+/// keystore, so that the node's keyring controller serves the genesis keyring of that account.
+fn insert_dev_party_key(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceError> {
+	let public = keystore.sr25519_generate_new(PARTY_KEY_TYPE, Some(seed)).map_err(|error| {
+		ServiceError::Other(format!("cannot insert the dev party key: {error}"))
+	})?;
+	log::info!(target: "keyring-controller", "🔑 Development party key {public} in the keystore");
+	Ok(())
+}
+
 /// Builds and starts a full node: networking, RPC, off-chain workers, and for validators Aura
 /// authoring and the GRANDPA voter.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
@@ -151,6 +163,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+
+	if let Some(seed) = &config.dev_key_seed {
+		insert_dev_party_key(&keystore_container.keystore(), seed)?;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

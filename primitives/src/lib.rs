@@ -17,7 +17,16 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::weights::Weight;
 use scale_info::TypeInfo;
-use sp_runtime::DispatchError;
+use sp_runtime::{DispatchError, KeyTypeId};
+
+/// Key type of a keyring party's account key (sr25519) in a node's keystore: the keyring controller
+/// signs its `fulfil_*` / `reject_*` transactions with it. Insert with
+/// `zenrock-node key insert --key-type zprt --scheme sr25519`.
+pub const PARTY_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zprt");
+
+/// Key type of the key material a keyring controller generates (ECDSA secp256k1 and Ed25519 keys
+/// requested from the keyring); it is created in the node's keystore and never leaves it.
+pub const KEY_MATERIAL_TYPE: KeyTypeId = KeyTypeId(*b"zkey");
 
 /// Identifier of a workspace (sequential).
 pub type WorkspaceId = u64;

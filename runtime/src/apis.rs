@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
 	Policy, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	Treasury, VERSION,
 };
 
 impl_runtime_apis! {
@@ -208,6 +208,34 @@ impl_runtime_apis! {
 			action: zenrock_primitives::ActionId,
 		) -> Option<pallet_zenrock_policy::ActionDetail<AccountId, BlockNumber, Balance>> {
 			Policy::action_detail(action)
+		}
+	}
+
+	impl pallet_zenrock_treasury::runtime_api::TreasuryApi<Block, AccountId, BlockNumber> for Runtime {
+		fn key_with_addresses(
+			key: zenrock_primitives::KeyId,
+		) -> Option<pallet_zenrock_treasury::KeyWithAddresses<BlockNumber>> {
+			Treasury::key_with_addresses(key)
+		}
+
+		fn pending_requests(
+			keyring: zenrock_primitives::KeyringId,
+		) -> pallet_zenrock_treasury::PendingRequests<AccountId, BlockNumber> {
+			Treasury::pending_requests(keyring)
+		}
+
+		fn key_by_address(address: Vec<u8>) -> Option<zenrock_primitives::KeyId> {
+			Treasury::key_by_address(&address)
+		}
+
+		fn awaiting_broadcast() -> Vec<zenrock_primitives::RequestId> {
+			Treasury::awaiting_broadcast()
+		}
+
+		fn signed_transaction(
+			request: zenrock_primitives::RequestId,
+		) -> Option<pallet_zenrock_treasury::SignedTransactionDetails> {
+			Treasury::signed_transaction(request)
 		}
 	}
 

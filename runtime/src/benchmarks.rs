@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_zenrock_policy, Policy]
 	[pallet_zenrock_identity, Identity]
+	[pallet_zenrock_treasury, Treasury]
 );

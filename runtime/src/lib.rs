@@ -221,4 +221,7 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Identity = pallet_zenrock_identity;
+
+	#[runtime::pallet_index(12)]
+	pub type Treasury = pallet_zenrock_treasury;
 }

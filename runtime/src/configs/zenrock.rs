@@ -1,15 +1,15 @@
-//! Configuration of the Zenrock pallets: policy, identity (and later treasury).
+//! Configuration of the Zenrock pallets: policy, identity and treasury.
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Nothing},
+	traits::ConstU32,
 	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 	PalletId,
 };
 
 use crate::{
-	Balance, Balances, BlockNumber, Policy, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin,
-	DAYS, MILLI_UNIT, UNIT,
+	Balance, Balances, BlockNumber, Identity, Policy, Runtime, RuntimeCall, RuntimeHoldReason,
+	RuntimeOrigin, DAYS, MILLI_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -47,11 +47,39 @@ impl pallet_zenrock_policy::Config for Runtime {
 	type MaxLabelLength = ConstU32<32>;
 	type MaxRuleLength = ConstU32<512>;
 	type MaxRuleDepth = ConstU32<16>;
-	type MaxCallSize = ConstU32<8192>;
+	// The largest gated call: a signature request of 16 payloads of up to 1232 bytes each.
+	type MaxCallSize = ConstU32<{ 24 * 1024 }>;
 	type MaxGatedCallWeight = MaxGatedCallWeight;
 	type DefaultActionExpiry = DefaultActionExpiry;
 	type MaxExpiriesPerBlock = ConstU32<64>;
 	type WeightInfo = pallet_zenrock_policy::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Key and signature requests not answered within about an hour expire and are refunded.
+	pub const RequestTimeout: BlockNumber = 600;
+}
+
+impl pallet_zenrock_treasury::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type PolicyGate = Policy;
+	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
+	type Workspaces = Identity;
+	type Keyrings = Identity;
+	type RequestTimeout = RequestTimeout;
+	type MaxPayloadsPerRequest = ConstU32<16>;
+	// At least 32 (a prehash); 1232 bytes holds any Solana message.
+	type MaxPayloadLength = ConstU32<1232>;
+	type MaxUnsignedTransactionLength = ConstU32<4096>;
+	// Identity's `MaxKeyringParties`.
+	type MaxParties = ConstU32<32>;
+	type MaxRejectionReasonLength = ConstU32<128>;
+	type MaxExpiriesPerBlock = ConstU32<64>;
+	type WeightInfo = pallet_zenrock_treasury::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
 }
 
 impl pallet_zenrock_identity::Config for Runtime {
@@ -60,7 +88,8 @@ impl pallet_zenrock_identity::Config for Runtime {
 	type Currency = Balances;
 	type PolicyGate = Policy;
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
-	type WorkspaceInUse = Nothing;
+	// A workspace that holds keys cannot be removed.
+	type WorkspaceInUse = pallet_zenrock_treasury::WorkspacesWithKeys<Runtime>;
 	type PalletId = IdentityPalletId;
 	type WorkspaceDeposit = WorkspaceDeposit;
 	type KeyringDeposit = KeyringDeposit;
@@ -72,45 +101,102 @@ impl pallet_zenrock_identity::Config for Runtime {
 	type MaxKeyringDescriptionLength = ConstU32<256>;
 	type WeightInfo = pallet_zenrock_identity::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = benchmark_helpers::IdentityBenchmarkHelper;
+	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers {
-	use crate::{AccountId, Balances, Policy, Runtime, RuntimeOrigin, UNIT};
+	use crate::{AccountId, Balance, Balances, Identity, Policy, Runtime, RuntimeOrigin, UNIT};
 	use alloc::{format, vec::Vec};
 	use frame_support::traits::fungible::Mutate;
-	use zenrock_primitives::{Approval, PolicyId};
+	use zenrock_primitives::{Approval, KeyringId, PolicyId, WorkspaceId};
 
-	/// Builds what the identity benchmarks need from the real policy pallet.
-	pub struct IdentityBenchmarkHelper;
+	/// Builds what the identity and treasury benchmarks need with the real policy and identity
+	/// pallets. A failing setup is a bug of the benchmark itself, so it stops the benchmark loudly.
+	pub struct ZenrockBenchmarkHelper;
 
-	impl pallet_zenrock_identity::BenchmarkHelper<AccountId, RuntimeOrigin>
-		for IdentityBenchmarkHelper
-	{
+	/// An account with funds for any deposit a benchmark setup takes.
+	fn funded(name: &'static str, index: u32) -> AccountId {
+		let account: AccountId = frame_benchmarking::account(name, index, 0);
+		Balances::set_balance(&account, 1_000_000 * UNIT);
+		account
+	}
+
+	fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
+		pallet_zenrock_policy::ApprovalOrigin::Approved(approval).into()
+	}
+
+	fn policy_with_participants(participants: Vec<AccountId>) -> PolicyId {
+		let id = pallet_zenrock_policy::NextPolicyId::<Runtime>::get();
+		let labelled = participants
+			.into_iter()
+			.enumerate()
+			.map(|(index, account)| (format!("p{index}").into_bytes(), account))
+			.collect();
+		Policy::create_policy(
+			RuntimeOrigin::signed(funded("policy-creator", 0)),
+			b"benchmark".to_vec(),
+			labelled,
+			b"p0".to_vec(),
+			None,
+			None,
+		)
+		.expect("a valid policy is created");
+		id
+	}
+
+	impl pallet_zenrock_identity::BenchmarkHelper<AccountId, RuntimeOrigin> for ZenrockBenchmarkHelper {
 		fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
-			pallet_zenrock_policy::ApprovalOrigin::Approved(approval).into()
+			approved_origin(approval)
 		}
 
 		fn policy_with_participants(participants: Vec<AccountId>) -> PolicyId {
-			let creator: AccountId = frame_benchmarking::account("policy-creator", 0, 0);
-			// A benchmark setup failing is a bug of the benchmark itself: report it loudly.
+			policy_with_participants(participants)
+		}
+	}
+
+	impl pallet_zenrock_treasury::BenchmarkHelper<AccountId, Balance, RuntimeOrigin>
+		for ZenrockBenchmarkHelper
+	{
+		fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
+			approved_origin(approval)
+		}
+
+		fn policy_with_participants(participants: Vec<AccountId>) -> PolicyId {
+			policy_with_participants(participants)
+		}
+
+		fn create_workspace(owners: Vec<AccountId>) -> WorkspaceId {
+			let mut owners = owners.into_iter();
+			let creator = owners.next().expect("a workspace has a creator");
 			Balances::set_balance(&creator, 1_000_000 * UNIT);
-			let id = pallet_zenrock_policy::NextPolicyId::<Runtime>::get();
-			let labelled = participants
-				.into_iter()
-				.enumerate()
-				.map(|(index, account)| (format!("p{index}").into_bytes(), account))
-				.collect();
-			Policy::create_policy(
+			let id = pallet_zenrock_identity::NextWorkspaceId::<Runtime>::get();
+			Identity::create_workspace(
 				RuntimeOrigin::signed(creator),
-				b"benchmark".to_vec(),
-				labelled,
-				b"p0".to_vec(),
+				owners.collect(),
 				None,
 				None,
 			)
-			.expect("a valid policy is created");
+			.expect("a valid workspace is created");
+			id
+		}
+
+		fn create_keyring(
+			parties: Vec<AccountId>,
+			party_threshold: u32,
+			key_request_fee: Balance,
+			sign_request_fee: Balance,
+		) -> KeyringId {
+			let id = pallet_zenrock_identity::NextKeyringId::<Runtime>::get();
+			Identity::register_keyring(
+				RuntimeOrigin::signed(funded("keyring-admin", 0)),
+				b"benchmark keyring".to_vec(),
+				parties,
+				party_threshold,
+				key_request_fee,
+				sign_request_fee,
+			)
+			.expect("a valid keyring is registered");
 			id
 		}
 	}

@@ -1,0 +1,431 @@
+//! Benchmarks of the treasury pallet, at the worst case of every bound.
+//!
+//! Policy-gated calls are benchmarked on their execution path: dispatched with the approved origin
+//! that [`Config::BenchmarkHelper`] builds; the weight of submitting to the gate is added by the
+//! call's weight annotation (`PolicyGate::submit_weight`). Workspaces, keyrings and policies are
+//! created through the helper.
+//!
+//! Worst cases:
+//! - requests: the expiry slots of the deadline block and the `EXPIRY_SEARCH_BLOCKS - 1` blocks
+//!   after it are full, so the request lands in the last block searched; payloads at
+//!   `MaxPayloadLength` (Ed25519); the transaction is an EIP-1559 transaction of exactly `l` bytes.
+//! - answers: the keyring has `MaxParties` parties and the deciding answer is the last one
+//!   (`MaxParties - 1` answers recorded before). Keys are submitted uncompressed (ECDSA; the key
+//!   type with the most default addresses). secp256k1 signatures are Bitcoin strict-DER
+//!   signatures whose recovery id is 1, so each costs two public-key recoveries; Ed25519
+//!   signatures sign `MaxPayloadLength`-byte messages. The fulfilled request is a transaction
+//!   marked for broadcast. Signatures are made in the benchmark with the keystore host functions
+//!   (`ecdsa_generate` / `ecdsa_sign_prehashed`, `ed25519_generate` / `ed25519_sign`) from fixed
+//!   seeds, so they are deterministic.
+//! - `on_initialize_expire(n)`: `n` open key requests expire in one block.
+
+use super::*;
+use crate::test_transactions::eip1559_transaction_of_length;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, Hooks};
+use frame_system::RawOrigin;
+use sp_core::crypto::KeyTypeId;
+use sp_runtime::traits::Saturating;
+use zenrock_chain_formats::signature::parse_recoverable;
+
+const SEED: u32 = 0;
+/// Key type under which the benchmarks keep their keys in the keystore.
+const BENCH_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zrtb");
+/// Owners of the benchmark workspace (participants of its policies).
+const OWNERS: u32 = 8;
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	let event: <T as frame_system::Config>::RuntimeEvent = event.into();
+	frame_system::Pallet::<T>::assert_last_event(event);
+}
+
+/// What the benchmarks set up in the other pallets.
+struct Setup<T: Config> {
+	owners: Vec<T::AccountId>,
+	workspace: WorkspaceId,
+	keyring: KeyringId,
+	parties: Vec<T::AccountId>,
+}
+
+impl<T: Config> Setup<T> {
+	fn owner(&self) -> T::AccountId {
+		self.owners[0].clone()
+	}
+
+	/// The approved origin for a call on the workspace under `policy`, requested by the owner.
+	fn approved(&self, policy: Option<PolicyId>) -> T::RuntimeOrigin {
+		T::BenchmarkHelper::approved_origin(Approval {
+			workspace: self.workspace,
+			policy,
+			requester: self.owner(),
+			action: None,
+		})
+	}
+
+	/// The last party: the one whose answer decides in the benchmarks.
+	fn last_party(&self) -> T::AccountId {
+		self.parties.last().cloned().expect("MaxParties >= 1")
+	}
+}
+
+/// A fee that must really move: the existential deposit.
+fn fee<T: Config>() -> BalanceOf<T> {
+	T::Currency::minimum_balance().max(1u32.into())
+}
+
+/// A workspace with `OWNERS` owners (the first funded for many fees) and a keyring with
+/// `MaxParties` parties and `threshold` (`None`: all parties).
+fn setup<T: Config>(threshold: Option<u32>) -> Setup<T> {
+	let owners: Vec<T::AccountId> = (0..OWNERS).map(|i| account("owner", i, SEED)).collect();
+	T::Currency::set_balance(&owners[0], fee::<T>().saturating_mul(1_000_000u32.into()));
+	let workspace = T::BenchmarkHelper::create_workspace(owners.clone());
+	let parties: Vec<T::AccountId> =
+		(0..T::MaxParties::get()).map(|i| account("party", i, SEED)).collect();
+	let threshold = threshold.unwrap_or(parties.len() as u32);
+	let keyring =
+		T::BenchmarkHelper::create_keyring(parties.clone(), threshold, fee::<T>(), fee::<T>());
+	// The keyring's account exists, so that any fee can be paid into it.
+	let terms = T::Keyrings::keyring_terms(keyring).expect("keyring created");
+	T::Currency::set_balance(&terms.account, T::Currency::minimum_balance());
+	Setup { owners, workspace, keyring, parties }
+}
+
+/// Fill the expiry slots of the deadline block of a request made now and of the blocks after
+/// it, so that the request lands in the last block searched.
+fn crowd_expiry_slots<T: Config>() {
+	let now = frame_system::Pallet::<T>::block_number();
+	let mut slot = now.saturating_add(T::RequestTimeout::get());
+	let full: Vec<(RequestKind, RequestId)> = (0..T::MaxExpiriesPerBlock::get())
+		.map(|i| (RequestKind::Key, RequestId::MAX - u64::from(i)))
+		.collect();
+	let full: BoundedVec<_, T::MaxExpiriesPerBlock> = full.try_into().expect("within bound");
+	for _ in 0..EXPIRY_SEARCH_BLOCKS {
+		RequestExpiries::<T>::insert(slot, full.clone());
+		slot = slot.saturating_add(One::one());
+	}
+}
+
+/// Store a key of the setup's workspace and keyring directly.
+fn insert_key<T: Config>(
+	setup: &Setup<T>,
+	key_type: KeyType,
+	public_key: &[u8],
+	sign_policy: Option<PolicyId>,
+) -> KeyId {
+	let key = NextRequestId::<T>::get();
+	NextRequestId::<T>::put(key + 1);
+	Keys::<T>::insert(
+		key,
+		Key {
+			workspace: setup.workspace,
+			keyring: setup.keyring,
+			key_type,
+			public_key: public_key.to_vec().try_into().expect("stored key length"),
+			sign_policy,
+			created_at: frame_system::Pallet::<T>::block_number(),
+		},
+	);
+	WorkspaceKeys::<T>::insert(setup.workspace, key, ());
+	key
+}
+
+fn ecdsa_key() -> sp_core::ecdsa::Public {
+	sp_io::crypto::ecdsa_generate(BENCH_KEY_TYPE, Some(b"//zenrock-treasury-ecdsa".to_vec()))
+}
+
+fn ed25519_key() -> sp_core::ed25519::Public {
+	sp_io::crypto::ed25519_generate(BENCH_KEY_TYPE, Some(b"//zenrock-treasury-ed25519".to_vec()))
+}
+
+/// Record an identical answer `answer` from all parties but the last.
+fn answer_all_but_last<T: Config>(
+	responses: &mut ResponsesOf<T>,
+	setup: &Setup<T>,
+	answer: Answer,
+) {
+	let count = setup.parties.len().saturating_sub(1);
+	for party in setup.parties.iter().take(count) {
+		responses.try_push(Response { party: party.clone(), answer }).expect("within MaxParties");
+	}
+}
+
+/// Make a signature request through the call and return its id.
+fn sign_request<T: Config>(setup: &Setup<T>, key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId {
+	let payloads: Vec<BoundedVec<u8, T::MaxPayloadLength>> =
+		payloads.into_iter().map(|p| p.try_into().expect("payload within bound")).collect();
+	let request = NextRequestId::<T>::get();
+	Pallet::<T>::request_signature(
+		setup.approved(None),
+		key,
+		payloads.try_into().expect("payloads within bound"),
+	)
+	.expect("signature requested");
+	request
+}
+
+/// The worst-case state for the deciding signature answer: the request is a transaction marked
+/// for broadcast and all parties but the last gave `signatures`.
+fn prepare_sign_answer<T: Config>(
+	setup: &Setup<T>,
+	request: RequestId,
+	signatures: &SignaturesOf<T>,
+) {
+	let digest = sp_io::hashing::blake2_256(&signatures.encode());
+	SignRequests::<T>::mutate(request, |req| {
+		let req = req.as_mut().expect("request exists");
+		req.transaction = Some(TransactionSummary {
+			chain: Chain::Evm { chain_id: 1 },
+			broadcast: true,
+			value: None,
+		});
+		answer_all_but_last::<T>(&mut req.responses, setup, Answer::Fulfil(digest));
+	});
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn request_key() {
+		let setup = setup::<T>(None);
+		let policy = T::BenchmarkHelper::policy_with_participants(setup.owners.clone());
+		crowd_expiry_slots::<T>();
+		let request = NextRequestId::<T>::get();
+		let origin = setup.approved(None);
+
+		#[extrinsic_call]
+		_(
+			origin as T::RuntimeOrigin,
+			setup.workspace,
+			setup.keyring,
+			KeyType::Ed25519,
+			Some(policy),
+		);
+
+		let req = KeyRequests::<T>::get(request).expect("request stored");
+		assert_eq!(req.status, RequestStatus::Pending);
+		assert!(PendingKeyRequests::<T>::contains_key(setup.keyring, request));
+	}
+
+	#[benchmark]
+	fn fulfil_key_request() {
+		let setup = setup::<T>(None);
+		let request = NextRequestId::<T>::get();
+		Pallet::<T>::request_key(
+			setup.approved(None),
+			setup.workspace,
+			setup.keyring,
+			KeyType::EcdsaSecp256k1,
+			None,
+		)
+		.expect("key requested");
+		let public = PublicKey::parse(KeyType::EcdsaSecp256k1, &ecdsa_key().0).expect("valid key");
+		let uncompressed = public.secp256k1_uncompressed().expect("secp256k1 key");
+		let digest = sp_io::hashing::blake2_256(public.as_bytes());
+		KeyRequests::<T>::mutate(request, |req| {
+			let req = req.as_mut().expect("request exists");
+			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Fulfil(digest));
+		});
+		let submitted: SubmittedPublicKey = uncompressed.to_vec().try_into().expect("65 bytes");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(setup.last_party()), request, submitted);
+
+		assert!(Keys::<T>::contains_key(request));
+		assert_eq!(
+			KeyRequests::<T>::get(request).map(|r| r.status),
+			Some(RequestStatus::Fulfilled)
+		);
+	}
+
+	#[benchmark]
+	fn reject_key_request() {
+		// Threshold 1: every party must reject, the last one decides.
+		let setup = setup::<T>(Some(1));
+		let request = NextRequestId::<T>::get();
+		Pallet::<T>::request_key(
+			setup.approved(None),
+			setup.workspace,
+			setup.keyring,
+			KeyType::Ed25519,
+			None,
+		)
+		.expect("key requested");
+		KeyRequests::<T>::mutate(request, |req| {
+			let req = req.as_mut().expect("request exists");
+			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
+		});
+		let reason: ReasonOf<T> = vec![b'r'; T::MaxRejectionReasonLength::get() as usize]
+			.try_into()
+			.expect("within bound");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(setup.last_party()), request, reason);
+
+		assert_eq!(KeyRequests::<T>::get(request).map(|r| r.status), Some(RequestStatus::Rejected));
+	}
+
+	#[benchmark]
+	fn request_signature(p: Linear<1, { T::MaxPayloadsPerRequest::get() }>) {
+		let setup = setup::<T>(None);
+		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, None);
+		crowd_expiry_slots::<T>();
+		let length = T::MaxPayloadLength::get() as usize;
+		let payloads: Vec<BoundedVec<u8, T::MaxPayloadLength>> =
+			(0..p).map(|i| vec![i as u8; length].try_into().expect("within bound")).collect();
+		let payloads: PayloadsOf<T> = payloads.try_into().expect("within bound");
+		let request = NextRequestId::<T>::get();
+		let origin = setup.approved(None);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, key, payloads);
+
+		assert_eq!(SignPayloads::<T>::get(request).map(|p| p.len() as u32), Some(p));
+	}
+
+	#[benchmark]
+	fn request_transaction_signature(
+		l: Linear<64, { T::MaxUnsignedTransactionLength::get().max(64) }>,
+	) {
+		let setup = setup::<T>(None);
+		let key = insert_key::<T>(&setup, KeyType::EcdsaSecp256k1, &ecdsa_key().0, None);
+		crowd_expiry_slots::<T>();
+		let transaction = eip1559_transaction_of_length(l as usize);
+		let transaction: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
+			transaction.try_into().expect("within MaxUnsignedTransactionLength");
+		let request = NextRequestId::<T>::get();
+		let origin = setup.approved(None);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, key, Chain::Evm { chain_id: 1 }, transaction, true);
+
+		assert!(UnsignedTransactions::<T>::contains_key(request));
+		assert_eq!(SignPayloads::<T>::get(request).map(|p| p.len()), Some(1));
+	}
+
+	#[benchmark]
+	fn fulfil_signature_request_secp256k1(p: Linear<1, { T::MaxPayloadsPerRequest::get() }>) {
+		let setup = setup::<T>(None);
+		let public = ecdsa_key();
+		let key = insert_key::<T>(&setup, KeyType::BitcoinSecp256k1, &public.0, None);
+		// Prehashes whose signatures have recovery id 1: DER verification then tries both ids.
+		let mut payloads = Vec::new();
+		let mut signatures = SignaturesOf::<T>::new();
+		let mut nonce: u32 = 0;
+		while (payloads.len() as u32) < p {
+			nonce += 1;
+			let prehash = sp_io::hashing::blake2_256(&(b"zenrock-bench", nonce).encode());
+			let signature = sp_io::crypto::ecdsa_sign_prehashed(BENCH_KEY_TYPE, &public, &prehash)
+				.expect("key in keystore");
+			let parsed = parse_recoverable(&signature.0).expect("well-formed signature");
+			if parsed.recovery_id != 1 {
+				continue;
+			}
+			let der = parsed.to_der().expect("valid scalars");
+			signatures.try_push(der.try_into().expect("DER within 72 bytes")).expect("within p");
+			payloads.push(prehash.to_vec());
+		}
+		let request = sign_request::<T>(&setup, key, payloads);
+		prepare_sign_answer::<T>(&setup, request, &signatures);
+
+		#[extrinsic_call]
+		fulfil_signature_request(RawOrigin::Signed(setup.last_party()), request, signatures);
+
+		assert!(Signatures::<T>::contains_key(request));
+		assert!(AwaitingBroadcast::<T>::contains_key(request));
+	}
+
+	#[benchmark]
+	fn fulfil_signature_request_ed25519(p: Linear<1, { T::MaxPayloadsPerRequest::get() }>) {
+		let setup = setup::<T>(None);
+		let public = ed25519_key();
+		let key = insert_key::<T>(&setup, KeyType::Ed25519, &public.0, None);
+		let length = T::MaxPayloadLength::get() as usize;
+		let payloads: Vec<Vec<u8>> = (0..p).map(|i| vec![i as u8 ^ 0x5a; length]).collect();
+		let mut signatures = SignaturesOf::<T>::new();
+		for payload in &payloads {
+			let signature = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &public, payload)
+				.expect("key in keystore");
+			signatures
+				.try_push(signature.0.to_vec().try_into().expect("64 bytes"))
+				.expect("within p");
+		}
+		let request = sign_request::<T>(&setup, key, payloads);
+		prepare_sign_answer::<T>(&setup, request, &signatures);
+
+		#[extrinsic_call]
+		fulfil_signature_request(RawOrigin::Signed(setup.last_party()), request, signatures);
+
+		assert!(Signatures::<T>::contains_key(request));
+	}
+
+	#[benchmark]
+	fn reject_signature_request() {
+		let setup = setup::<T>(Some(1));
+		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, None);
+		let request = sign_request::<T>(&setup, key, vec![vec![1u8; 32]]);
+		SignRequests::<T>::mutate(request, |req| {
+			let req = req.as_mut().expect("request exists");
+			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
+		});
+		let reason: ReasonOf<T> = vec![b'r'; T::MaxRejectionReasonLength::get() as usize]
+			.try_into()
+			.expect("within bound");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(setup.last_party()), request, reason);
+
+		assert_eq!(
+			SignRequests::<T>::get(request).map(|r| r.status),
+			Some(RequestStatus::Rejected)
+		);
+	}
+
+	#[benchmark]
+	fn update_key_policy() {
+		let setup = setup::<T>(None);
+		let current = T::BenchmarkHelper::policy_with_participants(setup.owners.clone());
+		let next = T::BenchmarkHelper::policy_with_participants(setup.owners.clone());
+		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, Some(current));
+		let origin = setup.approved(Some(current));
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, key, Some(next));
+
+		assert_last_event::<T>(Event::KeyPolicyUpdated { key, sign_policy: Some(next) });
+	}
+
+	#[benchmark]
+	fn on_initialize_expire(n: Linear<0, { T::MaxExpiriesPerBlock::get() }>) {
+		let setup = setup::<T>(None);
+		let first = NextRequestId::<T>::get();
+		for _ in 0..n {
+			Pallet::<T>::request_key(
+				setup.approved(None),
+				setup.workspace,
+				setup.keyring,
+				KeyType::EcdsaSecp256k1,
+				None,
+			)
+			.expect("key requested");
+		}
+		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTimeout::get());
+		assert_eq!(RequestExpiries::<T>::decode_len(at).unwrap_or(0) as u32, n);
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(at);
+		}
+
+		for request in first..first + u64::from(n) {
+			assert_eq!(
+				KeyRequests::<T>::get(request).map(|r| r.status),
+				Some(RequestStatus::Expired)
+			);
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

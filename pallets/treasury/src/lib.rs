@@ -1,0 +1,1722 @@
+//! # Zenrock treasury pallet
+//!
+//! Keys and signatures: workspaces ask keyrings for keys, then for signatures with those keys,
+//! and the chain checks every answer before it stores it.
+//!
+//! ## Overview
+//!
+//! **Key requests.** An owner of a workspace asks a keyring (an off-chain system registered in
+//! the identity pallet, [`Config::Keyrings`]) for a key of a [`KeyType`] (ECDSA secp256k1,
+//! Ed25519, Bitcoin secp256k1), optionally with a key-level sign policy. The request is gated by
+//! the workspace's **sign** policy through the policy pallet ([`Config::PolicyGate`]), exactly as
+//! the identity pallet gates workspace changes: the owner signs the call, the pallet checks it and
+//! submits it to the gate, which runs it at once (when the owner alone satisfies the policy) or
+//! stores it as an action until enough participants approve; it then comes back with the
+//! [`Config::ApprovedOrigin`] and runs. The keyring must exist, be active and have at least
+//! `party_threshold` parties.
+//!
+//! **Signature requests.** With a key, an owner asks for signatures of one or more payloads
+//! (32-byte prehashes for secp256k1 keys, messages for Ed25519 keys, at most
+//! [`Config::MaxPayloadsPerRequest`]), or of an unsigned **transaction** for a [`Chain`]: the chain
+//! parses the transaction itself (with the `zenrock-chain-formats` crate) and computes what must be
+//! signed, so what the approvers approve is what gets signed; the transaction's value reaches the
+//! policy as `tx.value`. Both are gated by the key's sign policy, or the workspace's sign policy if
+//! the key has none.
+//!
+//! **Fees.** The keyring's fee for the request is **escrowed** from the requester with a hold
+//! ([`HoldReason::RequestFee`]) when the request is made. It is paid from that hold to the
+//! keyring's account when the request is fulfilled, and released back to the requester when the
+//! request is rejected or expires. The keyring's parties never pay it. (If the keyring's account
+//! cannot receive the fee — e.g. it does not exist and the fee is below the existential deposit —
+//! the fee is refunded instead and `FeePaymentFailed` is emitted, so that a valid answer is never
+//! blocked.)
+//!
+//! **Answers.** Only a listed party of the request's keyring may answer (fulfil or reject). Every
+//! answer is recorded per party; a party answering twice gets [`Error::AlreadyResponded`] and the
+//! request is unharmed. Public keys are checked for their type; every signature is **verified**
+//! against the key and its payload before it is recorded, and a bad one is refused. When
+//! `party_threshold` parties (the keyring's threshold when the request was made) gave the
+//! identical answer the request is fulfilled: the key is stored (its id is the request id) or the
+//! signatures are stored. The request is rejected as soon as the threshold can no longer be
+//! reached: when the most common fulfilment plus the parties that have not answered yet
+//! (counted from the keyring's current party count) are fewer than the threshold. With one party
+//! and threshold 1, one rejection rejects; with 1-of-3, all three must reject.
+//!
+//! **Timeouts.** Every request expires [`Config::RequestTimeout`] blocks after it was made. An
+//! expiry index keyed by block is swept in `on_initialize`, at most
+//! [`Config::MaxExpiriesPerBlock`] requests per block: if the deadline block is full, the request
+//! expires in the next block with room, at most [`EXPIRY_SEARCH_BLOCKS`] blocks later; if all are
+//! full the request is refused with [`Error::ExpiryQueueFull`]. Expiry refunds the fee.
+//!
+//! **Indexes.** Off-chain workers and clients never scan: [`PendingKeyRequests`] and
+//! [`PendingSignRequests`] list the open requests of each keyring, [`WorkspaceKeys`] the keys of
+//! each workspace, [`AwaitingBroadcast`] the fulfilled transaction-signature requests that
+//! relayers should broadcast, and [`KeyByAddress`] finds a key by any of its default addresses
+//! (EVM, Cosmos, SS58, Bitcoin P2WPKH, Solana). [`WorkspacesWithKeys`] tells the identity pallet
+//! which workspaces must not be removed. The [`runtime_api`] serves the same to clients.
+//!
+//! Requests are kept in storage with their final status (history, and the relayer needs
+//! fulfilled transaction requests); requests cost the keyring's fee, which bounds spam.
+//!
+//! ## Dispatchable functions
+//!
+//! Requests (workspace owners; policy-gated):
+//! - [`request_key`](Pallet::request_key): ask a keyring for a key; gated by the workspace's sign
+//!   policy.
+//! - [`request_signature`](Pallet::request_signature): ask for signatures of payloads with a key.
+//! - [`request_transaction_signature`](Pallet::request_transaction_signature): ask for the
+//!   signatures of an unsigned transaction, optionally to be broadcast by relayers.
+//! - [`update_key_policy`](Pallet::update_key_policy): change a key's sign policy; gated by its
+//!   current one.
+//!
+//! Answers (parties of the request's keyring):
+//! - [`fulfil_key_request`](Pallet::fulfil_key_request) /
+//!   [`reject_key_request`](Pallet::reject_key_request).
+//! - [`fulfil_signature_request`](Pallet::fulfil_signature_request) /
+//!   [`reject_signature_request`](Pallet::reject_signature_request).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+mod test_transactions;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode, MaxEncodedLen};
+use frame_support::{
+	dispatch::DispatchResultWithPostInfo,
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Restriction},
+		Contains, EnsureOrigin,
+	},
+	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
+use frame_system::pallet_prelude::*;
+use scale_info::TypeInfo;
+use sp_runtime::traits::{One, Saturating, Zero};
+use zenrock_chain_formats::{
+	address::{default_addresses, evm_checksum_address, parse_evm_address},
+	signature::verify_signature,
+	transaction::{assemble_signed_transaction, parse_transaction},
+	Error as FormatError, PublicKey,
+};
+pub use zenrock_primitives::{
+	ActionId, Approval, GateOutcome, KeyId, KeyringId, KeyringInspect, KeyringTerms, PolicyContext,
+	PolicyGate, PolicyId, RequestId, WorkspaceId, WorkspaceInspect,
+};
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// Log target of this pallet.
+const LOG_TARGET: &str = "runtime::zenrock-treasury";
+
+/// How many blocks after its deadline a request may be moved to when the deadline block's expiry
+/// slot is full, before the request is refused with [`Error::ExpiryQueueFull`].
+pub const EXPIRY_SEARCH_BLOCKS: u32 = 8;
+
+/// The reason recorded when the parties' fulfilments disagree so that no answer can reach the
+/// threshold any more.
+pub const CONFLICTING_ANSWERS_REASON: &[u8] = b"conflicting answers";
+
+/// The balance type of [`Config::Currency`].
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// The answers of a request, one per party.
+pub type ResponsesOf<T> =
+	BoundedVec<Response<<T as frame_system::Config>::AccountId>, <T as Config>::MaxParties>;
+
+/// The payloads of a signature request.
+pub type PayloadsOf<T> = BoundedVec<
+	BoundedVec<u8, <T as Config>::MaxPayloadLength>,
+	<T as Config>::MaxPayloadsPerRequest,
+>;
+
+/// The signatures answering a signature request, one per payload.
+pub type SignaturesOf<T> = BoundedVec<Signature, <T as Config>::MaxPayloadsPerRequest>;
+
+/// The reason a party gives for rejecting a request.
+pub type ReasonOf<T> = BoundedVec<u8, <T as Config>::MaxRejectionReasonLength>;
+
+/// A request for a key.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct KeyRequest<T: Config> {
+	/// The workspace the key will belong to.
+	pub workspace: WorkspaceId,
+	/// The keyring asked to create the key.
+	pub keyring: KeyringId,
+	/// The type of key to create.
+	pub key_type: KeyType,
+	/// The key's sign policy once created (`None`: the workspace's sign policy).
+	pub sign_policy: Option<PolicyId>,
+	/// The owner who asked; the fee is escrowed from this account.
+	pub requester: T::AccountId,
+	/// The fee escrowed (held) from `requester`.
+	pub fee: BalanceOf<T>,
+	/// Identical answers needed: the keyring's threshold when the request was made.
+	pub party_threshold: u32,
+	/// Where the request stands.
+	pub status: RequestStatus,
+	/// The block in which the request was made.
+	pub created_at: BlockNumberFor<T>,
+	/// The block at whose start the request expires if still open.
+	pub expires_at: BlockNumberFor<T>,
+	/// The answers recorded so far, one per party.
+	pub responses: ResponsesOf<T>,
+}
+
+/// A request for signatures: of payloads, or of an unsigned transaction.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct SignRequest<T: Config> {
+	/// The key to sign with.
+	pub key: KeyId,
+	/// The key's workspace.
+	pub workspace: WorkspaceId,
+	/// The key's keyring, whose parties answer.
+	pub keyring: KeyringId,
+	/// The owner who asked; the fee is escrowed from this account.
+	pub requester: T::AccountId,
+	/// The fee escrowed (held) from `requester`.
+	pub fee: BalanceOf<T>,
+	/// Identical answers needed: the keyring's threshold when the request was made.
+	pub party_threshold: u32,
+	/// For a transaction-signature request, what the transaction is (the unsigned bytes are in
+	/// [`UnsignedTransactions`]); `None` for plain payloads.
+	pub transaction: Option<TransactionSummary>,
+	/// Where the request stands.
+	pub status: RequestStatus,
+	/// The block in which the request was made.
+	pub created_at: BlockNumberFor<T>,
+	/// The block at whose start the request expires if still open.
+	pub expires_at: BlockNumberFor<T>,
+	/// The answers recorded so far, one per party.
+	pub responses: ResponsesOf<T>,
+}
+
+/// Who is asking for a policy-gated operation, once the origin is checked.
+enum Authorized<AccountId> {
+	/// An owner asking: the operation is checked, then submitted to the policy gate.
+	Submit(AccountId),
+	/// The policy gate dispatching the approved operation for this requester: it runs.
+	Execute(AccountId),
+}
+
+impl<AccountId> Authorized<AccountId> {
+	fn requester(&self) -> &AccountId {
+		match self {
+			Authorized::Submit(who) | Authorized::Execute(who) => who,
+		}
+	}
+}
+
+/// What the answers of a request amount to after a new answer.
+enum Tally {
+	/// Still open.
+	Open,
+	/// `party_threshold` identical fulfilments.
+	Fulfilled,
+	/// The threshold can no longer be reached.
+	Rejected,
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Sets up what the benchmarks need in the other pallets: approved origins, policies,
+	/// workspaces and keyrings.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<AccountId, Balance, RuntimeOrigin> {
+		/// An origin that `ApprovedOrigin` accepts with exactly `approval` as its success value.
+		fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin;
+		/// Create a policy whose participants (as `PolicyGate::participants` reports them) are
+		/// exactly `participants`, and return its id.
+		fn policy_with_participants(participants: Vec<AccountId>) -> PolicyId;
+		/// Create a workspace with `owners` (the first is its creator) and default policies, and
+		/// return its id. The helper funds whatever deposit the workspace needs.
+		fn create_workspace(owners: Vec<AccountId>) -> WorkspaceId;
+		/// Register an active keyring with exactly `parties` and `party_threshold`, charging the
+		/// given fees, and return its id. The helper funds whatever deposit the keyring needs.
+		fn create_keyring(
+			parties: Vec<AccountId>,
+			party_threshold: u32,
+			key_request_fee: Balance,
+			sign_request_fee: Balance,
+		) -> KeyringId;
+	}
+
+	/// Configuration of the treasury pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The runtime call; policy-gated requests are submitted to [`Config::PolicyGate`] as one.
+		type RuntimeCall: From<Call<Self>>;
+
+		/// The runtime's hold reason, which includes this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The currency in which request fees are escrowed and paid.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The approval mechanism (the policy pallet) to which requests are submitted.
+		type PolicyGate: PolicyGate<Self::AccountId, <Self as Config>::RuntimeCall>;
+
+		/// The origin with which [`Config::PolicyGate`] dispatches an approved request.
+		type ApprovedOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Approval<Self::AccountId>>;
+
+		/// Workspaces: their owners and sign policies (the identity pallet).
+		type Workspaces: WorkspaceInspect<Self::AccountId>;
+
+		/// Keyrings: their parties, thresholds, fees and accounts (the identity pallet).
+		type Keyrings: KeyringInspect<Self::AccountId, BalanceOf<Self>>;
+
+		/// Number of blocks after which an unanswered request expires.
+		#[pallet::constant]
+		type RequestTimeout: Get<BlockNumberFor<Self>>;
+
+		/// The maximum number of payloads of one signature request (also of the sighashes of a
+		/// Bitcoin transaction, one per input).
+		#[pallet::constant]
+		type MaxPayloadsPerRequest: Get<u32>;
+
+		/// The maximum length in bytes of one payload: an Ed25519 message, including a Solana
+		/// message (at least 32, the prehash length; 1232 or more to sign any Solana message).
+		#[pallet::constant]
+		type MaxPayloadLength: Get<u32>;
+
+		/// The maximum length in bytes of an unsigned transaction.
+		#[pallet::constant]
+		type MaxUnsignedTransactionLength: Get<u32>;
+
+		/// The maximum number of parties that can answer one request: requests to keyrings with
+		/// more parties are refused. Set it to at least the identity pallet's `MaxKeyringParties`.
+		#[pallet::constant]
+		type MaxParties: Get<u32>;
+
+		/// The maximum length in bytes of a rejection reason.
+		#[pallet::constant]
+		type MaxRejectionReasonLength: Get<u32>;
+
+		/// The maximum number of requests that expire in one block.
+		#[pallet::constant]
+		type MaxExpiriesPerBlock: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up other pallets for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>, Self::RuntimeOrigin>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A request's fee, escrowed from the requester until the request is fulfilled (paid to
+		/// the keyring), rejected or expired (refunded).
+		#[codec(index = 0)]
+		RequestFee,
+	}
+
+	/// The id the next request (key or signature) will get. Key and signature requests share
+	/// one sequence, so an id names one request.
+	#[pallet::storage]
+	pub type NextRequestId<T> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Key requests, by id, with their status (kept after they are decided).
+	#[pallet::storage]
+	pub type KeyRequests<T: Config> = StorageMap<_, Twox64Concat, RequestId, KeyRequest<T>>;
+
+	/// Signature and transaction-signature requests, by id, with their status (kept after they
+	/// are decided).
+	#[pallet::storage]
+	pub type SignRequests<T: Config> = StorageMap<_, Twox64Concat, RequestId, SignRequest<T>>;
+
+	/// What each signature request asks to sign, in order.
+	#[pallet::storage]
+	pub type SignPayloads<T: Config> = StorageMap<_, Twox64Concat, RequestId, PayloadsOf<T>>;
+
+	/// The unsigned transaction of each transaction-signature request.
+	#[pallet::storage]
+	pub type UnsignedTransactions<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, BoundedVec<u8, T::MaxUnsignedTransactionLength>>;
+
+	/// The verified signatures of each fulfilled signature request, one per payload.
+	#[pallet::storage]
+	pub type Signatures<T: Config> = StorageMap<_, Twox64Concat, RequestId, SignaturesOf<T>>;
+
+	/// The keys, by id (the id of the key request that created the key).
+	#[pallet::storage]
+	pub type Keys<T: Config> = StorageMap<_, Twox64Concat, KeyId, Key<BlockNumberFor<T>>>;
+
+	/// Index: the keys of each workspace (`(workspace, key) -> ()`); list by workspace prefix.
+	#[pallet::storage]
+	pub type WorkspaceKeys<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, WorkspaceId, Twox64Concat, KeyId, ()>;
+
+	/// Number of open key requests of each workspace (absent when zero). A workspace with keys or
+	/// open key requests is in use ([`WorkspacesWithKeys`]).
+	#[pallet::storage]
+	pub type OpenKeyRequestCount<T: Config> = StorageMap<_, Twox64Concat, WorkspaceId, u32>;
+
+	/// Index: a key by the BLAKE2b-256 hash of one of its default addresses as text (EVM
+	/// EIP-55, Cosmos, SS58, Bitcoin P2WPKH, Solana). Use [`Pallet::key_by_address`], which
+	/// normalises the address first.
+	#[pallet::storage]
+	pub type KeyByAddress<T: Config> = StorageMap<_, Identity, [u8; 32], KeyId>;
+
+	/// Index: the open key requests of each keyring (`(keyring, request) -> ()`).
+	#[pallet::storage]
+	pub type PendingKeyRequests<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, KeyringId, Twox64Concat, RequestId, ()>;
+
+	/// Index: the open signature requests of each keyring (`(keyring, request) -> ()`).
+	#[pallet::storage]
+	pub type PendingSignRequests<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, KeyringId, Twox64Concat, RequestId, ()>;
+
+	/// Index: fulfilled transaction-signature requests marked for broadcast that no relayer has
+	/// reported yet, with their chain and key. Private transactions never appear here.
+	#[pallet::storage]
+	pub type AwaitingBroadcast<T: Config> = StorageMap<_, Twox64Concat, RequestId, BroadcastInfo>;
+
+	/// Index: the open requests that expire at the start of each block.
+	#[pallet::storage]
+	pub type RequestExpiries<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<(RequestKind, RequestId), T::MaxExpiriesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Events of the treasury pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A request waits for approvals in policy action `action`.
+		RequestAwaitingApproval {
+			workspace: WorkspaceId,
+			requester: T::AccountId,
+			action: ActionId,
+		},
+		/// A key was requested from a keyring; `fee` is escrowed from `requester`.
+		KeyRequested {
+			request: RequestId,
+			workspace: WorkspaceId,
+			keyring: KeyringId,
+			key_type: KeyType,
+			requester: T::AccountId,
+			fee: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A party of the keyring answered a key request with `public_key` (stored form).
+		KeyAnswerRecorded { request: RequestId, party: T::AccountId, public_key: StoredPublicKey },
+		/// A party of the keyring rejected a key request.
+		KeyRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
+		/// A key request was fulfilled: key `key` was created; `fee_paid` went from the escrow to
+		/// the keyring's account.
+		KeyRequestFulfilled {
+			request: RequestId,
+			key: KeyId,
+			workspace: WorkspaceId,
+			keyring: KeyringId,
+			public_key: StoredPublicKey,
+			fee_paid: BalanceOf<T>,
+		},
+		/// A key request was rejected (`reason`: the deciding party's, or "conflicting answers");
+		/// `refunded` was released to the requester.
+		KeyRequestRejected { request: RequestId, reason: ReasonOf<T>, refunded: BalanceOf<T> },
+		/// A key request expired unanswered; `refunded` was released to the requester.
+		KeyRequestExpired { request: RequestId, refunded: BalanceOf<T> },
+		/// Signatures were requested with key `key` (of a transaction for `chain` if given);
+		/// `fee` is escrowed from `requester`.
+		SignatureRequested {
+			request: RequestId,
+			key: KeyId,
+			keyring: KeyringId,
+			requester: T::AccountId,
+			payloads: u32,
+			chain: Option<Chain>,
+			fee: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A party of the keyring answered a signature request with verified signatures.
+		SignatureAnswerRecorded { request: RequestId, party: T::AccountId },
+		/// A party of the keyring rejected a signature request.
+		SignatureRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
+		/// A signature request was fulfilled and its signatures stored; `fee_paid` went from the
+		/// escrow to the keyring's account. `awaiting_broadcast`: relayers should broadcast it.
+		SignatureRequestFulfilled {
+			request: RequestId,
+			key: KeyId,
+			fee_paid: BalanceOf<T>,
+			awaiting_broadcast: bool,
+		},
+		/// A signature request was rejected; `refunded` was released to the requester.
+		SignatureRequestRejected { request: RequestId, reason: ReasonOf<T>, refunded: BalanceOf<T> },
+		/// A signature request expired unanswered; `refunded` was released to the requester.
+		SignatureRequestExpired { request: RequestId, refunded: BalanceOf<T> },
+		/// A key's sign policy changed (`None`: the workspace's sign policy).
+		KeyPolicyUpdated { key: KeyId, sign_policy: Option<PolicyId> },
+		/// The fee of a fulfilled request could not be paid to the keyring's account (e.g. the
+		/// account does not exist and the fee is below the existential deposit); it was
+		/// refunded to the requester instead.
+		FeePaymentFailed { request: RequestId, keyring: KeyringId, refunded: BalanceOf<T> },
+	}
+
+	/// Errors of the treasury pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No workspace has this id.
+		UnknownWorkspace,
+		/// The caller (or the requester of an approved request) is not an owner of the workspace.
+		NotOwner,
+		/// The approval was given for another workspace than the one this call concerns.
+		ApprovalForOtherWorkspace,
+		/// The sign policy that governs this call changed since the call was approved.
+		SignPolicyChanged,
+		/// A participant of the given policy is not an owner of the workspace.
+		PolicyParticipantNotOwner,
+		/// No keyring has this id.
+		UnknownKeyring,
+		/// The keyring does not accept new requests.
+		KeyringInactive,
+		/// The keyring has fewer parties than its threshold, so it cannot answer requests.
+		InsufficientParties,
+		/// The keyring has more parties than `MaxParties`.
+		TooManyParties,
+		/// No key has this id.
+		UnknownKey,
+		/// No request has this id (of the kind the call answers).
+		UnknownRequest,
+		/// The request is no longer open (it was fulfilled, rejected or has expired).
+		RequestNotPending,
+		/// The caller is not a party of the request's keyring.
+		NotParty,
+		/// The caller has already answered this request; its first answer stands.
+		AlreadyResponded,
+		/// The request has as many answers as it can record.
+		TooManyResponses,
+		/// The public key is not a valid key of the requested type (wrong length, or not a valid
+		/// curve point).
+		InvalidPublicKey,
+		/// The public key (one of its addresses) already belongs to another key.
+		PublicKeyInUse,
+		/// A signature request needs at least one payload.
+		NoPayloads,
+		/// More payloads than `MaxPayloadsPerRequest` (a transaction with too many inputs).
+		TooManyPayloads,
+		/// A payload has the wrong length for the key: secp256k1 keys sign 32-byte prehashes,
+		/// Ed25519 keys messages of 1 to `MaxPayloadLength` bytes.
+		InvalidPayloadLength,
+		/// A payload the transaction needs signed is longer than `MaxPayloadLength` (a long
+		/// Solana message).
+		PayloadTooLong,
+		/// The number of signatures differs from the number of payloads of the request.
+		WrongSignatureCount,
+		/// A signature is malformed or not valid for the key and its payload.
+		InvalidSignature,
+		/// The unsigned transaction is not a valid transaction of its chain (malformed,
+		/// unsupported type, or not spending the key's own coins).
+		InvalidTransaction,
+		/// The transaction is for another chain id than the request's chain.
+		ChainIdMismatch,
+		/// The key's type cannot sign transactions of this chain (EVM and Bitcoin need a
+		/// secp256k1 key, Solana an Ed25519 key).
+		KeyTypeNotSupportedByChain,
+		/// The expiry index is full for the deadline block and the blocks after it; try later.
+		ExpiryQueueFull,
+		/// No more request ids are available.
+		IdsExhausted,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Expire the requests whose deadline is this block and refund their fees.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let expiring = RequestExpiries::<T>::take(now);
+			let count = expiring.len() as u32;
+			for (kind, request) in expiring {
+				match kind {
+					RequestKind::Key => Self::expire_key_request(request),
+					RequestKind::Signature => Self::expire_sign_request(request),
+				}
+			}
+			T::WeightInfo::on_initialize_expire(count)
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxPayloadLength::get() >= 32, "a payload must fit a 32-byte prehash");
+			assert!(T::MaxPayloadsPerRequest::get() >= 1, "a request needs room for a payload");
+			assert!(T::MaxParties::get() >= 1, "a request needs room for an answer");
+			assert!(T::MaxExpiriesPerBlock::get() >= 1, "the expiry index needs room");
+			assert!(!T::RequestTimeout::get().is_zero(), "requests need time to be answered");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Ask `keyring` for a key of `key_type` for `workspace`. Gated by the workspace's sign
+		/// policy.
+		///
+		/// The requester must own the workspace; the keyring must exist, be active and have at
+		/// least `party_threshold` parties (and at most `MaxParties`); every participant of
+		/// `sign_policy` (the key's own sign policy, `None`: the workspace's) must be an owner.
+		/// Signed by an owner: checked, then submitted to the policy gate (runs at once or emits
+		/// `RequestAwaitingApproval`). With the approved origin: the keyring's key request fee is
+		/// escrowed from the requester and `KeyRequested` is emitted.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::request_key().saturating_add(T::PolicyGate::submit_weight()))]
+		pub fn request_key(
+			origin: OriginFor<T>,
+			workspace: WorkspaceId,
+			keyring: KeyringId,
+			key_type: KeyType,
+			sign_policy: Option<PolicyId>,
+		) -> DispatchResultWithPostInfo {
+			ensure!(T::Workspaces::workspace_exists(workspace), Error::<T>::UnknownWorkspace);
+			let workspace_policy = T::Workspaces::sign_policy(workspace);
+			let authorized = Self::authorize(origin, workspace, workspace_policy)?;
+			let terms = Self::serving_keyring(keyring)?;
+			Self::ensure_policy_within_owners(sign_policy, workspace)?;
+			let requester = match authorized {
+				Authorized::Submit(who) => {
+					Self::submit(
+						who,
+						workspace,
+						workspace_policy,
+						Call::request_key { workspace, keyring, key_type, sign_policy },
+						PolicyContext::default(),
+					)?;
+					return Ok(().into());
+				}
+				Authorized::Execute(requester) => requester,
+			};
+
+			let now = frame_system::Pallet::<T>::block_number();
+			let expires_at = Self::expiry_slot(now)?;
+			let request = Self::next_request_id()?;
+			let fee = terms.key_request_fee;
+			Self::escrow(&requester, fee)?;
+			RequestExpiries::<T>::try_mutate(expires_at, |slot| {
+				slot.try_push((RequestKind::Key, request))
+			})
+			.map_err(|_| Error::<T>::ExpiryQueueFull)?;
+			PendingKeyRequests::<T>::insert(keyring, request, ());
+			OpenKeyRequestCount::<T>::mutate(workspace, |count| {
+				*count = Some(count.unwrap_or(0).saturating_add(1))
+			});
+			KeyRequests::<T>::insert(
+				request,
+				KeyRequest {
+					workspace,
+					keyring,
+					key_type,
+					sign_policy,
+					requester: requester.clone(),
+					fee,
+					party_threshold: terms.party_threshold.max(1),
+					status: RequestStatus::Pending,
+					created_at: now,
+					expires_at,
+					responses: BoundedVec::new(),
+				},
+			);
+			Self::deposit_event(Event::KeyRequested {
+				request,
+				workspace,
+				keyring,
+				key_type,
+				requester,
+				fee,
+				expires_at,
+			});
+			Ok(Some(T::WeightInfo::request_key()).into())
+		}
+
+		/// Answer key request `request` with `public_key`. Only a party of the request's
+		/// keyring that has not answered yet may call.
+		///
+		/// The key must be valid for the requested type (secp256k1 keys may be given compressed
+		/// or uncompressed; they are stored compressed) and must not belong to another key.
+		/// Emits `KeyAnswerRecorded`; when `party_threshold` parties gave the identical key, the
+		/// key is created with the request's id, the escrowed fee is paid to the keyring's account
+		/// and `KeyRequestFulfilled` is emitted; if conflicting answers make the threshold
+		/// unreachable, the request is rejected and refunded (`KeyRequestRejected`).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::fulfil_key_request())]
+		pub fn fulfil_key_request(
+			origin: OriginFor<T>,
+			request: RequestId,
+			public_key: SubmittedPublicKey,
+		) -> DispatchResult {
+			let party = ensure_signed(origin)?;
+			let mut req = KeyRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
+			let key = PublicKey::parse(req.key_type, &public_key)
+				.map_err(|_| Error::<T>::InvalidPublicKey)?;
+			let addresses = Self::address_hashes(&key);
+			ensure!(
+				addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
+				Error::<T>::PublicKeyInUse
+			);
+			let stored: StoredPublicKey =
+				key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
+			let digest = sp_io::hashing::blake2_256(&stored);
+			let tally = Self::record_answer(
+				&mut req.responses,
+				party.clone(),
+				Answer::Fulfil(digest),
+				req.party_threshold,
+				req.keyring,
+			)?;
+			Self::deposit_event(Event::KeyAnswerRecorded {
+				request,
+				party,
+				public_key: stored.clone(),
+			});
+			match tally {
+				Tally::Open => {
+					req.status = RequestStatus::Partial;
+					KeyRequests::<T>::insert(request, req);
+				}
+				Tally::Fulfilled => Self::create_key(request, req, stored, addresses),
+				Tally::Rejected => Self::close_key_request(
+					request,
+					req,
+					RequestStatus::Rejected,
+					Some(Self::conflicting_answers_reason()),
+				),
+			}
+			Ok(())
+		}
+
+		/// Reject key request `request`, giving `reason`. Only a party of the request's keyring
+		/// that has not answered yet may call.
+		///
+		/// Emits `KeyRejectionRecorded`. Once so many parties rejected (or answered differently)
+		/// that `party_threshold` identical keys can no longer be given, the request is rejected,
+		/// the escrowed fee is refunded and `KeyRequestRejected` is emitted.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::reject_key_request())]
+		pub fn reject_key_request(
+			origin: OriginFor<T>,
+			request: RequestId,
+			reason: ReasonOf<T>,
+		) -> DispatchResult {
+			let party = ensure_signed(origin)?;
+			let mut req = KeyRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
+			let tally = Self::record_answer(
+				&mut req.responses,
+				party.clone(),
+				Answer::Reject,
+				req.party_threshold,
+				req.keyring,
+			)?;
+			Self::deposit_event(Event::KeyRejectionRecorded {
+				request,
+				party,
+				reason: reason.clone(),
+			});
+			match tally {
+				Tally::Rejected => {
+					Self::close_key_request(request, req, RequestStatus::Rejected, Some(reason))
+				}
+				// A rejection never completes a fulfilment.
+				Tally::Open | Tally::Fulfilled => {
+					req.status = RequestStatus::Partial;
+					KeyRequests::<T>::insert(request, req);
+				}
+			}
+			Ok(())
+		}
+
+		/// Ask for signatures of `payloads` with `key`. Gated by the key's sign policy, else the
+		/// workspace's sign policy.
+		///
+		/// Payloads are 32-byte prehashes for secp256k1 keys and messages of 1 to
+		/// `MaxPayloadLength` bytes for Ed25519 keys; at least one, at most
+		/// `MaxPayloadsPerRequest`. The requester must own the key's workspace and the key's
+		/// keyring must be able to serve. Signed by an owner: checked, then submitted to the
+		/// policy gate. With the approved origin: the keyring's sign request fee is escrowed and
+		/// `SignatureRequested` is emitted.
+		#[pallet::call_index(3)]
+		#[pallet::weight(
+			T::WeightInfo::request_signature(payloads.len() as u32)
+				.saturating_add(T::PolicyGate::submit_weight())
+		)]
+		pub fn request_signature(
+			origin: OriginFor<T>,
+			key: KeyId,
+			payloads: PayloadsOf<T>,
+		) -> DispatchResultWithPostInfo {
+			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
+			let policy = Self::key_policy(&stored_key);
+			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
+			let terms = Self::serving_keyring(stored_key.keyring)?;
+			ensure!(!payloads.is_empty(), Error::<T>::NoPayloads);
+			for payload in &payloads {
+				let valid_length = if stored_key.key_type.is_secp256k1() {
+					payload.len() == 32
+				} else {
+					!payload.is_empty()
+				};
+				ensure!(valid_length, Error::<T>::InvalidPayloadLength);
+			}
+			let count = payloads.len() as u32;
+			let requester = match authorized {
+				Authorized::Submit(who) => {
+					Self::submit(
+						who,
+						stored_key.workspace,
+						policy,
+						Call::request_signature { key, payloads },
+						PolicyContext::default(),
+					)?;
+					return Ok(().into());
+				}
+				Authorized::Execute(requester) => requester,
+			};
+			Self::open_sign_request(key, &stored_key, &terms, requester, payloads, None, None)?;
+			Ok(Some(T::WeightInfo::request_signature(count)).into())
+		}
+
+		/// Ask for the signatures of `unsigned_transaction` for `chain` with `key`. Gated by the
+		/// key's sign policy, else the workspace's sign policy; the policy sees the value the
+		/// transaction moves as `tx.value`.
+		///
+		/// The chain parses the transaction and computes what must be signed (EVM: one keccak
+		/// prehash, Bitcoin: one BIP-143 sighash per input, Solana: the message). `broadcast`:
+		/// once fulfilled, relayers broadcast it (it appears in `AwaitingBroadcast`); otherwise
+		/// it is private. Otherwise as `request_signature`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(
+			T::WeightInfo::request_transaction_signature(unsigned_transaction.len() as u32)
+				.saturating_add(T::PolicyGate::submit_weight())
+		)]
+		pub fn request_transaction_signature(
+			origin: OriginFor<T>,
+			key: KeyId,
+			chain: Chain,
+			unsigned_transaction: BoundedVec<u8, T::MaxUnsignedTransactionLength>,
+			broadcast: bool,
+		) -> DispatchResultWithPostInfo {
+			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
+			let policy = Self::key_policy(&stored_key);
+			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
+			let terms = Self::serving_keyring(stored_key.keyring)?;
+			let public =
+				Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+			let parsed = parse_transaction(&chain, &public, &unsigned_transaction)
+				.map_err(Self::transaction_error)?;
+			ensure!(!parsed.payloads_to_sign.is_empty(), Error::<T>::InvalidTransaction);
+			ensure!(
+				parsed.payloads_to_sign.len() <= T::MaxPayloadsPerRequest::get() as usize,
+				Error::<T>::TooManyPayloads
+			);
+			let mut payloads = PayloadsOf::<T>::new();
+			for payload in &parsed.payloads_to_sign {
+				let bytes: BoundedVec<u8, T::MaxPayloadLength> = payload
+					.as_bytes()
+					.to_vec()
+					.try_into()
+					.map_err(|_| Error::<T>::PayloadTooLong)?;
+				payloads.try_push(bytes).map_err(|_| Error::<T>::TooManyPayloads)?;
+			}
+			let length = unsigned_transaction.len() as u32;
+			let requester = match authorized {
+				Authorized::Submit(who) => {
+					Self::submit(
+						who,
+						stored_key.workspace,
+						policy,
+						Call::request_transaction_signature {
+							key,
+							chain,
+							unsigned_transaction,
+							broadcast,
+						},
+						PolicyContext { tx_value: parsed.value },
+					)?;
+					return Ok(().into());
+				}
+				Authorized::Execute(requester) => requester,
+			};
+			let summary = TransactionSummary { chain, broadcast, value: parsed.value };
+			Self::open_sign_request(
+				key,
+				&stored_key,
+				&terms,
+				requester,
+				payloads,
+				Some(summary),
+				Some(unsigned_transaction),
+			)?;
+			Ok(Some(T::WeightInfo::request_transaction_signature(length)).into())
+		}
+
+		/// Answer signature request `request` with `signatures`, one per payload in order. Only
+		/// a party of the request's keyring that has not answered yet may call.
+		///
+		/// Every signature is verified against the key and its payload first (secp256k1: 65-byte
+		/// `r ‖ s ‖ v`, low-S, or strict DER for Bitcoin keys; Ed25519: 64 bytes); a bad one
+		/// refuses the whole answer. Emits `SignatureAnswerRecorded`; when `party_threshold`
+		/// parties gave identical signatures they are stored, the escrowed fee is paid to the
+		/// keyring's account and `SignatureRequestFulfilled` is emitted (a transaction marked for
+		/// broadcast enters `AwaitingBroadcast`); if conflicting answers make the threshold
+		/// unreachable, the request is rejected and refunded.
+		#[pallet::call_index(5)]
+		#[pallet::weight(Pallet::<T>::fulfil_signature_weight(signatures.len() as u32))]
+		pub fn fulfil_signature_request(
+			origin: OriginFor<T>,
+			request: RequestId,
+			signatures: SignaturesOf<T>,
+		) -> DispatchResult {
+			let party = ensure_signed(origin)?;
+			let mut req = SignRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
+			let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
+			ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
+			let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
+			let public =
+				Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+			for (payload, signature) in payloads.iter().zip(signatures.iter()) {
+				verify_signature(&public, payload, signature)
+					.map_err(|_| Error::<T>::InvalidSignature)?;
+			}
+			let digest = sp_io::hashing::blake2_256(&signatures.encode());
+			let tally = Self::record_answer(
+				&mut req.responses,
+				party.clone(),
+				Answer::Fulfil(digest),
+				req.party_threshold,
+				req.keyring,
+			)?;
+			Self::deposit_event(Event::SignatureAnswerRecorded { request, party });
+			match tally {
+				Tally::Open => {
+					req.status = RequestStatus::Partial;
+					SignRequests::<T>::insert(request, req);
+				}
+				Tally::Fulfilled => Self::complete_sign_request(request, req, signatures),
+				Tally::Rejected => Self::close_sign_request(
+					request,
+					req,
+					RequestStatus::Rejected,
+					Some(Self::conflicting_answers_reason()),
+				),
+			}
+			Ok(())
+		}
+
+		/// Reject signature request `request`, giving `reason`. Only a party of the request's
+		/// keyring that has not answered yet may call.
+		///
+		/// Emits `SignatureRejectionRecorded`. Once the threshold of identical signatures can no
+		/// longer be reached, the request is rejected, the escrowed fee is refunded and
+		/// `SignatureRequestRejected` is emitted.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::reject_signature_request())]
+		pub fn reject_signature_request(
+			origin: OriginFor<T>,
+			request: RequestId,
+			reason: ReasonOf<T>,
+		) -> DispatchResult {
+			let party = ensure_signed(origin)?;
+			let mut req = SignRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
+			let tally = Self::record_answer(
+				&mut req.responses,
+				party.clone(),
+				Answer::Reject,
+				req.party_threshold,
+				req.keyring,
+			)?;
+			Self::deposit_event(Event::SignatureRejectionRecorded {
+				request,
+				party,
+				reason: reason.clone(),
+			});
+			match tally {
+				Tally::Rejected => {
+					Self::close_sign_request(request, req, RequestStatus::Rejected, Some(reason))
+				}
+				Tally::Open | Tally::Fulfilled => {
+					req.status = RequestStatus::Partial;
+					SignRequests::<T>::insert(request, req);
+				}
+			}
+			Ok(())
+		}
+
+		/// Set the sign policy of `key` (`None`: use the workspace's sign policy). Gated by the
+		/// key's CURRENT sign policy, else the workspace's sign policy.
+		///
+		/// Every participant of the new policy must be an owner of the key's workspace.
+		/// Emits `KeyPolicyUpdated`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(
+			T::WeightInfo::update_key_policy().saturating_add(T::PolicyGate::submit_weight())
+		)]
+		pub fn update_key_policy(
+			origin: OriginFor<T>,
+			key: KeyId,
+			sign_policy: Option<PolicyId>,
+		) -> DispatchResultWithPostInfo {
+			let mut stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
+			let policy = Self::key_policy(&stored_key);
+			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
+			Self::ensure_policy_within_owners(sign_policy, stored_key.workspace)?;
+			if let Authorized::Submit(who) = authorized {
+				Self::submit(
+					who,
+					stored_key.workspace,
+					policy,
+					Call::update_key_policy { key, sign_policy },
+					PolicyContext::default(),
+				)?;
+				return Ok(().into());
+			}
+			stored_key.sign_policy = sign_policy;
+			Keys::<T>::insert(key, stored_key);
+			Self::deposit_event(Event::KeyPolicyUpdated { key, sign_policy });
+			Ok(Some(T::WeightInfo::update_key_policy()).into())
+		}
+	}
+}
+
+/// Workspaces that have keys or open key requests: the identity pallet's `WorkspaceInUse`, so
+/// that such a workspace cannot be removed.
+pub struct WorkspacesWithKeys<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> Contains<WorkspaceId> for WorkspacesWithKeys<T> {
+	fn contains(workspace: &WorkspaceId) -> bool {
+		WorkspaceKeys::<T>::iter_key_prefix(workspace).next().is_some()
+			|| OpenKeyRequestCount::<T>::contains_key(workspace)
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The weight of `fulfil_signature_request` with `signatures` signatures: the worse of
+	/// secp256k1 (Bitcoin DER, two recoveries each) and Ed25519 (longest messages).
+	pub fn fulfil_signature_weight(signatures: u32) -> Weight {
+		T::WeightInfo::fulfil_signature_request_secp256k1(signatures)
+			.max(T::WeightInfo::fulfil_signature_request_ed25519(signatures))
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Queries (also behind the runtime API)
+	// ---------------------------------------------------------------------------------------
+
+	/// Key `key` with its default addresses (format, text).
+	pub fn key_with_addresses(key: KeyId) -> Option<KeyWithAddresses<BlockNumberFor<T>>> {
+		let stored = Keys::<T>::get(key)?;
+		let addresses =
+			Self::parse_stored_key(&stored).map(|public| default_addresses(&public)).ok()?;
+		Some((stored, addresses))
+	}
+
+	/// The open key and signature requests of `keyring`, oldest first.
+	pub fn pending_requests(
+		keyring: KeyringId,
+	) -> PendingRequests<T::AccountId, BlockNumberFor<T>> {
+		let mut key_requests: Vec<_> = PendingKeyRequests::<T>::iter_key_prefix(keyring)
+			.filter_map(|request| {
+				let req = KeyRequests::<T>::get(request)?;
+				Some(PendingKeyRequest {
+					request,
+					workspace: req.workspace,
+					key_type: req.key_type,
+					expires_at: req.expires_at,
+					responded: req.responses.iter().map(|r| r.party.clone()).collect(),
+				})
+			})
+			.collect();
+		key_requests.sort_by_key(|r| r.request);
+		let mut sign_requests: Vec<_> = PendingSignRequests::<T>::iter_key_prefix(keyring)
+			.filter_map(|request| {
+				let req = SignRequests::<T>::get(request)?;
+				let key = Keys::<T>::get(req.key)?;
+				Some(PendingSignRequest {
+					request,
+					key: req.key,
+					key_type: key.key_type,
+					public_key: key.public_key.into_inner(),
+					payloads: SignPayloads::<T>::get(request)
+						.unwrap_or_default()
+						.into_iter()
+						.map(|p| p.into_inner())
+						.collect(),
+					chain: req.transaction.map(|t| t.chain),
+					expires_at: req.expires_at,
+					responded: req.responses.iter().map(|r| r.party.clone()).collect(),
+				})
+			})
+			.collect();
+		sign_requests.sort_by_key(|r| r.request);
+		(key_requests, sign_requests)
+	}
+
+	/// The key one of whose default addresses is `address` (text). EVM addresses match in any
+	/// case, with or without `0x`, and also as 20 raw bytes; bech32 addresses also in upper case.
+	pub fn key_by_address(address: &[u8]) -> Option<KeyId> {
+		let lookup = |text: &[u8]| KeyByAddress::<T>::get(sp_io::hashing::blake2_256(text));
+		if let Ok(raw) = <[u8; 20]>::try_from(address) {
+			return lookup(evm_checksum_address(&raw).as_bytes());
+		}
+		if let Some(evm) =
+			core::str::from_utf8(address).ok().and_then(|t| parse_evm_address(t).ok())
+		{
+			return lookup(evm_checksum_address(&evm).as_bytes());
+		}
+		lookup(address).or_else(|| {
+			let lower = address.to_ascii_lowercase();
+			if lower.as_slice() != address {
+				lookup(&lower)
+			} else {
+				None
+			}
+		})
+	}
+
+	/// Fulfilled transaction-signature requests that relayers should broadcast, oldest first.
+	pub fn awaiting_broadcast() -> Vec<RequestId> {
+		let mut requests: Vec<_> = AwaitingBroadcast::<T>::iter_keys().collect();
+		requests.sort();
+		requests
+	}
+
+	/// The signed transaction of fulfilled transaction-signature request `request`, assembled
+	/// from its unsigned transaction and verified signatures.
+	pub fn signed_transaction(request: RequestId) -> Option<SignedTransactionDetails> {
+		let req = SignRequests::<T>::get(request)?;
+		let transaction = req.transaction?;
+		let signatures = Signatures::<T>::get(request)?;
+		let unsigned = UnsignedTransactions::<T>::get(request)?;
+		let stored_key = Keys::<T>::get(req.key)?;
+		let public = Self::parse_stored_key(&stored_key).ok()?;
+		let signed =
+			assemble_signed_transaction(&transaction.chain, &public, &unsigned, &signatures)
+				.ok()?;
+		Some(SignedTransactionDetails {
+			request,
+			key: req.key,
+			chain: transaction.chain,
+			broadcast: transaction.broadcast,
+			raw: signed.raw,
+			id: signed.id,
+			id_text: signed.id_text,
+		})
+	}
+
+	/// Remove `request` from [`AwaitingBroadcast`] (for the relayer, once a broadcast is
+	/// reported). Returns whether it was there.
+	pub fn take_awaiting_broadcast(request: RequestId) -> Option<BroadcastInfo> {
+		AwaitingBroadcast::<T>::take(request)
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Checks
+	// ---------------------------------------------------------------------------------------
+
+	/// Check the origin of a policy-gated call concerning `workspace` under `policy`.
+	///
+	/// Signed: the caller must own `workspace`. Approved: the approval must be for `workspace`
+	/// and the current `policy`, and its requester must (still) own `workspace`.
+	fn authorize(
+		origin: OriginFor<T>,
+		workspace: WorkspaceId,
+		policy: Option<PolicyId>,
+	) -> Result<Authorized<T::AccountId>, DispatchError> {
+		let authorized = match T::ApprovedOrigin::try_origin(origin) {
+			Ok(approval) => {
+				ensure!(approval.workspace == workspace, Error::<T>::ApprovalForOtherWorkspace);
+				ensure!(approval.policy == policy, Error::<T>::SignPolicyChanged);
+				Authorized::Execute(approval.requester)
+			}
+			Err(origin) => Authorized::Submit(ensure_signed(origin)?),
+		};
+		ensure!(T::Workspaces::is_owner(workspace, authorized.requester()), Error::<T>::NotOwner);
+		Ok(authorized)
+	}
+
+	/// Submit a checked call to the policy gate; emit `RequestAwaitingApproval` if it waits.
+	fn submit(
+		who: T::AccountId,
+		workspace: WorkspaceId,
+		policy: Option<PolicyId>,
+		call: Call<T>,
+		context: PolicyContext,
+	) -> DispatchResult {
+		let outcome = T::PolicyGate::submit(&who, workspace, policy, call.into(), context)?;
+		if let GateOutcome::Pending(action) = outcome {
+			log::debug!(
+				target: LOG_TARGET,
+				"workspace {workspace}: request waits for approvals in action {action}"
+			);
+			Self::deposit_event(Event::RequestAwaitingApproval {
+				workspace,
+				requester: who,
+				action,
+			});
+		}
+		Ok(())
+	}
+
+	/// The terms of `keyring` if it can serve a new request: it exists, is active, has at least
+	/// `party_threshold` and at most `MaxParties` parties.
+	fn serving_keyring(
+		keyring: KeyringId,
+	) -> Result<KeyringTerms<T::AccountId, BalanceOf<T>>, DispatchError> {
+		let terms = T::Keyrings::keyring_terms(keyring).ok_or(Error::<T>::UnknownKeyring)?;
+		ensure!(terms.is_active, Error::<T>::KeyringInactive);
+		ensure!(terms.party_count >= terms.party_threshold.max(1), Error::<T>::InsufficientParties);
+		ensure!(terms.party_count <= T::MaxParties::get(), Error::<T>::TooManyParties);
+		Ok(terms)
+	}
+
+	/// Every participant of `policy` (if any) owns `workspace`.
+	fn ensure_policy_within_owners(
+		policy: Option<PolicyId>,
+		workspace: WorkspaceId,
+	) -> DispatchResult {
+		if let Some(policy) = policy {
+			let participants = T::PolicyGate::participants(policy)?;
+			ensure!(
+				participants.iter().all(|p| T::Workspaces::is_owner(workspace, p)),
+				Error::<T>::PolicyParticipantNotOwner
+			);
+		}
+		Ok(())
+	}
+
+	/// The policy that governs signature requests with `key` and changes to it.
+	fn key_policy(key: &Key<BlockNumberFor<T>>) -> Option<PolicyId> {
+		key.sign_policy.or_else(|| T::Workspaces::sign_policy(key.workspace))
+	}
+
+	/// `party` may answer a request in `status` of `keyring` with these `responses`.
+	fn ensure_can_answer(
+		status: RequestStatus,
+		keyring: KeyringId,
+		responses: &ResponsesOf<T>,
+		party: &T::AccountId,
+	) -> DispatchResult {
+		ensure!(status.is_open(), Error::<T>::RequestNotPending);
+		ensure!(T::Keyrings::is_party(keyring, party), Error::<T>::NotParty);
+		ensure!(!responses.iter().any(|r| &r.party == party), Error::<T>::AlreadyResponded);
+		Ok(())
+	}
+
+	/// Record `answer` of `party` and tally the answers (see the crate docs).
+	fn record_answer(
+		responses: &mut ResponsesOf<T>,
+		party: T::AccountId,
+		answer: Answer,
+		threshold: u32,
+		keyring: KeyringId,
+	) -> Result<Tally, DispatchError> {
+		responses.try_push(Response { party, answer }).map_err(|_| Error::<T>::TooManyResponses)?;
+		let count_of = |answer: &Answer| responses.iter().filter(|r| &r.answer == answer).count();
+		let threshold = threshold.max(1) as usize;
+		if matches!(answer, Answer::Fulfil(_)) && count_of(&answer) >= threshold {
+			return Ok(Tally::Fulfilled);
+		}
+		let best = responses
+			.iter()
+			.filter(|r| matches!(r.answer, Answer::Fulfil(_)))
+			.map(|r| count_of(&r.answer))
+			.max()
+			.unwrap_or(0);
+		let party_count = T::Keyrings::keyring_terms(keyring).map_or(0, |t| t.party_count);
+		let unanswered = (party_count as usize).saturating_sub(responses.len());
+		if best.saturating_add(unanswered) < threshold {
+			Ok(Tally::Rejected)
+		} else {
+			Ok(Tally::Open)
+		}
+	}
+
+	fn conflicting_answers_reason() -> ReasonOf<T> {
+		let mut reason = CONFLICTING_ANSWERS_REASON.to_vec();
+		reason.truncate(T::MaxRejectionReasonLength::get() as usize);
+		reason.try_into().unwrap_or_default()
+	}
+
+	fn parse_stored_key(key: &Key<BlockNumberFor<T>>) -> Result<PublicKey, FormatError> {
+		PublicKey::parse(key.key_type, &key.public_key)
+	}
+
+	/// The [`KeyByAddress`] keys of `key`'s default addresses.
+	fn address_hashes(key: &PublicKey) -> Vec<[u8; 32]> {
+		default_addresses(key)
+			.into_iter()
+			.map(|(_, address)| sp_io::hashing::blake2_256(address.as_bytes()))
+			.collect()
+	}
+
+	/// The pallet error for a transaction the chain-formats crate refused.
+	fn transaction_error(error: FormatError) -> DispatchError {
+		match error {
+			FormatError::ChainIdMismatch => Error::<T>::ChainIdMismatch,
+			FormatError::KeyTypeMismatch => Error::<T>::KeyTypeNotSupportedByChain,
+			_ => Error::<T>::InvalidTransaction,
+		}
+		.into()
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// State changes
+	// ---------------------------------------------------------------------------------------
+
+	fn next_request_id() -> Result<RequestId, DispatchError> {
+		let id = NextRequestId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::IdsExhausted)?;
+		NextRequestId::<T>::put(next);
+		Ok(id)
+	}
+
+	/// The block at whose start a request made at `now` expires: `now + RequestTimeout`, or the
+	/// first of the `EXPIRY_SEARCH_BLOCKS` blocks after it whose expiry slot has room.
+	fn expiry_slot(now: BlockNumberFor<T>) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut slot = now.saturating_add(T::RequestTimeout::get());
+		for _ in 0..=EXPIRY_SEARCH_BLOCKS {
+			let used = RequestExpiries::<T>::decode_len(slot).unwrap_or(0);
+			if (used as u32) < T::MaxExpiriesPerBlock::get() {
+				return Ok(slot);
+			}
+			slot = slot.saturating_add(One::one());
+		}
+		Err(Error::<T>::ExpiryQueueFull.into())
+	}
+
+	/// Remove `request` from the expiry slot of block `at`.
+	fn unschedule_expiry(at: BlockNumberFor<T>, request: RequestId) {
+		RequestExpiries::<T>::mutate_exists(at, |slot| {
+			if let Some(ids) = slot {
+				ids.retain(|(_, id)| *id != request);
+				if ids.is_empty() {
+					*slot = None;
+				}
+			}
+		});
+	}
+
+	fn escrow(requester: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
+		if !fee.is_zero() {
+			T::Currency::hold(&HoldReason::RequestFee.into(), requester, fee)?;
+		}
+		Ok(())
+	}
+
+	/// Release an escrowed fee back to the requester; returns the amount released.
+	fn refund(requester: &T::AccountId, fee: BalanceOf<T>) -> BalanceOf<T> {
+		if fee.is_zero() {
+			return fee;
+		}
+		match T::Currency::release(
+			&HoldReason::RequestFee.into(),
+			requester,
+			fee,
+			Precision::BestEffort,
+		) {
+			Ok(released) => {
+				if released != fee {
+					log::warn!(
+						target: LOG_TARGET,
+						"refunded {released:?} of a {fee:?} fee escrowed from {requester:?}"
+					);
+				}
+				released
+			}
+			Err(error) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"could not refund a {fee:?} fee escrowed from {requester:?}: {error:?}"
+				);
+				Zero::zero()
+			}
+		}
+	}
+
+	/// Pay an escrowed fee to `keyring`'s account; if that fails, refund it. Returns the amount
+	/// paid.
+	fn pay_fee(
+		request: RequestId,
+		requester: &T::AccountId,
+		keyring: KeyringId,
+		fee: BalanceOf<T>,
+	) -> BalanceOf<T> {
+		if fee.is_zero() {
+			return fee;
+		}
+		let paid = T::Keyrings::keyring_terms(keyring).ok_or(()).and_then(|terms| {
+			// `Force`: the escrow exists to pay this fee; freezes on the requester's account
+			// must not keep it from the keyring.
+			T::Currency::transfer_on_hold(
+				&HoldReason::RequestFee.into(),
+				requester,
+				&terms.account,
+				fee,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)
+			.map_err(|error| {
+				log::warn!(
+					target: LOG_TARGET,
+					"request {request}: could not pay the {fee:?} fee to keyring {keyring}: {error:?}"
+				);
+			})
+		});
+		match paid {
+			Ok(paid) => paid,
+			Err(()) => {
+				let refunded = Self::refund(requester, fee);
+				Self::deposit_event(Event::FeePaymentFailed { request, keyring, refunded });
+				Zero::zero()
+			}
+		}
+	}
+
+	/// Create the key of fulfilled key request `request`.
+	fn create_key(
+		request: RequestId,
+		mut req: KeyRequest<T>,
+		public_key: StoredPublicKey,
+		address_hashes: Vec<[u8; 32]>,
+	) {
+		let key = request;
+		let now = frame_system::Pallet::<T>::block_number();
+		Keys::<T>::insert(
+			key,
+			Key {
+				workspace: req.workspace,
+				keyring: req.keyring,
+				key_type: req.key_type,
+				public_key: public_key.clone(),
+				sign_policy: req.sign_policy,
+				created_at: now,
+			},
+		);
+		WorkspaceKeys::<T>::insert(req.workspace, key, ());
+		for hash in address_hashes {
+			KeyByAddress::<T>::insert(hash, key);
+		}
+		Self::leave_open_key_request(&req, request);
+		Self::unschedule_expiry(req.expires_at, request);
+		let fee_paid = Self::pay_fee(request, &req.requester, req.keyring, req.fee);
+		req.status = RequestStatus::Fulfilled;
+		let (workspace, keyring) = (req.workspace, req.keyring);
+		KeyRequests::<T>::insert(request, req);
+		Self::deposit_event(Event::KeyRequestFulfilled {
+			request,
+			key,
+			workspace,
+			keyring,
+			public_key,
+			fee_paid,
+		});
+	}
+
+	/// Remove an open key request from the indexes it is listed in while open.
+	fn leave_open_key_request(req: &KeyRequest<T>, request: RequestId) {
+		PendingKeyRequests::<T>::remove(req.keyring, request);
+		OpenKeyRequestCount::<T>::mutate_exists(req.workspace, |count| {
+			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
+		});
+	}
+
+	/// Reject or expire open key request `request`, refunding its fee.
+	fn close_key_request(
+		request: RequestId,
+		mut req: KeyRequest<T>,
+		status: RequestStatus,
+		reason: Option<ReasonOf<T>>,
+	) {
+		Self::leave_open_key_request(&req, request);
+		if status != RequestStatus::Expired {
+			Self::unschedule_expiry(req.expires_at, request);
+		}
+		let refunded = Self::refund(&req.requester, req.fee);
+		req.status = status;
+		KeyRequests::<T>::insert(request, req);
+		let event = match reason {
+			Some(reason) => Event::KeyRequestRejected { request, reason, refunded },
+			None => Event::KeyRequestExpired { request, refunded },
+		};
+		Self::deposit_event(event);
+	}
+
+	fn expire_key_request(request: RequestId) {
+		match KeyRequests::<T>::get(request) {
+			Some(req) if req.status.is_open() => {
+				Self::close_key_request(request, req, RequestStatus::Expired, None)
+			}
+			_ => log::warn!(target: LOG_TARGET, "expiry of key request {request}: not open"),
+		}
+	}
+
+	/// Store a new signature request made with the approved origin.
+	#[allow(clippy::too_many_arguments)]
+	fn open_sign_request(
+		key: KeyId,
+		stored_key: &Key<BlockNumberFor<T>>,
+		terms: &KeyringTerms<T::AccountId, BalanceOf<T>>,
+		requester: T::AccountId,
+		payloads: PayloadsOf<T>,
+		transaction: Option<TransactionSummary>,
+		unsigned: Option<BoundedVec<u8, T::MaxUnsignedTransactionLength>>,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		let expires_at = Self::expiry_slot(now)?;
+		let request = Self::next_request_id()?;
+		let fee = terms.sign_request_fee;
+		Self::escrow(&requester, fee)?;
+		RequestExpiries::<T>::try_mutate(expires_at, |slot| {
+			slot.try_push((RequestKind::Signature, request))
+		})
+		.map_err(|_| Error::<T>::ExpiryQueueFull)?;
+		PendingSignRequests::<T>::insert(stored_key.keyring, request, ());
+		let count = payloads.len() as u32;
+		SignPayloads::<T>::insert(request, payloads);
+		if let Some(unsigned) = unsigned {
+			UnsignedTransactions::<T>::insert(request, unsigned);
+		}
+		let chain = transaction.as_ref().map(|t| t.chain);
+		SignRequests::<T>::insert(
+			request,
+			SignRequest {
+				key,
+				workspace: stored_key.workspace,
+				keyring: stored_key.keyring,
+				requester: requester.clone(),
+				fee,
+				party_threshold: terms.party_threshold.max(1),
+				transaction,
+				status: RequestStatus::Pending,
+				created_at: now,
+				expires_at,
+				responses: BoundedVec::new(),
+			},
+		);
+		Self::deposit_event(Event::SignatureRequested {
+			request,
+			key,
+			keyring: stored_key.keyring,
+			requester,
+			payloads: count,
+			chain,
+			fee,
+			expires_at,
+		});
+		Ok(())
+	}
+
+	/// Store the signatures of fulfilled signature request `request`.
+	fn complete_sign_request(
+		request: RequestId,
+		mut req: SignRequest<T>,
+		signatures: SignaturesOf<T>,
+	) {
+		Signatures::<T>::insert(request, signatures);
+		PendingSignRequests::<T>::remove(req.keyring, request);
+		Self::unschedule_expiry(req.expires_at, request);
+		let awaiting_broadcast = match &req.transaction {
+			Some(transaction) if transaction.broadcast => {
+				AwaitingBroadcast::<T>::insert(
+					request,
+					BroadcastInfo { chain: transaction.chain, key: req.key },
+				);
+				true
+			}
+			_ => false,
+		};
+		let fee_paid = Self::pay_fee(request, &req.requester, req.keyring, req.fee);
+		req.status = RequestStatus::Fulfilled;
+		let key = req.key;
+		SignRequests::<T>::insert(request, req);
+		Self::deposit_event(Event::SignatureRequestFulfilled {
+			request,
+			key,
+			fee_paid,
+			awaiting_broadcast,
+		});
+	}
+
+	/// Reject or expire open signature request `request`, refunding its fee.
+	fn close_sign_request(
+		request: RequestId,
+		mut req: SignRequest<T>,
+		status: RequestStatus,
+		reason: Option<ReasonOf<T>>,
+	) {
+		PendingSignRequests::<T>::remove(req.keyring, request);
+		if status != RequestStatus::Expired {
+			Self::unschedule_expiry(req.expires_at, request);
+		}
+		let refunded = Self::refund(&req.requester, req.fee);
+		req.status = status;
+		SignRequests::<T>::insert(request, req);
+		let event = match reason {
+			Some(reason) => Event::SignatureRequestRejected { request, reason, refunded },
+			None => Event::SignatureRequestExpired { request, refunded },
+		};
+		Self::deposit_event(event);
+	}
+
+	fn expire_sign_request(request: RequestId) {
+		match SignRequests::<T>::get(request) {
+			Some(req) if req.status.is_open() => {
+				Self::close_sign_request(request, req, RequestStatus::Expired, None)
+			}
+			_ => log::warn!(target: LOG_TARGET, "expiry of signature request {request}: not open"),
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Invariants
+	// ---------------------------------------------------------------------------------------
+
+	/// Check the invariants of this pallet's storage: open requests are exactly those in the
+	/// pending and expiry indexes, counts agree, keys are indexed by workspace and address,
+	/// fulfilled requests have their results.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let next = NextRequestId::<T>::get();
+		let mut scheduled: Vec<(RequestKind, RequestId, BlockNumberFor<T>)> = Vec::new();
+		for (block, slot) in RequestExpiries::<T>::iter() {
+			ensure!(!slot.is_empty(), "empty expiry slot kept");
+			scheduled.extend(slot.into_iter().map(|(kind, id)| (kind, id, block)));
+		}
+		let mut open_total = 0usize;
+		let mut open_per_workspace = alloc::collections::BTreeMap::<WorkspaceId, u32>::new();
+		for (id, req) in KeyRequests::<T>::iter() {
+			ensure!(id < next, "key request id not below NextRequestId");
+			ensure!(!SignRequests::<T>::contains_key(id), "id used by both kinds");
+			ensure!(req.responses.len() as u32 <= T::MaxParties::get(), "too many responses");
+			let open = req.status.is_open();
+			ensure!(
+				PendingKeyRequests::<T>::contains_key(req.keyring, id) == open,
+				"pending key index disagrees with status"
+			);
+			ensure!(
+				scheduled.contains(&(RequestKind::Key, id, req.expires_at)) == open,
+				"expiry index disagrees with key request status"
+			);
+			ensure!(
+				(req.status == RequestStatus::Pending) == req.responses.is_empty() || !open,
+				"status Pending iff no responses"
+			);
+			if open {
+				open_total += 1;
+				*open_per_workspace.entry(req.workspace).or_default() += 1;
+			}
+			if req.status == RequestStatus::Fulfilled {
+				let key = Keys::<T>::get(id).ok_or("fulfilled key request without key")?;
+				ensure!(key.workspace == req.workspace, "key in wrong workspace");
+			}
+		}
+		for (workspace, count) in OpenKeyRequestCount::<T>::iter() {
+			ensure!(
+				open_per_workspace.get(&workspace) == Some(&count),
+				"open key request count disagrees"
+			);
+		}
+		ensure!(
+			open_per_workspace.len() == OpenKeyRequestCount::<T>::iter().count(),
+			"open key request count missing"
+		);
+		for (id, req) in SignRequests::<T>::iter() {
+			ensure!(id < next, "signature request id not below NextRequestId");
+			let open = req.status.is_open();
+			ensure!(
+				PendingSignRequests::<T>::contains_key(req.keyring, id) == open,
+				"pending signature index disagrees with status"
+			);
+			ensure!(
+				scheduled.contains(&(RequestKind::Signature, id, req.expires_at)) == open,
+				"expiry index disagrees with signature request status"
+			);
+			if open {
+				open_total += 1;
+			}
+			let payloads =
+				SignPayloads::<T>::get(id).ok_or("signature request without payloads")?;
+			ensure!(!payloads.is_empty(), "signature request without payloads");
+			ensure!(
+				req.transaction.is_some() == UnsignedTransactions::<T>::contains_key(id),
+				"transaction bytes disagree"
+			);
+			let fulfilled = req.status == RequestStatus::Fulfilled;
+			match Signatures::<T>::get(id) {
+				Some(signatures) => {
+					ensure!(fulfilled, "signatures of an unfulfilled request");
+					ensure!(signatures.len() == payloads.len(), "signature count");
+				}
+				None => ensure!(!fulfilled, "fulfilled request without signatures"),
+			}
+			if AwaitingBroadcast::<T>::contains_key(id) {
+				ensure!(fulfilled, "unfulfilled request awaiting broadcast");
+				ensure!(
+					req.transaction.as_ref().is_some_and(|t| t.broadcast),
+					"private transaction awaiting broadcast"
+				);
+			}
+		}
+		ensure!(scheduled.len() == open_total, "stale expiry index entries");
+		ensure!(
+			PendingKeyRequests::<T>::iter().count() + PendingSignRequests::<T>::iter().count()
+				== open_total,
+			"stale pending index entries"
+		);
+		let mut key_count = 0usize;
+		for (id, key) in Keys::<T>::iter() {
+			key_count += 1;
+			ensure!(WorkspaceKeys::<T>::contains_key(key.workspace, id), "workspace key index");
+			let public = Self::parse_stored_key(&key).map_err(|_| "stored key invalid")?;
+			for hash in Self::address_hashes(&public) {
+				ensure!(KeyByAddress::<T>::get(hash) == Some(id), "address index");
+			}
+		}
+		ensure!(WorkspaceKeys::<T>::iter().count() == key_count, "stale workspace key index");
+		Ok(())
+	}
+}

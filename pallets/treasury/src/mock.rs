@@ -1,0 +1,422 @@
+//! Test runtime: System, Balances, a mock policy gate, mock workspaces and keyrings, and the
+//! treasury pallet.
+//!
+//! The mock gate ([`TestGate`]) stands in for the policy pallet. In [`GateMode::Immediate`] it
+//! dispatches every submitted call at once with an approved origin; in [`GateMode::Pending`] it
+//! stores the call as an action that a test dispatches later with [`approve`]. It records every
+//! submission with its [`PolicyContext`]. Policies are participant lists set with [`set_policy`].
+//! Workspaces ([`set_workspace`]) and keyrings ([`set_keyring`]) are plain thread-local tables
+//! standing in for the identity pallet.
+
+use crate as pallet_zenrock_treasury;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::cell::RefCell;
+use frame_support::{
+	derive_impl,
+	dispatch::DispatchResultWithPostInfo,
+	parameter_types,
+	traits::{ConstU64, EnsureOrigin},
+	weights::Weight,
+};
+use scale_info::TypeInfo;
+use sp_runtime::{
+	traits::{Dispatchable, IdentityLookup},
+	BuildStorage, DispatchError,
+};
+use std::collections::BTreeMap;
+use zenrock_primitives::{
+	ActionId, Approval, GateOutcome, KeyringId, KeyringInspect, KeyringTerms, PolicyContext,
+	PolicyGate, PolicyId, WorkspaceId, WorkspaceInspect,
+};
+
+pub type AccountId = u128;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// A tiny pallet that only defines the origin with which the mock gate dispatches approved calls.
+#[frame_support::pallet]
+pub mod mock_gate {
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {}
+
+	#[pallet::origin]
+	pub type Origin<T> = super::GateOrigin<<T as frame_system::Config>::AccountId>;
+}
+
+/// The origin of a call dispatched by the mock gate.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum GateOrigin<AccountId> {
+	/// The call was approved.
+	Approved(Approval<AccountId>),
+}
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Gate: mock_gate,
+		Treasury: pallet_zenrock_treasury,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+parameter_types! {
+	pub const ExistentialDeposit: Balance = 5;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = ExistentialDeposit;
+}
+
+impl mock_gate::Config for Test {}
+
+/// How the mock gate treats submitted calls.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GateMode {
+	/// Dispatch at once with an approved origin.
+	Immediate,
+	/// Store as a pending action.
+	Pending,
+}
+
+/// A call the mock gate received.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Submission {
+	pub requester: AccountId,
+	pub workspace: WorkspaceId,
+	pub policy: Option<PolicyId>,
+	pub context: PolicyContext,
+}
+
+/// A mock workspace.
+#[derive(Clone, Debug, Default)]
+pub struct MockWorkspace {
+	pub owners: Vec<AccountId>,
+	pub sign_policy: Option<PolicyId>,
+}
+
+/// A mock keyring.
+#[derive(Clone, Debug)]
+pub struct MockKeyring {
+	pub parties: Vec<AccountId>,
+	pub party_threshold: u32,
+	pub key_request_fee: Balance,
+	pub sign_request_fee: Balance,
+	pub is_active: bool,
+}
+
+thread_local! {
+	static GATE_MODE: RefCell<GateMode> = const { RefCell::new(GateMode::Immediate) };
+	static POLICIES: RefCell<BTreeMap<PolicyId, Vec<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
+	static PENDING: RefCell<BTreeMap<ActionId, (Approval<AccountId>, RuntimeCall)>> =
+		const { RefCell::new(BTreeMap::new()) };
+	static NEXT_ACTION: RefCell<ActionId> = const { RefCell::new(0) };
+	static SUBMISSIONS: RefCell<Vec<Submission>> = const { RefCell::new(Vec::new()) };
+	static WORKSPACES: RefCell<BTreeMap<WorkspaceId, MockWorkspace>> = const { RefCell::new(BTreeMap::new()) };
+	static KEYRINGS: RefCell<BTreeMap<KeyringId, MockKeyring>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Set how the mock gate treats submitted calls.
+pub fn set_gate_mode(mode: GateMode) {
+	GATE_MODE.with(|m| *m.borrow_mut() = mode);
+}
+
+/// Register (or replace) policy `id` with these participants.
+pub fn set_policy(id: PolicyId, participants: Vec<AccountId>) {
+	POLICIES.with(|p| p.borrow_mut().insert(id, participants));
+}
+
+/// Every call the mock gate received, oldest first.
+pub fn submissions() -> Vec<Submission> {
+	SUBMISSIONS.with(|s| s.borrow().clone())
+}
+
+/// Ids of the actions waiting for approval.
+pub fn pending_actions() -> Vec<ActionId> {
+	PENDING.with(|p| p.borrow().keys().copied().collect())
+}
+
+/// Dispatch pending action `action` with the approval recorded when it was submitted.
+pub fn approve(action: ActionId) -> DispatchResultWithPostInfo {
+	let (approval, call) =
+		PENDING.with(|p| p.borrow_mut().remove(&action)).expect("approve: no such pending action");
+	call.dispatch(approved_origin(approval))
+}
+
+/// The origin the mock gate dispatches with.
+pub fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
+	GateOrigin::Approved(approval).into()
+}
+
+/// Create or replace workspace `id`.
+pub fn set_workspace(id: WorkspaceId, owners: Vec<AccountId>, sign_policy: Option<PolicyId>) {
+	WORKSPACES.with(|w| w.borrow_mut().insert(id, MockWorkspace { owners, sign_policy }));
+}
+
+/// Change the sign policy of workspace `id`.
+pub fn set_workspace_sign_policy(id: WorkspaceId, sign_policy: Option<PolicyId>) {
+	WORKSPACES
+		.with(|w| w.borrow_mut().get_mut(&id).expect("workspace exists").sign_policy = sign_policy);
+}
+
+/// Create or replace keyring `id` (active).
+pub fn set_keyring(
+	id: KeyringId,
+	parties: Vec<AccountId>,
+	party_threshold: u32,
+	key_request_fee: Balance,
+	sign_request_fee: Balance,
+) {
+	KEYRINGS.with(|k| {
+		k.borrow_mut().insert(
+			id,
+			MockKeyring {
+				parties,
+				party_threshold,
+				key_request_fee,
+				sign_request_fee,
+				is_active: true,
+			},
+		)
+	});
+}
+
+/// Change keyring `id`.
+pub fn update_keyring(id: KeyringId, change: impl FnOnce(&mut MockKeyring)) {
+	KEYRINGS.with(|k| change(k.borrow_mut().get_mut(&id).expect("keyring exists")));
+}
+
+/// The account of keyring `id`, which receives its fees.
+pub fn keyring_account(id: KeyringId) -> AccountId {
+	1_000_000 + id as AccountId
+}
+
+/// The mock policy gate.
+pub struct TestGate;
+
+impl PolicyGate<AccountId, RuntimeCall> for TestGate {
+	fn submit(
+		requester: &AccountId,
+		workspace: WorkspaceId,
+		policy: Option<PolicyId>,
+		call: RuntimeCall,
+		context: PolicyContext,
+	) -> Result<GateOutcome, DispatchError> {
+		if let Some(id) = policy {
+			Self::participants(id)?;
+		}
+		SUBMISSIONS.with(|s| {
+			s.borrow_mut().push(Submission { requester: *requester, workspace, policy, context })
+		});
+		let mut approval = Approval { workspace, policy, requester: *requester, action: None };
+		match GATE_MODE.with(|m| *m.borrow()) {
+			GateMode::Immediate => call
+				.dispatch(approved_origin(approval))
+				.map(|_| GateOutcome::Executed)
+				.map_err(|e| e.error),
+			GateMode::Pending => {
+				let action = NEXT_ACTION.with(|n| {
+					let id = *n.borrow();
+					*n.borrow_mut() = id + 1;
+					id
+				});
+				approval.action = Some(action);
+				PENDING.with(|p| p.borrow_mut().insert(action, (approval, call)));
+				Ok(GateOutcome::Pending(action))
+			}
+		}
+	}
+
+	fn submit_weight() -> Weight {
+		Weight::from_parts(1_000_000, 1_000)
+	}
+
+	fn participants(policy: PolicyId) -> Result<Vec<AccountId>, DispatchError> {
+		POLICIES
+			.with(|p| p.borrow().get(&policy).cloned())
+			.ok_or(DispatchError::Other("UnknownPolicy"))
+	}
+}
+
+/// Accepts only origins of the mock gate.
+pub struct EnsureApproved;
+
+impl EnsureOrigin<RuntimeOrigin> for EnsureApproved {
+	type Success = Approval<AccountId>;
+
+	fn try_origin(o: RuntimeOrigin) -> Result<Self::Success, RuntimeOrigin> {
+		let gate_origin: Result<GateOrigin<AccountId>, RuntimeOrigin> = o.into();
+		gate_origin.map(|GateOrigin::Approved(approval)| approval)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Ok(approved_origin(Approval { workspace: 0, policy: None, requester: 0, action: None }))
+	}
+}
+
+/// The mock identity pallet: workspaces.
+pub struct TestWorkspaces;
+
+impl WorkspaceInspect<AccountId> for TestWorkspaces {
+	fn workspace_exists(workspace: WorkspaceId) -> bool {
+		WORKSPACES.with(|w| w.borrow().contains_key(&workspace))
+	}
+
+	fn is_owner(workspace: WorkspaceId, who: &AccountId) -> bool {
+		WORKSPACES.with(|w| w.borrow().get(&workspace).is_some_and(|ws| ws.owners.contains(who)))
+	}
+
+	fn owners(workspace: WorkspaceId) -> Vec<AccountId> {
+		WORKSPACES
+			.with(|w| w.borrow().get(&workspace).map(|ws| ws.owners.clone()).unwrap_or_default())
+	}
+
+	fn admin_policy(_workspace: WorkspaceId) -> Option<PolicyId> {
+		None
+	}
+
+	fn sign_policy(workspace: WorkspaceId) -> Option<PolicyId> {
+		WORKSPACES.with(|w| w.borrow().get(&workspace).and_then(|ws| ws.sign_policy))
+	}
+}
+
+/// The mock identity pallet: keyrings.
+pub struct TestKeyrings;
+
+impl KeyringInspect<AccountId, Balance> for TestKeyrings {
+	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<AccountId, Balance>> {
+		KEYRINGS.with(|k| {
+			k.borrow().get(&keyring).map(|kr| KeyringTerms {
+				account: keyring_account(keyring),
+				party_threshold: kr.party_threshold,
+				party_count: kr.parties.len() as u32,
+				key_request_fee: kr.key_request_fee,
+				sign_request_fee: kr.sign_request_fee,
+				is_active: kr.is_active,
+			})
+		})
+	}
+
+	fn is_party(keyring: KeyringId, who: &AccountId) -> bool {
+		KEYRINGS.with(|k| k.borrow().get(&keyring).is_some_and(|kr| kr.parties.contains(who)))
+	}
+}
+
+/// Benchmark helper of the test runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TestBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, Balance, RuntimeOrigin> for TestBenchmarkHelper {
+	fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
+		approved_origin(approval)
+	}
+
+	fn policy_with_participants(participants: Vec<AccountId>) -> PolicyId {
+		let id = POLICIES.with(|p| p.borrow().keys().last().map_or(0, |last| last + 1));
+		set_policy(id, participants);
+		id
+	}
+
+	fn create_workspace(owners: Vec<AccountId>) -> WorkspaceId {
+		let id = WORKSPACES.with(|w| w.borrow().keys().last().map_or(0, |last| last + 1));
+		set_workspace(id, owners, None);
+		id
+	}
+
+	fn create_keyring(
+		parties: Vec<AccountId>,
+		party_threshold: u32,
+		key_request_fee: Balance,
+		sign_request_fee: Balance,
+	) -> KeyringId {
+		let id = KEYRINGS.with(|k| k.borrow().keys().last().map_or(0, |last| last + 1));
+		set_keyring(id, parties, party_threshold, key_request_fee, sign_request_fee);
+		id
+	}
+}
+
+/// Blocks after which a request expires in the tests.
+pub const REQUEST_TIMEOUT: u64 = 10;
+
+parameter_types! {
+	pub const MaxPayloadsPerRequest: u32 = 4;
+	pub const MaxPayloadLength: u32 = 300;
+	pub const MaxUnsignedTransactionLength: u32 = 512;
+	pub const MaxParties: u32 = 4;
+	pub const MaxRejectionReasonLength: u32 = 32;
+	pub const MaxExpiriesPerBlock: u32 = 3;
+}
+
+impl pallet_zenrock_treasury::Config for Test {
+	type RuntimeCall = RuntimeCall;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type PolicyGate = TestGate;
+	type ApprovedOrigin = EnsureApproved;
+	type Workspaces = TestWorkspaces;
+	type Keyrings = TestKeyrings;
+	type RequestTimeout = ConstU64<REQUEST_TIMEOUT>;
+	type MaxPayloadsPerRequest = MaxPayloadsPerRequest;
+	type MaxPayloadLength = MaxPayloadLength;
+	type MaxUnsignedTransactionLength = MaxUnsignedTransactionLength;
+	type MaxParties = MaxParties;
+	type MaxRejectionReasonLength = MaxRejectionReasonLength;
+	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBenchmarkHelper;
+}
+
+/// Balance every test account (1..=9) starts with.
+pub const INITIAL_BALANCE: Balance = 1_000;
+
+/// Externalities with accounts 1..=9 funded, block 1, an in-memory keystore and fresh mocks.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	GATE_MODE.with(|m| *m.borrow_mut() = GateMode::Immediate);
+	POLICIES.with(|p| p.borrow_mut().clear());
+	PENDING.with(|p| p.borrow_mut().clear());
+	NEXT_ACTION.with(|n| *n.borrow_mut() = 0);
+	SUBMISSIONS.with(|s| s.borrow_mut().clear());
+	WORKSPACES.with(|w| w.borrow_mut().clear());
+	KEYRINGS.with(|k| k.borrow_mut().clear());
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig {
+			balances: (1..=9).map(|who| (who, INITIAL_BALANCE)).collect(),
+			..Default::default()
+		},
+	}
+	.build_storage()
+	.expect("valid genesis");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Run `test` in fresh externalities, then check the pallet's storage invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Treasury::do_try_state().expect("storage invariants hold");
+	});
+}

@@ -1,0 +1,2271 @@
+//! Unit tests of the treasury pallet.
+
+use crate::{
+	mock::*,
+	test_transactions::{eip1559_transaction, eip1559_transaction_of_length},
+	Answer, AwaitingBroadcast, BroadcastInfo, Chain, Error, Event, HoldReason, Key, KeyByAddress,
+	KeyRequests, KeyType, Keys, NextRequestId, OpenKeyRequestCount, PayloadsOf, PendingKeyRequests,
+	PendingSignRequests, ReasonOf, RequestExpiries, RequestKind, RequestStatus, Response,
+	SignPayloads, SignRequests, Signatures, SignaturesOf, SubmittedPublicKey, TransactionSummary,
+	UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys, CONFLICTING_ANSWERS_REASON,
+	EXPIRY_SEARCH_BLOCKS,
+};
+use codec::Encode;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Contains, Hooks,
+	},
+	BoundedVec,
+};
+use sp_core::{ecdsa, ed25519, Pair as _};
+use sp_runtime::{traits::BadOrigin, DispatchError};
+use zenrock_chain_formats::{
+	address::AddressFormat, signature::parse_recoverable, BitcoinNetwork, PublicKey,
+};
+use zenrock_primitives::{Approval, KeyId, PolicyContext, PolicyId, RequestId, WorkspaceId};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+/// Owners of workspace `WS`.
+const OWNER: AccountId = 1;
+const OWNER_2: AccountId = 2;
+/// Parties of keyring `KR`.
+const PARTY_A: AccountId = 4;
+const PARTY_B: AccountId = 5;
+const PARTY_C: AccountId = 6;
+/// Neither owner nor party.
+const OUTSIDER: AccountId = 9;
+
+const WS: WorkspaceId = 0;
+const OTHER_WS: WorkspaceId = 1;
+const KR: KeyringId = 0;
+const KEY_FEE: Balance = 20;
+const SIGN_FEE: Balance = 10;
+
+use zenrock_primitives::KeyringId;
+
+// EIP-155 example: key 0x4646…46, nonce 9, gasPrice 20 gwei, gas 21000, to 0x3535…35, value
+// 1 ether, chain 1 (9-field signing form), its signing hash and the published signed transaction.
+const EIP155_SIGNING_DATA: &str =
+	"ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080";
+const EIP155_SIGNING_HASH: &str =
+	"daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53";
+const EIP155_SIGNED: &str = "f86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83";
+const EIP155_ADDRESS: &str = "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F";
+const ONE_ETHER: u128 = 1_000_000_000_000_000_000;
+
+fn hex(text: &str) -> Vec<u8> {
+	(0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn approved(
+	workspace: WorkspaceId,
+	policy: Option<PolicyId>,
+	requester: AccountId,
+) -> RuntimeOrigin {
+	approved_origin(Approval { workspace, policy, requester, action: None })
+}
+
+/// The EIP-155 example key.
+fn eip155_pair() -> ecdsa::Pair {
+	ecdsa::Pair::from_seed(&[0x46; 32])
+}
+
+fn ecdsa_pair(seed: u8) -> ecdsa::Pair {
+	ecdsa::Pair::from_seed(&[seed; 32])
+}
+
+fn ed25519_pair(seed: u8) -> ed25519::Pair {
+	ed25519::Pair::from_seed(&[seed; 32])
+}
+
+fn submitted(bytes: &[u8]) -> SubmittedPublicKey {
+	bytes.to_vec().try_into().expect("public key within 65 bytes")
+}
+
+fn ecdsa_public(pair: &ecdsa::Pair) -> SubmittedPublicKey {
+	submitted(&pair.public().0)
+}
+
+fn ed25519_public(pair: &ed25519::Pair) -> SubmittedPublicKey {
+	submitted(&pair.public().0)
+}
+
+fn payloads(items: &[Vec<u8>]) -> PayloadsOf<Test> {
+	let inner: Vec<BoundedVec<u8, MaxPayloadLength>> =
+		items.iter().map(|p| p.clone().try_into().expect("payload within bound")).collect();
+	inner.try_into().expect("payload count within bound")
+}
+
+fn sigs(items: &[Vec<u8>]) -> SignaturesOf<Test> {
+	let inner: Vec<crate::Signature> =
+		items.iter().map(|s| s.clone().try_into().expect("signature within 72 bytes")).collect();
+	inner.try_into().expect("signature count within bound")
+}
+
+fn reason(text: &[u8]) -> ReasonOf<Test> {
+	text.to_vec().try_into().expect("reason within bound")
+}
+
+fn transaction(bytes: Vec<u8>) -> BoundedVec<u8, MaxUnsignedTransactionLength> {
+	bytes.try_into().expect("transaction within bound")
+}
+
+fn treasury_events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Treasury(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+fn last_event() -> Event<Test> {
+	treasury_events().pop().expect("a treasury event")
+}
+
+fn has_event(event: Event<Test>) -> bool {
+	treasury_events().contains(&event)
+}
+
+fn held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Treasury(HoldReason::RequestFee), &who)
+}
+
+fn free(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+fn last_id() -> RequestId {
+	NextRequestId::<Test>::get() - 1
+}
+
+/// Workspace `WS` owned by `OWNER` and `OWNER_2` (default policy), workspace `OTHER_WS` owned by
+/// `OUTSIDER`, and keyring `KR` with `parties` and `threshold`.
+fn setup(parties: &[AccountId], threshold: u32) {
+	set_workspace(WS, vec![OWNER, OWNER_2], None);
+	set_workspace(OTHER_WS, vec![OUTSIDER], None);
+	set_keyring(KR, parties.to_vec(), threshold, KEY_FEE, SIGN_FEE);
+}
+
+/// One party, threshold 1.
+fn setup_single() {
+	setup(&[PARTY_A], 1);
+}
+
+/// Three parties, threshold 2.
+fn setup_two_of_three() {
+	setup(&[PARTY_A, PARTY_B, PARTY_C], 2);
+}
+
+/// `OWNER` requests a key of `key_type` (default policies); returns the request id.
+fn request_key(key_type: KeyType) -> RequestId {
+	assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, key_type, None));
+	last_id()
+}
+
+/// Create a key with every party of the single-party keyring answering `public_key`.
+fn create_key(key_type: KeyType, public_key: SubmittedPublicKey) -> KeyId {
+	let request = request_key(key_type);
+	assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public_key));
+	assert!(Keys::<Test>::contains_key(request));
+	request
+}
+
+/// The EIP-155 example key as an ECDSA key of `WS` (single-party keyring).
+fn create_eip155_key() -> KeyId {
+	create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&eip155_pair()))
+}
+
+fn request_signature(key: KeyId, items: &[Vec<u8>]) -> RequestId {
+	assert_ok!(Treasury::request_signature(signed(OWNER), key, payloads(items)));
+	last_id()
+}
+
+fn status_of_key_request(request: RequestId) -> RequestStatus {
+	KeyRequests::<Test>::get(request).expect("key request").status
+}
+
+fn status_of_sign_request(request: RequestId) -> RequestStatus {
+	SignRequests::<Test>::get(request).expect("signature request").status
+}
+
+fn run_to_block(target: u64) {
+	let mut block = System::block_number();
+	while block < target {
+		block += 1;
+		System::set_block_number(block);
+		Treasury::on_initialize(block);
+	}
+}
+
+fn prehash(seed: u8) -> [u8; 32] {
+	sp_io::hashing::blake2_256(&[seed])
+}
+
+// ---------------------------------------------------------------------------------------------
+// request_key
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn request_key_works() {
+	build_and_execute(|| {
+		setup_single();
+		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::EcdsaSecp256k1, None));
+		let request = last_id();
+		assert_eq!(request, 0);
+		let req = KeyRequests::<Test>::get(request).unwrap();
+		assert_eq!(req.workspace, WS);
+		assert_eq!(req.keyring, KR);
+		assert_eq!(req.key_type, KeyType::EcdsaSecp256k1);
+		assert_eq!(req.sign_policy, None);
+		assert_eq!(req.requester, OWNER);
+		assert_eq!(req.fee, KEY_FEE);
+		assert_eq!(req.party_threshold, 1);
+		assert_eq!(req.status, RequestStatus::Pending);
+		assert_eq!(req.created_at, 1);
+		assert_eq!(req.expires_at, 1 + REQUEST_TIMEOUT);
+		assert!(req.responses.is_empty());
+		assert_eq!(
+			last_event(),
+			Event::KeyRequested {
+				request,
+				workspace: WS,
+				keyring: KR,
+				key_type: KeyType::EcdsaSecp256k1,
+				requester: OWNER,
+				fee: KEY_FEE,
+				expires_at: 11,
+			}
+		);
+		// The fee is escrowed from the requester.
+		assert_eq!(held(OWNER), KEY_FEE);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
+		// Indexes.
+		assert!(PendingKeyRequests::<Test>::contains_key(KR, request));
+		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), Some(1));
+		assert_eq!(RequestExpiries::<Test>::get(11).to_vec(), vec![(RequestKind::Key, request)]);
+		// Gated by the workspace's sign policy (the default one), without a value.
+		assert_eq!(
+			submissions(),
+			vec![Submission {
+				requester: OWNER,
+				workspace: WS,
+				policy: None,
+				context: PolicyContext::default()
+			}]
+		);
+	});
+}
+
+#[test]
+fn request_ids_are_sequential_across_kinds() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		assert_eq!(key, 0);
+		let sign = request_signature(key, &[prehash(1).to_vec()]);
+		assert_eq!(sign, 1);
+		assert_eq!(request_key(KeyType::Ed25519), 2);
+		// An id names one request: a key request id is not a signature request.
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), 2, sigs(&[vec![0; 65]])),
+			Error::<Test>::UnknownRequest
+		);
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), 1, ed25519_public(&ed25519_pair(1))),
+			Error::<Test>::UnknownRequest
+		);
+	});
+}
+
+#[test]
+fn request_key_with_key_policy_works() {
+	build_and_execute(|| {
+		setup_single();
+		set_policy(3, vec![OWNER, OWNER_2]);
+		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(3)));
+		assert_eq!(KeyRequests::<Test>::get(last_id()).unwrap().sign_policy, Some(3));
+		// The request itself is still gated by the workspace's sign policy.
+		assert_eq!(submissions()[0].policy, None);
+	});
+}
+
+#[test]
+fn request_key_refuses_unknown_workspace_and_non_owners() {
+	build_and_execute(|| {
+		setup_single();
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), 7, KR, KeyType::Ed25519, None),
+			Error::<Test>::UnknownWorkspace
+		);
+		assert_noop!(
+			Treasury::request_key(signed(OUTSIDER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Treasury::request_key(signed(PARTY_A), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Treasury::request_key(RuntimeOrigin::none(), WS, KR, KeyType::Ed25519, None),
+			BadOrigin
+		);
+		assert_noop!(
+			Treasury::request_key(RuntimeOrigin::root(), WS, KR, KeyType::Ed25519, None),
+			BadOrigin
+		);
+		assert!(submissions().is_empty());
+	});
+}
+
+#[test]
+fn request_key_refuses_keyrings_that_cannot_serve() {
+	build_and_execute(|| {
+		setup_single();
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, 9, KeyType::Ed25519, None),
+			Error::<Test>::UnknownKeyring
+		);
+		update_keyring(KR, |k| k.is_active = false);
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::KeyringInactive
+		);
+		update_keyring(KR, |k| {
+			k.is_active = true;
+			k.party_threshold = 2;
+		});
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::InsufficientParties
+		);
+		// More parties than MaxParties (4).
+		update_keyring(KR, |k| k.parties = vec![3, 4, 5, 6, 7]);
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::TooManyParties
+		);
+		update_keyring(KR, |k| k.parties = vec![3, 4, 5, 6]);
+		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+	});
+}
+
+#[test]
+fn request_key_refuses_key_policies_beyond_the_owners() {
+	build_and_execute(|| {
+		setup_single();
+		set_policy(3, vec![OWNER, OUTSIDER]);
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(3)),
+			Error::<Test>::PolicyParticipantNotOwner
+		);
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(99)),
+			DispatchError::Other("UnknownPolicy")
+		);
+	});
+}
+
+#[test]
+fn request_key_refuses_requesters_who_cannot_pay_the_fee() {
+	build_and_execute(|| {
+		setup_single();
+		update_keyring(KR, |k| k.key_request_fee = INITIAL_BALANCE * 2);
+		let result = Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None);
+		assert!(result.is_err());
+		assert_eq!(NextRequestId::<Test>::get(), 0);
+		assert_eq!(held(OWNER), 0);
+		assert!(PendingKeyRequests::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn request_key_without_fee_holds_nothing() {
+	build_and_execute(|| {
+		setup_single();
+		update_keyring(KR, |k| k.key_request_fee = 0);
+		let request = request_key(KeyType::Ed25519);
+		assert_eq!(held(OWNER), 0);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			request,
+			ed25519_public(&ed25519_pair(1))
+		));
+		assert_eq!(free(keyring_account(KR)), 0);
+	});
+}
+
+#[test]
+fn request_key_is_gated_by_the_workspace_sign_policy() {
+	build_and_execute(|| {
+		setup_single();
+		set_policy(7, vec![OWNER, OWNER_2]);
+		set_workspace_sign_policy(WS, Some(7));
+		set_gate_mode(GateMode::Pending);
+		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+		// Waiting for approvals: nothing requested, nothing held.
+		assert_eq!(NextRequestId::<Test>::get(), 0);
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(
+			last_event(),
+			Event::RequestAwaitingApproval { workspace: WS, requester: OWNER, action: 0 }
+		);
+		assert_eq!(submissions()[0].policy, Some(7));
+		assert_eq!(pending_actions(), vec![0]);
+		// Approved: it runs for the requester.
+		assert_ok!(approve(0));
+		let req = KeyRequests::<Test>::get(0).unwrap();
+		assert_eq!(req.requester, OWNER);
+		assert_eq!(held(OWNER), KEY_FEE);
+	});
+}
+
+#[test]
+fn approved_requests_are_checked_again() {
+	build_and_execute(|| {
+		setup_single();
+		set_policy(7, vec![OWNER]);
+		set_workspace_sign_policy(WS, Some(7));
+		// An approval for another workspace.
+		assert_noop!(
+			Treasury::request_key(
+				approved(OTHER_WS, Some(7), OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None
+			),
+			Error::<Test>::ApprovalForOtherWorkspace
+		);
+		// An approval by another policy than the current sign policy.
+		assert_noop!(
+			Treasury::request_key(approved(WS, None, OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::SignPolicyChanged
+		);
+		// The requester is no longer an owner.
+		assert_noop!(
+			Treasury::request_key(approved(WS, Some(7), OUTSIDER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::NotOwner
+		);
+		// The keyring is checked again too.
+		update_keyring(KR, |k| k.is_active = false);
+		assert_noop!(
+			Treasury::request_key(approved(WS, Some(7), OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::KeyringInactive
+		);
+		update_keyring(KR, |k| k.is_active = true);
+		assert_ok!(Treasury::request_key(
+			approved(WS, Some(7), OWNER_2),
+			WS,
+			KR,
+			KeyType::Ed25519,
+			None
+		));
+		assert_eq!(KeyRequests::<Test>::get(0).unwrap().requester, OWNER_2);
+		assert_eq!(held(OWNER_2), KEY_FEE);
+		// The approved origin does not go to the gate again.
+		assert!(submissions().is_empty());
+	});
+}
+
+#[test]
+fn pending_approval_fails_if_the_policy_changed() {
+	build_and_execute(|| {
+		setup_single();
+		set_policy(7, vec![OWNER]);
+		set_policy(8, vec![OWNER]);
+		set_workspace_sign_policy(WS, Some(7));
+		set_gate_mode(GateMode::Pending);
+		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+		set_workspace_sign_policy(WS, Some(8));
+		assert!(approve(0).is_err());
+		assert_eq!(NextRequestId::<Test>::get(), 0);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// fulfil_key_request
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn fulfil_key_request_creates_the_key_and_pays_the_keyring() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::EcdsaSecp256k1);
+		let public = ecdsa_public(&eip155_pair());
+		let party_before = free(PARTY_A);
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public.clone()));
+
+		let stored: crate::StoredPublicKey = public.to_vec().try_into().unwrap();
+		let key = Keys::<Test>::get(request).expect("key id = request id");
+		assert_eq!(
+			key,
+			Key {
+				workspace: WS,
+				keyring: KR,
+				key_type: KeyType::EcdsaSecp256k1,
+				public_key: stored.clone(),
+				sign_policy: None,
+				created_at: 1,
+			}
+		);
+		let req = KeyRequests::<Test>::get(request).unwrap();
+		assert_eq!(req.status, RequestStatus::Fulfilled);
+		assert_eq!(
+			req.responses.to_vec(),
+			vec![Response {
+				party: PARTY_A,
+				answer: Answer::Fulfil(sp_io::hashing::blake2_256(&stored))
+			}]
+		);
+		let events = treasury_events();
+		assert_eq!(
+			events[events.len() - 2],
+			Event::KeyAnswerRecorded { request, party: PARTY_A, public_key: stored.clone() }
+		);
+		assert_eq!(
+			last_event(),
+			Event::KeyRequestFulfilled {
+				request,
+				key: request,
+				workspace: WS,
+				keyring: KR,
+				public_key: stored,
+				fee_paid: KEY_FEE,
+			}
+		);
+		// The fee went from the escrow to the keyring's account; the party paid nothing.
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
+		assert_eq!(free(keyring_account(KR)), KEY_FEE);
+		assert_eq!(free(PARTY_A), party_before);
+		// Indexes.
+		assert!(WorkspaceKeys::<Test>::contains_key(WS, request));
+		assert!(!PendingKeyRequests::<Test>::contains_key(KR, request));
+		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), None);
+		assert!(RequestExpiries::<Test>::get(11).is_empty());
+		assert_eq!(Treasury::key_by_address(EIP155_ADDRESS.as_bytes()), Some(request));
+	});
+}
+
+#[test]
+fn uncompressed_secp256k1_keys_are_stored_compressed() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::BitcoinSecp256k1);
+		let compressed = eip155_pair().public().0;
+		let uncompressed = PublicKey::parse(KeyType::BitcoinSecp256k1, &compressed)
+			.unwrap()
+			.secp256k1_uncompressed()
+			.unwrap();
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			request,
+			submitted(&uncompressed)
+		));
+		assert_eq!(Keys::<Test>::get(request).unwrap().public_key.to_vec(), compressed.to_vec());
+	});
+}
+
+#[test]
+fn fulfil_key_request_checks_the_public_key() {
+	build_and_execute(|| {
+		setup_single();
+		let ecdsa_request = request_key(KeyType::EcdsaSecp256k1);
+		let ed_request = request_key(KeyType::Ed25519);
+		// Wrong length for the type.
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), ecdsa_request, submitted(&[2; 32])),
+			Error::<Test>::InvalidPublicKey
+		);
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), ed_request, ecdsa_public(&eip155_pair())),
+			Error::<Test>::InvalidPublicKey
+		);
+		// Not a curve point (x = 0 is not on secp256k1... use all 0xff, above the field prime).
+		let mut not_a_point = [0xff; 33];
+		not_a_point[0] = 0x02;
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), ecdsa_request, submitted(&not_a_point)),
+			Error::<Test>::InvalidPublicKey
+		);
+		// A small-order Ed25519 point (the identity).
+		let mut identity = [0u8; 32];
+		identity[0] = 1;
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), ed_request, submitted(&identity)),
+			Error::<Test>::InvalidPublicKey
+		);
+		// An Ed25519 key for an ECDSA request.
+		assert_noop!(
+			Treasury::fulfil_key_request(
+				signed(PARTY_A),
+				ecdsa_request,
+				ed25519_public(&ed25519_pair(1))
+			),
+			Error::<Test>::InvalidPublicKey
+		);
+		assert_eq!(status_of_key_request(ecdsa_request), RequestStatus::Pending);
+	});
+}
+
+#[test]
+fn fulfil_key_request_refuses_non_parties_and_unknown_or_closed_requests() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::Ed25519);
+		let public = ed25519_public(&ed25519_pair(1));
+		for who in [OWNER, OUTSIDER, PARTY_B] {
+			assert_noop!(
+				Treasury::fulfil_key_request(signed(who), request, public.clone()),
+				Error::<Test>::NotParty
+			);
+		}
+		assert_noop!(
+			Treasury::fulfil_key_request(RuntimeOrigin::root(), request, public.clone()),
+			BadOrigin
+		);
+		// The approved origin is not a party either.
+		assert_noop!(
+			Treasury::fulfil_key_request(approved(WS, None, PARTY_A), request, public.clone()),
+			BadOrigin
+		);
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), 42, public.clone()),
+			Error::<Test>::UnknownRequest
+		);
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public.clone()));
+		// A party added later cannot answer a decided request.
+		update_keyring(KR, |k| k.parties.push(PARTY_B));
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_B), request, public),
+			Error::<Test>::RequestNotPending
+		);
+	});
+}
+
+#[test]
+fn a_public_key_cannot_become_two_keys() {
+	build_and_execute(|| {
+		setup_single();
+		let first = request_key(KeyType::Ed25519);
+		let second = request_key(KeyType::Ed25519);
+		let public = ed25519_public(&ed25519_pair(1));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), first, public.clone()));
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), second, public),
+			Error::<Test>::PublicKeyInUse
+		);
+		// The same secp256k1 material as an ECDSA key and as a Bitcoin key has different
+		// addresses; both are allowed.
+		let ecdsa_request = request_key(KeyType::EcdsaSecp256k1);
+		let bitcoin_request = request_key(KeyType::BitcoinSecp256k1);
+		let material = ecdsa_public(&eip155_pair());
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), ecdsa_request, material.clone()));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), bitcoin_request, material));
+	});
+}
+
+#[test]
+fn two_of_three_identical_keys_fulfil() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let request = request_key(KeyType::Ed25519);
+		let public = ed25519_public(&ed25519_pair(1));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public.clone()));
+		assert_eq!(status_of_key_request(request), RequestStatus::Partial);
+		assert!(!Keys::<Test>::contains_key(request));
+		assert_eq!(held(OWNER), KEY_FEE);
+		assert!(PendingKeyRequests::<Test>::contains_key(KR, request));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_C), request, public.clone()));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+		assert!(Keys::<Test>::contains_key(request));
+		assert_eq!(free(keyring_account(KR)), KEY_FEE);
+		// The third party is too late.
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_B), request, public),
+			Error::<Test>::RequestNotPending
+		);
+	});
+}
+
+#[test]
+fn two_of_three_conflicting_keys() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		// A and B disagree; C agrees with A: fulfilled with A's key.
+		let request = request_key(KeyType::Ed25519);
+		let key_1 = ed25519_public(&ed25519_pair(1));
+		let key_2 = ed25519_public(&ed25519_pair(2));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, key_1.clone()));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_B), request, key_2.clone()));
+		assert_eq!(status_of_key_request(request), RequestStatus::Partial);
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_C), request, key_1.clone()));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+		assert_eq!(Keys::<Test>::get(request).unwrap().public_key.to_vec(), key_1.to_vec());
+
+		// Three different keys: the threshold can no longer be reached; rejected and refunded.
+		let request = request_key(KeyType::Ed25519);
+		assert_eq!(held(OWNER), KEY_FEE);
+		let key_3 = ed25519_public(&ed25519_pair(3));
+		let key_4 = ed25519_public(&ed25519_pair(4));
+		let key_5 = ed25519_public(&ed25519_pair(5));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, key_3));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_B), request, key_4));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_C), request, key_5));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+		assert!(!Keys::<Test>::contains_key(request));
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(
+			last_event(),
+			Event::KeyRequestRejected {
+				request,
+				reason: reason(CONFLICTING_ANSWERS_REASON),
+				refunded: KEY_FEE,
+			}
+		);
+	});
+}
+
+#[test]
+fn a_second_answer_is_refused_without_harming_the_request() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let request = request_key(KeyType::Ed25519);
+		let public = ed25519_public(&ed25519_pair(1));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public.clone()));
+		let before = KeyRequests::<Test>::get(request).unwrap();
+		// The same answer again, another answer, or a rejection: refused, nothing changes.
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), request, public.clone()),
+			Error::<Test>::AlreadyResponded
+		);
+		assert_noop!(
+			Treasury::fulfil_key_request(
+				signed(PARTY_A),
+				request,
+				ed25519_public(&ed25519_pair(2))
+			),
+			Error::<Test>::AlreadyResponded
+		);
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_A), request, reason(b"changed my mind")),
+			Error::<Test>::AlreadyResponded
+		);
+		assert_eq!(KeyRequests::<Test>::get(request).unwrap(), before);
+		assert_eq!(before.status, RequestStatus::Partial);
+		// The request still completes normally.
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_B), request, public));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// reject_key_request
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn reject_key_request_with_one_party_rejects_and_refunds() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::Ed25519);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), request, reason(b"unsupported")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+		let events = treasury_events();
+		assert_eq!(
+			events[events.len() - 2],
+			Event::KeyRejectionRecorded { request, party: PARTY_A, reason: reason(b"unsupported") }
+		);
+		assert_eq!(
+			last_event(),
+			Event::KeyRequestRejected {
+				request,
+				reason: reason(b"unsupported"),
+				refunded: KEY_FEE
+			}
+		);
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(free(OWNER), INITIAL_BALANCE);
+		assert_eq!(free(keyring_account(KR)), 0);
+		assert!(!PendingKeyRequests::<Test>::contains_key(KR, request));
+		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), None);
+		assert!(RequestExpiries::<Test>::get(11).is_empty());
+		// Decided.
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_A), request, reason(b"again")),
+			Error::<Test>::RequestNotPending
+		);
+	});
+}
+
+#[test]
+fn non_parties_cannot_reject() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::Ed25519);
+		// zrchain lets anyone reject; here only a party may.
+		for who in [OWNER, OWNER_2, OUTSIDER] {
+			assert_noop!(
+				Treasury::reject_key_request(signed(who), request, reason(b"grief")),
+				Error::<Test>::NotParty
+			);
+		}
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_A), 42, reason(b"x")),
+			Error::<Test>::UnknownRequest
+		);
+		assert_noop!(
+			Treasury::reject_key_request(RuntimeOrigin::none(), request, reason(b"x")),
+			BadOrigin
+		);
+		assert_eq!(status_of_key_request(request), RequestStatus::Pending);
+	});
+}
+
+#[test]
+fn two_of_three_rejections() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let request = request_key(KeyType::Ed25519);
+		// One rejection: the two others can still agree.
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_B), request, reason(b"busy")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Partial);
+		assert_eq!(held(OWNER), KEY_FEE);
+		// A second rejection: 3 - 2 < 2.
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_C), request, reason(b"down")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(
+			last_event(),
+			Event::KeyRequestRejected { request, reason: reason(b"down"), refunded: KEY_FEE }
+		);
+
+		// A fulfilment and a rejection, then a conflicting fulfilment: unreachable.
+		let request = request_key(KeyType::Ed25519);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			request,
+			ed25519_public(&ed25519_pair(1))
+		));
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_B), request, reason(b"no")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Partial);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_C),
+			request,
+			ed25519_public(&ed25519_pair(2))
+		));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+	});
+}
+
+#[test]
+fn one_of_three_needs_every_party_to_reject() {
+	build_and_execute(|| {
+		setup(&[PARTY_A, PARTY_B, PARTY_C], 1);
+		let request = request_key(KeyType::Ed25519);
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), request, reason(b"a")));
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_B), request, reason(b"b")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Partial);
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_C), request, reason(b"c")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+
+		// One rejection, then one fulfilment: fulfilled.
+		let request = request_key(KeyType::Ed25519);
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), request, reason(b"a")));
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_B),
+			request,
+			ed25519_public(&ed25519_pair(1))
+		));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+#[test]
+fn the_threshold_is_fixed_when_the_request_is_made() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let request = request_key(KeyType::Ed25519);
+		assert_eq!(KeyRequests::<Test>::get(request).unwrap().party_threshold, 2);
+		update_keyring(KR, |k| k.party_threshold = 3);
+		let public = ed25519_public(&ed25519_pair(1));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public.clone()));
+		assert_ok!(Treasury::fulfil_key_request(signed(PARTY_B), request, public));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+#[test]
+fn a_removed_party_can_no_longer_answer() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let request = request_key(KeyType::Ed25519);
+		update_keyring(KR, |k| k.parties.retain(|p| *p != PARTY_C));
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_C), request, reason(b"x")),
+			Error::<Test>::NotParty
+		);
+		// With two parties left, one rejection makes 2 identical answers impossible.
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), request, reason(b"x")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+	});
+}
+
+#[test]
+fn the_reason_of_conflicting_answers_fits_any_bound() {
+	build_and_execute(|| {
+		let reason = crate::Pallet::<Test>::conflicting_answers_reason();
+		assert_eq!(reason.to_vec(), CONFLICTING_ANSWERS_REASON.to_vec());
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// request_signature
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn request_signature_works() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let items = vec![prehash(1).to_vec(), prehash(2).to_vec()];
+		assert_ok!(Treasury::request_signature(signed(OWNER_2), key, payloads(&items)));
+		let request = last_id();
+		let req = SignRequests::<Test>::get(request).unwrap();
+		assert_eq!(req.key, key);
+		assert_eq!(req.workspace, WS);
+		assert_eq!(req.keyring, KR);
+		assert_eq!(req.requester, OWNER_2);
+		assert_eq!(req.fee, SIGN_FEE);
+		assert_eq!(req.party_threshold, 1);
+		assert_eq!(req.transaction, None);
+		assert_eq!(req.status, RequestStatus::Pending);
+		assert_eq!(req.expires_at, 11);
+		assert_eq!(SignPayloads::<Test>::get(request).unwrap(), payloads(&items));
+		assert!(!UnsignedTransactions::<Test>::contains_key(request));
+		assert_eq!(
+			last_event(),
+			Event::SignatureRequested {
+				request,
+				key,
+				keyring: KR,
+				requester: OWNER_2,
+				payloads: 2,
+				chain: None,
+				fee: SIGN_FEE,
+				expires_at: 11,
+			}
+		);
+		assert_eq!(held(OWNER_2), SIGN_FEE);
+		assert!(PendingSignRequests::<Test>::contains_key(KR, request));
+		assert_eq!(
+			RequestExpiries::<Test>::get(11).to_vec(),
+			vec![(RequestKind::Signature, request)]
+		);
+	});
+}
+
+#[test]
+fn request_signature_checks_payloads() {
+	build_and_execute(|| {
+		setup_single();
+		let ecdsa_key = create_eip155_key();
+		let ed_key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), ecdsa_key, payloads(&[])),
+			Error::<Test>::NoPayloads
+		);
+		// secp256k1 keys sign 32-byte prehashes only.
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), ecdsa_key, payloads(&[vec![1; 31]])),
+			Error::<Test>::InvalidPayloadLength
+		);
+		assert_noop!(
+			Treasury::request_signature(
+				signed(OWNER),
+				ecdsa_key,
+				payloads(&[prehash(1).to_vec(), vec![1; 33]])
+			),
+			Error::<Test>::InvalidPayloadLength
+		);
+		// Ed25519 keys sign messages of 1 to MaxPayloadLength bytes.
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), ed_key, payloads(&[vec![]])),
+			Error::<Test>::InvalidPayloadLength
+		);
+		assert_ok!(Treasury::request_signature(
+			signed(OWNER),
+			ed_key,
+			payloads(&[vec![7; 300], b"hello".to_vec(), vec![1], vec![2; 32]])
+		));
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), 99, payloads(&[prehash(1).to_vec()])),
+			Error::<Test>::UnknownKey
+		);
+	});
+}
+
+#[test]
+fn request_signature_checks_the_requester_and_keyring() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let items = [prehash(1).to_vec()];
+		assert_noop!(
+			Treasury::request_signature(signed(OUTSIDER), key, payloads(&items)),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Treasury::request_signature(signed(PARTY_A), key, payloads(&items)),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Treasury::request_signature(approved(OTHER_WS, None, OUTSIDER), key, payloads(&items)),
+			Error::<Test>::ApprovalForOtherWorkspace
+		);
+		update_keyring(KR, |k| k.is_active = false);
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), key, payloads(&items)),
+			Error::<Test>::KeyringInactive
+		);
+		update_keyring(KR, |k| {
+			k.is_active = true;
+			k.parties.clear();
+		});
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), key, payloads(&items)),
+			Error::<Test>::InsufficientParties
+		);
+	});
+}
+
+#[test]
+fn request_signature_is_gated_by_the_key_policy_else_the_workspace_policy() {
+	build_and_execute(|| {
+		setup_single();
+		set_policy(7, vec![OWNER]);
+		set_policy(8, vec![OWNER, OWNER_2]);
+		set_workspace_sign_policy(WS, Some(8));
+		// Requested with the workspace's policy 8 (the request itself is gated by 8).
+		let with_policy = {
+			assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(7)));
+			let request = last_id();
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(PARTY_A),
+				request,
+				ed25519_public(&ed25519_pair(1))
+			));
+			request
+		};
+		let without_policy = {
+			assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+			let request = last_id();
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(PARTY_A),
+				request,
+				ed25519_public(&ed25519_pair(2))
+			));
+			request
+		};
+		let items = [b"message".to_vec()];
+		assert_ok!(Treasury::request_signature(signed(OWNER), with_policy, payloads(&items)));
+		assert_eq!(submissions().last().unwrap().policy, Some(7));
+		assert_ok!(Treasury::request_signature(signed(OWNER), without_policy, payloads(&items)));
+		assert_eq!(submissions().last().unwrap().policy, Some(8));
+		// Approvals must be by the governing policy.
+		assert_noop!(
+			Treasury::request_signature(
+				approved(WS, Some(8), OWNER),
+				with_policy,
+				payloads(&items)
+			),
+			Error::<Test>::SignPolicyChanged
+		);
+		assert_noop!(
+			Treasury::request_signature(
+				approved(WS, None, OWNER),
+				without_policy,
+				payloads(&items)
+			),
+			Error::<Test>::SignPolicyChanged
+		);
+		assert_ok!(Treasury::request_signature(
+			approved(WS, Some(7), OWNER),
+			with_policy,
+			payloads(&items)
+		));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// request_transaction_signature
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn request_transaction_signature_computes_the_hash_and_passes_the_value() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let unsigned = hex(EIP155_SIGNING_DATA);
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(unsigned.clone()),
+			true
+		));
+		let request = last_id();
+		// What is signed is the chain's own signing hash of the transaction.
+		assert_eq!(
+			SignPayloads::<Test>::get(request).unwrap(),
+			payloads(&[hex(EIP155_SIGNING_HASH)])
+		);
+		assert_eq!(UnsignedTransactions::<Test>::get(request).unwrap().to_vec(), unsigned);
+		assert_eq!(
+			SignRequests::<Test>::get(request).unwrap().transaction,
+			Some(TransactionSummary {
+				chain: Chain::Evm { chain_id: 1 },
+				broadcast: true,
+				value: Some(ONE_ETHER),
+			})
+		);
+		// tx.value reached the policy.
+		assert_eq!(
+			submissions().last().unwrap().context,
+			PolicyContext { tx_value: Some(ONE_ETHER) }
+		);
+		assert_eq!(
+			last_event(),
+			Event::SignatureRequested {
+				request,
+				key,
+				keyring: KR,
+				requester: OWNER,
+				payloads: 1,
+				chain: Some(Chain::Evm { chain_id: 1 }),
+				fee: SIGN_FEE,
+				expires_at: 11,
+			}
+		);
+	});
+}
+
+#[test]
+fn request_transaction_signature_accepts_eip1559() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let unsigned = eip1559_transaction(100);
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(unsigned.clone()),
+			false
+		));
+		let request = last_id();
+		assert_eq!(
+			SignPayloads::<Test>::get(request).unwrap(),
+			payloads(&[sp_io::hashing::keccak_256(&unsigned).to_vec()])
+		);
+		assert_eq!(
+			submissions().last().unwrap().context,
+			PolicyContext { tx_value: Some(ONE_ETHER) }
+		);
+	});
+}
+
+#[test]
+fn request_transaction_signature_accepts_the_longest_transaction() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let longest = eip1559_transaction_of_length(MaxUnsignedTransactionLength::get() as usize);
+		assert_eq!(longest.len() as u32, MaxUnsignedTransactionLength::get());
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(longest.clone()),
+			true
+		));
+		assert_eq!(UnsignedTransactions::<Test>::get(last_id()).unwrap().to_vec(), longest);
+		// One byte more does not even decode as a call argument.
+		let mut too_long = longest;
+		too_long.push(0);
+		assert!(BoundedVec::<u8, MaxUnsignedTransactionLength>::try_from(too_long).is_err());
+	});
+}
+
+#[test]
+fn request_transaction_signature_maps_format_errors() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let ed_key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		let unsigned = transaction(hex(EIP155_SIGNING_DATA));
+		// The transaction says chain 1; the request says chain 5.
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				key,
+				Chain::Evm { chain_id: 5 },
+				unsigned.clone(),
+				true
+			),
+			Error::<Test>::ChainIdMismatch
+		);
+		// Not a transaction.
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				key,
+				Chain::Evm { chain_id: 1 },
+				transaction(vec![0x7f, 1, 2, 3]),
+				true
+			),
+			Error::<Test>::InvalidTransaction
+		);
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				key,
+				Chain::Evm { chain_id: 1 },
+				transaction(vec![]),
+				true
+			),
+			Error::<Test>::InvalidTransaction
+		);
+		// A Bitcoin request that is not SCALE-encoded.
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				key,
+				Chain::Bitcoin { network: BitcoinNetwork::Regtest },
+				unsigned.clone(),
+				true
+			),
+			Error::<Test>::InvalidTransaction
+		);
+		// Key types the chain cannot use.
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				ed_key,
+				Chain::Evm { chain_id: 1 },
+				unsigned.clone(),
+				true
+			),
+			Error::<Test>::KeyTypeNotSupportedByChain
+		);
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				key,
+				Chain::Solana,
+				unsigned.clone(),
+				true
+			),
+			Error::<Test>::KeyTypeNotSupportedByChain
+		);
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OUTSIDER),
+				key,
+				Chain::Evm { chain_id: 1 },
+				unsigned.clone(),
+				true
+			),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				77,
+				Chain::Evm { chain_id: 1 },
+				unsigned,
+				true
+			),
+			Error::<Test>::UnknownKey
+		);
+		assert!(submissions().iter().all(|s| s.context.tx_value.is_none()));
+	});
+}
+
+#[test]
+fn transaction_requests_wait_for_approval_with_their_value() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		set_policy(7, vec![OWNER, OWNER_2]);
+		assert_ok!(Treasury::update_key_policy(signed(OWNER), key, Some(7)));
+		set_gate_mode(GateMode::Pending);
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(hex(EIP155_SIGNING_DATA)),
+			true
+		));
+		let submission = submissions().last().unwrap().clone();
+		assert_eq!(submission.policy, Some(7));
+		assert_eq!(submission.context.tx_value, Some(ONE_ETHER));
+		assert!(SignRequests::<Test>::iter().next().is_none());
+		let action = pending_actions()[0];
+		assert_ok!(approve(action));
+		assert_eq!(SignRequests::<Test>::get(last_id()).unwrap().requester, OWNER);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// fulfil_signature_request
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn evm_transaction_round_trip_reproduces_the_published_transaction() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(hex(EIP155_SIGNING_DATA)),
+			true
+		));
+		let request = last_id();
+		let hash: [u8; 32] = hex(EIP155_SIGNING_HASH).try_into().unwrap();
+		let signature = eip155_pair().sign_prehashed(&hash);
+		let party_before = free(PARTY_A);
+		assert_ok!(Treasury::fulfil_signature_request(
+			signed(PARTY_A),
+			request,
+			sigs(&[signature.0.to_vec()])
+		));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+		assert_eq!(Signatures::<Test>::get(request).unwrap(), sigs(&[signature.0.to_vec()]));
+		assert_eq!(
+			AwaitingBroadcast::<Test>::get(request),
+			Some(BroadcastInfo { chain: Chain::Evm { chain_id: 1 }, key })
+		);
+		assert_eq!(Treasury::awaiting_broadcast(), vec![request]);
+		assert_eq!(
+			last_event(),
+			Event::SignatureRequestFulfilled {
+				request,
+				key,
+				fee_paid: SIGN_FEE,
+				awaiting_broadcast: true,
+			}
+		);
+		// The relayer's view: the published signed transaction.
+		let signed_tx = Treasury::signed_transaction(request).expect("assembled");
+		assert_eq!(to_hex(&signed_tx.raw), EIP155_SIGNED);
+		assert_eq!(signed_tx.chain, Chain::Evm { chain_id: 1 });
+		assert!(signed_tx.broadcast);
+		assert_eq!(signed_tx.id_text, format!("0x{}", to_hex(&signed_tx.id)));
+		// Fees: the keyring got the key fee and the sign fee, from the requester's escrow.
+		assert_eq!(free(keyring_account(KR)), KEY_FEE + SIGN_FEE);
+		assert_eq!(free(PARTY_A), party_before);
+		assert_eq!(held(OWNER), 0);
+		assert!(!PendingSignRequests::<Test>::contains_key(KR, request));
+		assert!(RequestExpiries::<Test>::get(11).is_empty());
+		// The relayer takes it off the index once reported.
+		assert_eq!(
+			Treasury::take_awaiting_broadcast(request),
+			Some(BroadcastInfo { chain: Chain::Evm { chain_id: 1 }, key })
+		);
+		assert!(Treasury::awaiting_broadcast().is_empty());
+	});
+}
+
+#[test]
+fn private_transactions_are_not_broadcast() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(hex(EIP155_SIGNING_DATA)),
+			false
+		));
+		let request = last_id();
+		let hash: [u8; 32] = hex(EIP155_SIGNING_HASH).try_into().unwrap();
+		let signature = eip155_pair().sign_prehashed(&hash);
+		assert_ok!(Treasury::fulfil_signature_request(
+			signed(PARTY_A),
+			request,
+			sigs(&[signature.0.to_vec()])
+		));
+		assert!(!AwaitingBroadcast::<Test>::contains_key(request));
+		assert!(Treasury::awaiting_broadcast().is_empty());
+		assert_eq!(
+			last_event(),
+			Event::SignatureRequestFulfilled {
+				request,
+				key,
+				fee_paid: SIGN_FEE,
+				awaiting_broadcast: false,
+			}
+		);
+		// The requester can still assemble it itself.
+		let signed_tx = Treasury::signed_transaction(request).unwrap();
+		assert!(!signed_tx.broadcast);
+		assert_eq!(to_hex(&signed_tx.raw), EIP155_SIGNED);
+		// Plain signature requests have no transaction.
+		let plain = request_signature(key, &[prehash(1).to_vec()]);
+		assert_eq!(Treasury::signed_transaction(plain), None);
+	});
+}
+
+#[test]
+fn fulfil_signature_request_verifies_ecdsa_signatures() {
+	build_and_execute(|| {
+		setup_single();
+		let pair = ecdsa_pair(3);
+		let key = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&pair));
+		let request = request_signature(key, &[prehash(1).to_vec(), prehash(2).to_vec()]);
+		let good_1 = pair.sign_prehashed(&prehash(1)).0.to_vec();
+		let good_2 = pair.sign_prehashed(&prehash(2)).0.to_vec();
+		// Wrong count.
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(core::slice::from_ref(&good_1))
+			),
+			Error::<Test>::WrongSignatureCount
+		);
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), good_2.clone(), good_2.clone()])
+			),
+			Error::<Test>::WrongSignatureCount
+		);
+		// Swapped order: each signature is checked against its own payload.
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_2.clone(), good_1.clone()])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		// Another key's signature.
+		let foreign = ecdsa_pair(4).sign_prehashed(&prehash(2)).0.to_vec();
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), foreign])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		// Malformed: truncated, and a wrong recovery id.
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), good_2[..64].to_vec()])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		let mut flipped = good_2.clone();
+		flipped[64] ^= 1;
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), flipped])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		// High-S (malleated) signature: refused even though it is mathematically valid.
+		let mut high_s = good_2.clone();
+		let n: [u8; 32] = hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+			.try_into()
+			.unwrap();
+		let mut borrow = 0i16;
+		for i in (0..32).rev() {
+			let value = n[i] as i16 - good_2[32 + i] as i16 - borrow;
+			high_s[32 + i] = value.rem_euclid(256) as u8;
+			borrow = if value < 0 { 1 } else { 0 };
+		}
+		high_s[64] ^= 1;
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), high_s])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		assert_eq!(status_of_sign_request(request), RequestStatus::Pending);
+		// `v` as 27/28 is accepted.
+		let mut v27 = good_2.clone();
+		v27[64] += 27;
+		assert_ok!(Treasury::fulfil_signature_request(
+			signed(PARTY_A),
+			request,
+			sigs(&[good_1, v27])
+		));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+#[test]
+fn fulfil_signature_request_verifies_ed25519_signatures() {
+	build_and_execute(|| {
+		setup_single();
+		let pair = ed25519_pair(1);
+		let key = create_key(KeyType::Ed25519, ed25519_public(&pair));
+		let long = vec![0x42; 300];
+		let request = request_signature(key, &[b"hello".to_vec(), long.clone()]);
+		let good_1 = pair.sign(b"hello").0.to_vec();
+		let good_2 = pair.sign(&long).0.to_vec();
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), ed25519_pair(2).sign(&long).0.to_vec()])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				request,
+				sigs(&[good_1.clone(), good_2[..63].to_vec()])
+			),
+			Error::<Test>::InvalidSignature
+		);
+		assert_ok!(Treasury::fulfil_signature_request(
+			signed(PARTY_A),
+			request,
+			sigs(&[good_1.clone(), good_2.clone()])
+		));
+		assert_eq!(Signatures::<Test>::get(request).unwrap(), sigs(&[good_1, good_2]));
+	});
+}
+
+#[test]
+fn bitcoin_keys_accept_der_signatures() {
+	build_and_execute(|| {
+		setup_single();
+		let pair = ecdsa_pair(5);
+		let key = create_key(KeyType::BitcoinSecp256k1, ecdsa_public(&pair));
+		let request = request_signature(key, &[prehash(9).to_vec()]);
+		let signature = pair.sign_prehashed(&prehash(9));
+		let der = parse_recoverable(&signature.0).unwrap().to_der().unwrap();
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_A), request, sigs(&[der])));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+		// ECDSA keys (not Bitcoin) take only the 65-byte form.
+		let ecdsa_key = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&pair));
+		let request = request_signature(ecdsa_key, &[prehash(9).to_vec()]);
+		let der = parse_recoverable(&signature.0).unwrap().to_der().unwrap();
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), request, sigs(&[der])),
+			Error::<Test>::InvalidSignature
+		);
+	});
+}
+
+#[test]
+fn signatures_cannot_be_replayed_onto_another_request() {
+	build_and_execute(|| {
+		setup_single();
+		let pair = ecdsa_pair(3);
+		let key = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&pair));
+		let first = request_signature(key, &[prehash(1).to_vec()]);
+		let second = request_signature(key, &[prehash(2).to_vec()]);
+		let answer = sigs(&[pair.sign_prehashed(&prehash(1)).0.to_vec()]);
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_A), first, answer.clone()));
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), second, answer.clone()),
+			Error::<Test>::InvalidSignature
+		);
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), first, answer),
+			Error::<Test>::RequestNotPending
+		);
+	});
+}
+
+#[test]
+fn fulfil_signature_request_refuses_non_parties() {
+	build_and_execute(|| {
+		setup_single();
+		let pair = ecdsa_pair(3);
+		let key = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&pair));
+		let request = request_signature(key, &[prehash(1).to_vec()]);
+		let answer = sigs(&[pair.sign_prehashed(&prehash(1)).0.to_vec()]);
+		for who in [OWNER, OUTSIDER] {
+			assert_noop!(
+				Treasury::fulfil_signature_request(signed(who), request, answer.clone()),
+				Error::<Test>::NotParty
+			);
+		}
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), 77, answer),
+			Error::<Test>::UnknownRequest
+		);
+	});
+}
+
+#[test]
+fn two_of_three_signatures() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let pair = ecdsa_pair(5);
+		// Create the key with two identical answers.
+		let key_request = request_key(KeyType::BitcoinSecp256k1);
+		for party in [PARTY_A, PARTY_B] {
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(party),
+				key_request,
+				ecdsa_public(&pair)
+			));
+		}
+		let key = key_request;
+		let request = request_signature(key, &[prehash(1).to_vec()]);
+		let signature = pair.sign_prehashed(&prehash(1));
+		let compact = sigs(&[signature.0.to_vec()]);
+		let der = sigs(&[parse_recoverable(&signature.0).unwrap().to_der().unwrap()]);
+		// Two valid but different encodings are different answers.
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_A), request, compact.clone()));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Partial);
+		// A second answer from A is refused without harm.
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), request, der.clone()),
+			Error::<Test>::AlreadyResponded
+		);
+		assert_noop!(
+			Treasury::reject_signature_request(signed(PARTY_A), request, reason(b"x")),
+			Error::<Test>::AlreadyResponded
+		);
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_B), request, der.clone()));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Partial);
+		assert!(!Signatures::<Test>::contains_key(request));
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_C), request, der.clone()));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+		assert_eq!(Signatures::<Test>::get(request).unwrap(), der);
+		let responses = SignRequests::<Test>::get(request).unwrap().responses;
+		assert_eq!(responses.len(), 3);
+		assert_eq!(
+			responses[0].answer,
+			Answer::Fulfil(sp_io::hashing::blake2_256(&compact.encode()))
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// reject_signature_request
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn reject_signature_request_works() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let request = request_signature(key, &[prehash(1).to_vec()]);
+		assert_eq!(held(OWNER), SIGN_FEE);
+		for who in [OWNER, OUTSIDER] {
+			assert_noop!(
+				Treasury::reject_signature_request(signed(who), request, reason(b"x")),
+				Error::<Test>::NotParty
+			);
+		}
+		assert_noop!(
+			Treasury::reject_signature_request(signed(PARTY_A), 77, reason(b"x")),
+			Error::<Test>::UnknownRequest
+		);
+		assert_ok!(Treasury::reject_signature_request(signed(PARTY_A), request, reason(b"no key")));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Rejected);
+		let events = treasury_events();
+		assert_eq!(
+			events[events.len() - 2],
+			Event::SignatureRejectionRecorded {
+				request,
+				party: PARTY_A,
+				reason: reason(b"no key")
+			}
+		);
+		assert_eq!(
+			last_event(),
+			Event::SignatureRequestRejected {
+				request,
+				reason: reason(b"no key"),
+				refunded: SIGN_FEE
+			}
+		);
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
+		assert!(!PendingSignRequests::<Test>::contains_key(KR, request));
+		assert!(!Signatures::<Test>::contains_key(request));
+		assert_noop!(
+			Treasury::reject_signature_request(signed(PARTY_A), request, reason(b"x")),
+			Error::<Test>::RequestNotPending
+		);
+	});
+}
+
+#[test]
+fn two_of_three_signature_rejections() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let key_request = request_key(KeyType::Ed25519);
+		let pair = ed25519_pair(1);
+		for party in [PARTY_A, PARTY_B] {
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(party),
+				key_request,
+				ed25519_public(&pair)
+			));
+		}
+		let request = request_signature(key_request, &[b"m".to_vec()]);
+		assert_ok!(Treasury::reject_signature_request(signed(PARTY_A), request, reason(b"a")));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Partial);
+		assert_ok!(Treasury::reject_signature_request(signed(PARTY_B), request, reason(b"b")));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Rejected);
+		// Conflicting signatures of Ed25519 cannot happen for one key (deterministic), but a
+		// rejection plus two answers still decide: here a fresh request.
+		let request = request_signature(key_request, &[b"m".to_vec()]);
+		let answer = sigs(&[pair.sign(b"m").0.to_vec()]);
+		assert_ok!(Treasury::reject_signature_request(signed(PARTY_C), request, reason(b"c")));
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_A), request, answer.clone()));
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_B), request, answer));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// update_key_policy
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn update_key_policy_works() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		set_policy(7, vec![OWNER, OWNER_2]);
+		set_policy(8, vec![OWNER_2]);
+		// No key policy: gated by the workspace's sign policy (the default).
+		assert_ok!(Treasury::update_key_policy(signed(OWNER), key, Some(7)));
+		assert_eq!(submissions().last().unwrap().policy, None);
+		assert_eq!(Keys::<Test>::get(key).unwrap().sign_policy, Some(7));
+		assert_eq!(last_event(), Event::KeyPolicyUpdated { key, sign_policy: Some(7) });
+		// Now gated by the key's current policy.
+		assert_ok!(Treasury::update_key_policy(signed(OWNER_2), key, Some(8)));
+		assert_eq!(submissions().last().unwrap().policy, Some(7));
+		assert_eq!(Keys::<Test>::get(key).unwrap().sign_policy, Some(8));
+		// Back to the workspace's policy.
+		assert_ok!(Treasury::update_key_policy(signed(OWNER), key, None));
+		assert_eq!(submissions().last().unwrap().policy, Some(8));
+		assert_eq!(Keys::<Test>::get(key).unwrap().sign_policy, None);
+		assert_eq!(last_event(), Event::KeyPolicyUpdated { key, sign_policy: None });
+	});
+}
+
+#[test]
+fn update_key_policy_errors() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		set_policy(7, vec![OWNER, OUTSIDER]);
+		set_policy(8, vec![OWNER]);
+		assert_noop!(
+			Treasury::update_key_policy(signed(OWNER), 99, Some(8)),
+			Error::<Test>::UnknownKey
+		);
+		assert_noop!(
+			Treasury::update_key_policy(signed(OUTSIDER), key, Some(8)),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Treasury::update_key_policy(signed(OWNER), key, Some(7)),
+			Error::<Test>::PolicyParticipantNotOwner
+		);
+		assert_noop!(
+			Treasury::update_key_policy(signed(OWNER), key, Some(99)),
+			DispatchError::Other("UnknownPolicy")
+		);
+		assert_noop!(
+			Treasury::update_key_policy(approved(WS, Some(8), OWNER), key, Some(8)),
+			Error::<Test>::SignPolicyChanged
+		);
+		assert_noop!(
+			Treasury::update_key_policy(approved(OTHER_WS, None, OWNER), key, Some(8)),
+			Error::<Test>::ApprovalForOtherWorkspace
+		);
+		// Waiting for approval while the policy changes: the approval no longer applies.
+		set_policy(9, vec![OWNER, OWNER_2]);
+		assert_ok!(Treasury::update_key_policy(signed(OWNER), key, Some(9)));
+		set_gate_mode(GateMode::Pending);
+		assert_ok!(Treasury::update_key_policy(signed(OWNER), key, Some(8)));
+		let action = pending_actions()[0];
+		set_gate_mode(GateMode::Immediate);
+		// (Changed by another approved call in the meantime.)
+		assert_ok!(Treasury::update_key_policy(approved(WS, Some(9), OWNER_2), key, None));
+		assert!(approve(action).is_err());
+		assert_eq!(Keys::<Test>::get(key).unwrap().sign_policy, None);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expiry
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn open_requests_expire_and_are_refunded() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let key_request = request_key(KeyType::Ed25519);
+		let pair = ed25519_pair(1);
+		for party in [PARTY_A, PARTY_B] {
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(party),
+				key_request,
+				ed25519_public(&pair)
+			));
+		}
+		run_to_block(3);
+		let pending = request_key(KeyType::Ed25519);
+		let partial = request_key(KeyType::Ed25519);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			partial,
+			ed25519_public(&ed25519_pair(2))
+		));
+		let sign = request_signature(key_request, &[b"m".to_vec()]);
+		assert_eq!(held(OWNER), 2 * KEY_FEE + SIGN_FEE);
+		assert_eq!(RequestExpiries::<Test>::get(13).len(), 3);
+
+		run_to_block(12);
+		assert_eq!(status_of_key_request(pending), RequestStatus::Pending);
+		run_to_block(13);
+		assert_eq!(status_of_key_request(pending), RequestStatus::Expired);
+		assert_eq!(status_of_key_request(partial), RequestStatus::Expired);
+		assert_eq!(status_of_sign_request(sign), RequestStatus::Expired);
+		assert!(has_event(Event::KeyRequestExpired { request: pending, refunded: KEY_FEE }));
+		assert!(has_event(Event::KeyRequestExpired { request: partial, refunded: KEY_FEE }));
+		assert!(has_event(Event::SignatureRequestExpired { request: sign, refunded: SIGN_FEE }));
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
+		assert!(RequestExpiries::<Test>::get(13).is_empty());
+		assert!(PendingKeyRequests::<Test>::iter().next().is_none());
+		assert!(PendingSignRequests::<Test>::iter().next().is_none());
+		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), None);
+		// The fulfilled key request is untouched.
+		assert_eq!(status_of_key_request(key_request), RequestStatus::Fulfilled);
+		// Expired requests take no answers.
+		assert_noop!(
+			Treasury::fulfil_key_request(
+				signed(PARTY_B),
+				partial,
+				ed25519_public(&ed25519_pair(2))
+			),
+			Error::<Test>::RequestNotPending
+		);
+		assert_noop!(
+			Treasury::reject_signature_request(signed(PARTY_A), sign, reason(b"late")),
+			Error::<Test>::RequestNotPending
+		);
+	});
+}
+
+#[test]
+fn decided_requests_leave_the_expiry_index() {
+	build_and_execute(|| {
+		setup_single();
+		let fulfilled = request_key(KeyType::Ed25519);
+		let rejected = request_key(KeyType::Ed25519);
+		let open = request_key(KeyType::Ed25519);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			fulfilled,
+			ed25519_public(&ed25519_pair(1))
+		));
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), rejected, reason(b"x")));
+		assert_eq!(RequestExpiries::<Test>::get(11).to_vec(), vec![(RequestKind::Key, open)]);
+		run_to_block(11);
+		assert_eq!(status_of_key_request(fulfilled), RequestStatus::Fulfilled);
+		assert_eq!(status_of_key_request(rejected), RequestStatus::Rejected);
+		assert_eq!(status_of_key_request(open), RequestStatus::Expired);
+		// Exactly one expiry event.
+		let expiries = treasury_events()
+			.into_iter()
+			.filter(|e| matches!(e, Event::KeyRequestExpired { .. }))
+			.count();
+		assert_eq!(expiries, 1);
+	});
+}
+
+#[test]
+fn a_full_expiry_slot_moves_requests_to_the_next_block_with_room() {
+	build_and_execute(|| {
+		setup_single();
+		update_keyring(KR, |k| k.key_request_fee = 0);
+		// MaxExpiriesPerBlock = 3: requests 4..6 expire one block later, and so on.
+		let mut expiries = Vec::new();
+		let slots = (EXPIRY_SEARCH_BLOCKS + 1) as usize;
+		for _ in 0..(3 * slots) {
+			let request = request_key(KeyType::Ed25519);
+			expiries.push(KeyRequests::<Test>::get(request).unwrap().expires_at);
+		}
+		for (i, expires_at) in expiries.iter().enumerate() {
+			assert_eq!(*expires_at, 11 + (i / 3) as u64);
+		}
+		// Every slot within reach is full: refused.
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::ExpiryQueueFull
+		);
+		// Once the first slot is swept there is room again, one timeout later.
+		run_to_block(11);
+		assert_eq!(request_key(KeyType::Ed25519), 3 * slots as u64);
+		assert_eq!(
+			KeyRequests::<Test>::get(3 * slots as u64).unwrap().expires_at,
+			11 + REQUEST_TIMEOUT
+		);
+	});
+}
+
+#[test]
+fn on_initialize_reports_the_weight_of_the_sweep() {
+	build_and_execute(|| {
+		setup_single();
+		request_key(KeyType::Ed25519);
+		request_key(KeyType::Ed25519);
+		use crate::WeightInfo;
+		assert_eq!(Treasury::on_initialize(5), <() as WeightInfo>::on_initialize_expire(0));
+		System::set_block_number(11);
+		assert_eq!(Treasury::on_initialize(11), <() as WeightInfo>::on_initialize_expire(2));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fees
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn fees_are_conserved() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		let issuance = Balances::total_issuance();
+		let accounts: Vec<AccountId> =
+			vec![OWNER, OWNER_2, PARTY_A, PARTY_B, PARTY_C, OUTSIDER, keyring_account(KR)];
+		let total_of = |accounts: &[AccountId]| -> Balance {
+			accounts.iter().map(Balances::total_balance).sum()
+		};
+		let total_before = total_of(&accounts);
+		let parties_before: Vec<Balance> = [PARTY_A, PARTY_B, PARTY_C].map(free).to_vec();
+		let pair = ed25519_pair(1);
+
+		// Fulfilled key request (paid), rejected (refunded), expired (refunded), fulfilled and
+		// rejected signature requests.
+		let key = request_key(KeyType::Ed25519);
+		for party in [PARTY_A, PARTY_B] {
+			assert_ok!(Treasury::fulfil_key_request(signed(party), key, ed25519_public(&pair)));
+		}
+		let rejected = request_key(KeyType::Ed25519);
+		for party in [PARTY_A, PARTY_B] {
+			assert_ok!(Treasury::reject_key_request(signed(party), rejected, reason(b"no")));
+		}
+		let expiring = request_key(KeyType::Ed25519);
+		let signed_ok = request_signature(key, &[b"a".to_vec()]);
+		let answer = sigs(&[pair.sign(b"a").0.to_vec()]);
+		for party in [PARTY_B, PARTY_C] {
+			assert_ok!(Treasury::fulfil_signature_request(
+				signed(party),
+				signed_ok,
+				answer.clone()
+			));
+		}
+		let sign_rejected = request_signature(key, &[b"b".to_vec()]);
+		for party in [PARTY_A, PARTY_C] {
+			assert_ok!(Treasury::reject_signature_request(
+				signed(party),
+				sign_rejected,
+				reason(b"n")
+			));
+		}
+		let escrowed: Balance = KeyRequests::<Test>::iter().map(|(_, r)| r.fee).sum::<Balance>()
+			+ SignRequests::<Test>::iter().map(|(_, r)| r.fee).sum::<Balance>();
+		assert_eq!(escrowed, 3 * KEY_FEE + 2 * SIGN_FEE);
+		assert_eq!(held(OWNER), KEY_FEE); // the expiring request is still open
+		run_to_block(1 + REQUEST_TIMEOUT);
+		assert_eq!(status_of_key_request(expiring), RequestStatus::Expired);
+
+		// Escrowed = paid + refunded, from the events.
+		let (mut paid, mut refunded) = (0, 0);
+		for event in treasury_events() {
+			match event {
+				Event::KeyRequestFulfilled { fee_paid, .. }
+				| Event::SignatureRequestFulfilled { fee_paid, .. } => paid += fee_paid,
+				Event::KeyRequestRejected { refunded: r, .. }
+				| Event::KeyRequestExpired { refunded: r, .. }
+				| Event::SignatureRequestRejected { refunded: r, .. }
+				| Event::SignatureRequestExpired { refunded: r, .. }
+				| Event::FeePaymentFailed { refunded: r, .. } => refunded += r,
+				_ => {}
+			}
+		}
+		assert_eq!(paid, KEY_FEE + SIGN_FEE);
+		assert_eq!(refunded, 2 * KEY_FEE + SIGN_FEE);
+		assert_eq!(escrowed, paid + refunded);
+		// The keyring received exactly what was paid; the requester lost exactly that.
+		assert_eq!(free(keyring_account(KR)), paid);
+		assert_eq!(INITIAL_BALANCE - free(OWNER), paid);
+		assert_eq!(held(OWNER), 0);
+		// Nothing minted, nothing burnt, parties untouched.
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(total_of(&accounts), total_before);
+		assert_eq!([PARTY_A, PARTY_B, PARTY_C].map(free).to_vec(), parties_before);
+	});
+}
+
+#[test]
+fn a_fee_the_keyring_cannot_receive_is_refunded() {
+	build_and_execute(|| {
+		setup_single();
+		// 3 is below the existential deposit (5) and the keyring's account does not exist.
+		update_keyring(KR, |k| k.key_request_fee = 3);
+		let request = request_key(KeyType::Ed25519);
+		assert_eq!(held(OWNER), 3);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			request,
+			ed25519_public(&ed25519_pair(1))
+		));
+		// The key exists; the fee went back to the requester.
+		assert!(Keys::<Test>::contains_key(request));
+		assert!(has_event(Event::FeePaymentFailed { request, keyring: KR, refunded: 3 }));
+		assert_eq!(
+			last_event(),
+			Event::KeyRequestFulfilled {
+				request,
+				key: request,
+				workspace: WS,
+				keyring: KR,
+				public_key: ed25519_pair(1).public().0.to_vec().try_into().unwrap(),
+				fee_paid: 0,
+			}
+		);
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(free(OWNER), INITIAL_BALANCE);
+		// Once the account exists, small fees arrive.
+		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+			&keyring_account(KR),
+			5
+		));
+		let request = request_key(KeyType::Ed25519);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			request,
+			ed25519_public(&ed25519_pair(2))
+		));
+		assert_eq!(free(keyring_account(KR)), 8);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexes and queries
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn workspaces_with_keys_or_open_key_requests_are_in_use() {
+	build_and_execute(|| {
+		setup_single();
+		assert!(!WorkspacesWithKeys::<Test>::contains(&WS));
+		let rejected = request_key(KeyType::Ed25519);
+		assert!(WorkspacesWithKeys::<Test>::contains(&WS));
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), rejected, reason(b"x")));
+		assert!(!WorkspacesWithKeys::<Test>::contains(&WS));
+		create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		assert!(WorkspacesWithKeys::<Test>::contains(&WS));
+		assert!(!WorkspacesWithKeys::<Test>::contains(&OTHER_WS));
+	});
+}
+
+#[test]
+fn keys_are_listed_per_workspace() {
+	build_and_execute(|| {
+		setup_single();
+		set_keyring(1, vec![PARTY_B], 1, 0, 0);
+		let a = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		assert_ok!(Treasury::request_key(signed(OUTSIDER), OTHER_WS, 1, KeyType::Ed25519, None));
+		let other = last_id();
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_B),
+			other,
+			ed25519_public(&ed25519_pair(2))
+		));
+		let b = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&eip155_pair()));
+		let mut keys: Vec<KeyId> = WorkspaceKeys::<Test>::iter_key_prefix(WS).collect();
+		keys.sort();
+		assert_eq!(keys, vec![a, b]);
+		assert_eq!(
+			WorkspaceKeys::<Test>::iter_key_prefix(OTHER_WS).collect::<Vec<_>>(),
+			vec![other]
+		);
+		assert_eq!(Keys::<Test>::get(other).unwrap().keyring, 1);
+	});
+}
+
+#[test]
+fn pending_requests_lists_what_a_controller_must_answer() {
+	build_and_execute(|| {
+		setup_two_of_three();
+		set_keyring(1, vec![PARTY_B], 1, 0, 0);
+		let key_request = request_key(KeyType::Ed25519);
+		let pair = ed25519_pair(1);
+		for party in [PARTY_A, PARTY_B] {
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(party),
+				key_request,
+				ed25519_public(&pair)
+			));
+		}
+		let open_key = request_key(KeyType::EcdsaSecp256k1);
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_C), open_key, reason(b"x")));
+		let sign = request_signature(key_request, &[b"one".to_vec(), b"two".to_vec()]);
+		assert_ok!(Treasury::request_key(signed(OWNER), WS, 1, KeyType::Ed25519, None));
+		let other_keyring = last_id();
+
+		let (keys, signs) = Treasury::pending_requests(KR);
+		assert_eq!(keys.len(), 1);
+		assert_eq!(keys[0].request, open_key);
+		assert_eq!(keys[0].workspace, WS);
+		assert_eq!(keys[0].key_type, KeyType::EcdsaSecp256k1);
+		assert_eq!(keys[0].expires_at, 11);
+		assert_eq!(keys[0].responded, vec![PARTY_C]);
+		assert_eq!(signs.len(), 1);
+		assert_eq!(signs[0].request, sign);
+		assert_eq!(signs[0].key, key_request);
+		assert_eq!(signs[0].key_type, KeyType::Ed25519);
+		assert_eq!(signs[0].public_key, pair.public().0.to_vec());
+		assert_eq!(signs[0].payloads, vec![b"one".to_vec(), b"two".to_vec()]);
+		assert_eq!(signs[0].chain, None);
+		assert!(signs[0].responded.is_empty());
+
+		let (keys, signs) = Treasury::pending_requests(1);
+		assert_eq!(keys.iter().map(|k| k.request).collect::<Vec<_>>(), vec![other_keyring]);
+		assert!(signs.is_empty());
+		assert_eq!(Treasury::pending_requests(7), (vec![], vec![]));
+	});
+}
+
+#[test]
+fn keys_are_found_by_address() {
+	build_and_execute(|| {
+		setup_single();
+		let ecdsa_key = create_eip155_key();
+		let (key, addresses) = Treasury::key_with_addresses(ecdsa_key).unwrap();
+		assert_eq!(key.key_type, KeyType::EcdsaSecp256k1);
+		assert_eq!(addresses[0], (AddressFormat::Evm, EIP155_ADDRESS.to_string()));
+		assert_eq!(addresses.len(), 4);
+		for (_, address) in &addresses {
+			assert_eq!(Treasury::key_by_address(address.as_bytes()), Some(ecdsa_key));
+		}
+		// EVM addresses in any case, without 0x, or raw.
+		let lower = EIP155_ADDRESS.to_lowercase();
+		assert_eq!(Treasury::key_by_address(lower.as_bytes()), Some(ecdsa_key));
+		assert_eq!(Treasury::key_by_address(&lower.as_bytes()[2..]), Some(ecdsa_key));
+		assert_eq!(Treasury::key_by_address(&hex(&lower[2..])), Some(ecdsa_key));
+		// A wrong EIP-55 checksum is not an address of the key.
+		let wrong = EIP155_ADDRESS.replace('A', "a").replacen('d', "D", 1);
+		assert_eq!(Treasury::key_by_address(wrong.as_bytes()), None);
+
+		let bitcoin_key = create_key(KeyType::BitcoinSecp256k1, ecdsa_public(&ecdsa_pair(5)));
+		let (_, addresses) = Treasury::key_with_addresses(bitcoin_key).unwrap();
+		assert_eq!(addresses.len(), 3);
+		let (format, mainnet) = &addresses[0];
+		assert_eq!(*format, AddressFormat::Bitcoin(BitcoinNetwork::Mainnet));
+		assert!(mainnet.starts_with("bc1q"));
+		assert_eq!(Treasury::key_by_address(mainnet.as_bytes()), Some(bitcoin_key));
+		assert_eq!(Treasury::key_by_address(mainnet.to_uppercase().as_bytes()), Some(bitcoin_key));
+
+		let ed_key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		let (_, addresses) = Treasury::key_with_addresses(ed_key).unwrap();
+		assert_eq!(addresses[0].0, AddressFormat::Solana);
+		for (_, address) in &addresses {
+			assert_eq!(Treasury::key_by_address(address.as_bytes()), Some(ed_key));
+		}
+		assert_eq!(Treasury::key_by_address(b"nothing"), None);
+		assert_eq!(Treasury::key_with_addresses(99), None);
+		assert_eq!(KeyByAddress::<Test>::iter().count(), 4 + 3 + 2);
+	});
+}
+
+#[test]
+fn integrity_test_passes() {
+	new_test_ext().execute_with(|| {
+		<Treasury as Hooks<u64>>::integrity_test();
+	});
+}
+
+#[test]
+fn answers_are_bounded_by_max_parties() {
+	build_and_execute(|| {
+		setup(&[3, 4, 5, 6], 4);
+		let request = request_key(KeyType::Ed25519);
+		// A party added after the request (5 parties > MaxParties) answers last: no room.
+		let public = ed25519_public(&ed25519_pair(1));
+		assert_ok!(Treasury::fulfil_key_request(signed(3), request, public.clone()));
+		assert_ok!(Treasury::fulfil_key_request(signed(4), request, public.clone()));
+		assert_ok!(Treasury::reject_key_request(signed(5), request, reason(b"x")));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+		let request = request_key(KeyType::Ed25519);
+		update_keyring(KR, |k| {
+			k.parties.push(7);
+			k.party_threshold = 5;
+		});
+		for party in [3, 4, 5, 6] {
+			assert_ok!(Treasury::fulfil_key_request(signed(party), request, public.clone()));
+		}
+		// Threshold 4 was fixed at request time: fulfilled by the four.
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+#[test]
+fn a_full_answer_list_is_refused_without_harm() {
+	build_and_execute(|| {
+		setup(&[3, 4, 5, 6], 2);
+		let request = request_key(KeyType::Ed25519);
+		// More parties join after the request; four conflicting answers leave it open.
+		update_keyring(KR, |k| k.parties.extend([7, 8, 9, 10]));
+		for (i, party) in [3, 4, 5, 6].into_iter().enumerate() {
+			assert_ok!(Treasury::fulfil_key_request(
+				signed(party),
+				request,
+				ed25519_public(&ed25519_pair(10 + i as u8))
+			));
+		}
+		assert_eq!(status_of_key_request(request), RequestStatus::Partial);
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(7), request, ed25519_public(&ed25519_pair(10))),
+			Error::<Test>::TooManyResponses
+		);
+		assert_eq!(KeyRequests::<Test>::get(request).unwrap().responses.len(), 4);
+	});
+}
