@@ -224,4 +224,8 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Treasury = pallet_zenrock_treasury;
+
+	// Off-chain workers.
+	#[runtime::pallet_index(20)]
+	pub type KeyringController = pallet_zenrock_keyring_controller;
 }

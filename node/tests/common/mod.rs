@@ -1,6 +1,8 @@
 //! The one harness for tests that run real `zenrock-node` processes: starts a node on free loopback
 //! ports with a temporary base path, talks JSON-RPC to it over HTTP, and always stops it (on drop,
 //! so also when the test fails).
+// Each test binary uses only part of the harness.
+#![allow(dead_code)]
 
 use std::{
 	io::{BufRead, BufReader, Read, Write},
@@ -15,6 +17,8 @@ use std::{
 };
 
 use serde_json::{json, Value};
+
+pub mod chain;
 
 /// A free TCP port on the loopback interface (the OS picks it; the listener is closed at once).
 pub fn free_port() -> u16 {

@@ -1037,6 +1037,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The keyring `keyring`, or `UnknownKeyring`.
+	/// The keyrings `party` is a party of (from the `PartyKeyrings` index).
+	pub fn keyrings_of_party(party: &T::AccountId) -> Vec<KeyringId> {
+		PartyKeyrings::<T>::iter_key_prefix(party).collect()
+	}
+
+	/// The keyring `keyring`, or `UnknownKeyring`.
 	pub fn keyring(keyring: KeyringId) -> Result<Keyring<T>, DispatchError> {
 		Keyrings::<T>::get(keyring).ok_or_else(|| Error::<T>::UnknownKeyring.into())
 	}

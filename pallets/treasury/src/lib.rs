@@ -1116,6 +1116,15 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
+	/// Whether `party` has answered (fulfilled or rejected) request `request`, of either kind.
+	pub fn has_responded(request: RequestId, party: &T::AccountId) -> bool {
+		let answered = |responses: &[Response<T::AccountId>]| {
+			responses.iter().any(|response| &response.party == party)
+		};
+		KeyRequests::<T>::get(request).is_some_and(|req| answered(&req.responses))
+			|| SignRequests::<T>::get(request).is_some_and(|req| answered(&req.responses))
+	}
+
 	/// Fulfilled transaction-signature requests that relayers should broadcast, oldest first.
 	pub fn awaiting_broadcast() -> Vec<RequestId> {
 		let mut requests: Vec<_> = AwaitingBroadcast::<T>::iter_keys().collect();

@@ -1,6 +1,7 @@
 //! One `impl Config` block per pallet of the runtime.
 
 mod offchain;
+mod offchain_workers;
 mod zenrock;
 
 use frame_support::{

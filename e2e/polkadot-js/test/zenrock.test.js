@@ -1,0 +1,572 @@
+// The Zenrock user story end to end, as a Polkadot.js user does it, against a real
+// `zenrock-node --dev`: policies, a workspace, a key from the node's keyring controller, signatures
+// verified here with @noble/curves, transaction signatures gated on `tx.value`, and the pallets'
+// errors decoded by name. One node for the whole file; the tests run in order and build on each
+// other (a later test fails fast with a clear message if an earlier one did not produce what it
+// needs).
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { startNode } from '../lib/node.js';
+import { connect, describeDispatchError, devAccounts, eventName, send, waitForEvent } from '../lib/chain.js';
+import {
+  checksumAddress,
+  decodeSignedEip1559,
+  eip1559Unsigned,
+  equalBytes,
+  evmAddress,
+  fromHex,
+  keccak_256,
+  toHex,
+  typedSigningHash,
+  verifyRecoverable,
+} from '../lib/evm.js';
+
+/** 1 ZEN in plancks (12 decimals). */
+const ZEN = 10n ** 12n;
+/** The genesis keyring of the dev chain, served by the node's own keyring controller. */
+const GENESIS_KEYRING = 0;
+/** How long the keyring controller may take to answer (it answers within a few 6 s blocks). */
+const FULFIL_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 240_000;
+
+const ZENROCK_PALLETS = (name) =>
+  ['Policy', 'Identity', 'Treasury'].includes(name) || /keyring|relayer/i.test(name);
+
+/** State shared by the ordered tests. */
+const story = {};
+
+function need(...names) {
+  for (const name of names) {
+    assert.ok(story[name] !== undefined, `an earlier test should have produced ${name}`);
+  }
+}
+
+describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
+  let node;
+  let api;
+  let accounts;
+
+  before(async () => {
+    if (process.env.ZENROCK_E2E_WS) {
+      // A node that is already running (e.g. ./scripts/run-dev.sh): not started or stopped here.
+      node = { wsUrl: process.env.ZENROCK_E2E_WS, logTail: () => '(external node: log not captured)', stop: async () => {} };
+    } else {
+      node = await startNode();
+    }
+    api = await connect(node.wsUrl);
+    accounts = await devAccounts();
+  });
+
+  after(async () => {
+    if (api) await api.disconnect().catch(() => {});
+    if (node) await node.stop();
+  });
+
+  /** `send`, with the node's recent log added to the message if it throws. */
+  async function submit(signer, tx, options) {
+    try {
+      return await send(api, signer, tx, options);
+    } catch (error) {
+      error.message += `\nnode log:\n${node.logTail(30)}`;
+      throw error;
+    }
+  }
+
+  /** Waits for `def` (an `api.events.*` definition) with `match(data)` after block `afterBlock`. */
+  async function waitFor(def, match, afterBlock, what) {
+    try {
+      return await waitForEvent(api, (event) => def.is(event) && match(event.data), {
+        afterBlock,
+        timeoutMs: FULFIL_TIMEOUT_MS,
+        what,
+      });
+    } catch (error) {
+      error.message += `\nnode log:\n${node.logTail(30)}`;
+      throw error;
+    }
+  }
+
+  const expectOk = (result, what) =>
+    assert.equal(result.error, null, `${what} failed with ${result.error}; events: ${result.names.join(', ')}`);
+
+  // --------------------------------------------------------------------------------------------
+  // Metadata
+  // --------------------------------------------------------------------------------------------
+
+  /** The Zenrock pallets of the runtime metadata, with their calls, events, errors, storage. */
+  function zenrockPallets() {
+    const variants = (option) =>
+      option.isSome ? api.registry.lookup.getSiType(option.unwrap().type).def.asVariant.variants : [];
+    return api.runtimeMetadata.asLatest.pallets
+      .filter((pallet) => ZENROCK_PALLETS(pallet.name.toString()))
+      .map((pallet) => ({
+        name: pallet.name.toString(),
+        calls: variants(pallet.calls),
+        events: variants(pallet.events),
+        errors: variants(pallet.errors),
+        storage: pallet.storage.isSome ? pallet.storage.unwrap().items : [],
+        constants: pallet.constants,
+      }));
+  }
+
+  const documented = (item) => item.docs.map((line) => line.toString()).join(' ').trim().length > 0;
+
+  it('metadata: every call, storage item and event of the Zenrock pallets is documented', () => {
+    const pallets = zenrockPallets();
+    const names = pallets.map((pallet) => pallet.name);
+    for (const expected of ['Policy', 'Identity', 'Treasury']) {
+      assert.ok(names.includes(expected), `pallet ${expected} in the metadata (found ${names.join(', ')})`);
+    }
+    const undocumented = [];
+    let checked = 0;
+    for (const pallet of pallets) {
+      for (const [kind, items] of [
+        ['call', pallet.calls],
+        ['storage', pallet.storage],
+        ['event', pallet.events],
+      ]) {
+        for (const item of items) {
+          checked += 1;
+          if (!documented(item)) undocumented.push(`${pallet.name} ${kind} ${item.name.toString()}`);
+        }
+      }
+    }
+    assert.deepEqual(undocumented, [], 'undocumented metadata items');
+    assert.ok(checked > 50, `checked ${checked} items of ${names.join(', ')}`);
+  });
+
+  it('metadata: every error and constant of the Zenrock pallets is documented', () => {
+    const undocumented = [];
+    for (const pallet of zenrockPallets()) {
+      for (const [kind, items] of [
+        ['error', pallet.errors],
+        ['constant', pallet.constants],
+      ]) {
+        for (const item of items) {
+          if (!documented(item)) undocumented.push(`${pallet.name} ${kind} ${item.name.toString()}`);
+        }
+      }
+    }
+    assert.deepEqual(undocumented, [], 'undocumented metadata items');
+  });
+
+  it('the dev chain has genesis keyring 0 (Alice, threshold 1, 1 ZEN / 0.1 ZEN) and workspace 0', async () => {
+    const keyring = (await api.query.identity.keyrings(GENESIS_KEYRING)).unwrap();
+    assert.deepEqual(keyring.parties.map((a) => a.toString()), [accounts.alice.address]);
+    assert.deepEqual(keyring.admins.map((a) => a.toString()), [accounts.alice.address]);
+    assert.equal(keyring.partyThreshold.toNumber(), 1);
+    assert.equal(keyring.keyRequestFee.toBigInt(), ZEN);
+    assert.equal(keyring.signRequestFee.toBigInt(), ZEN / 10n);
+    assert.equal(keyring.isActive.isTrue, true);
+    const workspace = (await api.query.identity.workspaces(0)).unwrap();
+    assert.deepEqual(workspace.owners.map((a) => a.toString()), [accounts.alice.address, accounts.bob.address]);
+    const { data } = await api.query.system.account(accounts.charlie.address);
+    assert.ok(data.free.toBigInt() >= 999_000n * ZEN, 'Charlie is endowed');
+  });
+
+  // --------------------------------------------------------------------------------------------
+  // The user story
+  // --------------------------------------------------------------------------------------------
+
+  it('Alice creates a 2-of-3 policy among Alice, Bob and Charlie', async () => {
+    const { alice, bob, charlie } = accounts;
+    const rule = 'any(2, [alice, bob, charlie])';
+    const result = await submit(
+      alice,
+      api.tx.policy.createPolicy(
+        'treasury 2-of-3',
+        [
+          ['alice', alice.address],
+          ['bob', bob.address],
+          ['charlie', charlie.address],
+        ],
+        rule,
+        null,
+        null,
+      ),
+    );
+    expectOk(result, 'create_policy');
+    const created = result.find(api.events.policy.PolicyCreated);
+    assert.ok(created, `PolicyCreated among ${result.names}`);
+    assert.equal(created.data.creator.toString(), alice.address);
+    assert.ok(created.data.deposit.toBigInt() > 0n, 'a deposit is held');
+    story.policy = created.data.policy.toNumber();
+
+    const policy = (await api.query.policy.policies(story.policy)).unwrap();
+    assert.equal(policy.approveRule.text.toUtf8(), rule);
+    assert.equal(policy.rejectRule.isNone, true);
+    assert.deepEqual(
+      policy.participants.map((p) => [p.label.toUtf8(), p.account.toString()]),
+      [
+        ['alice', alice.address],
+        ['bob', bob.address],
+        ['charlie', charlie.address],
+      ],
+    );
+  });
+
+  it('Alice creates a workspace owned by Alice, Bob and Charlie with that policy as sign policy', async () => {
+    need('policy');
+    const { alice, bob, charlie } = accounts;
+    const result = await submit(
+      alice,
+      api.tx.identity.createWorkspace([bob.address, charlie.address], null, story.policy),
+    );
+    expectOk(result, 'create_workspace');
+    const created = result.find(api.events.identity.WorkspaceCreated);
+    assert.ok(created, `WorkspaceCreated among ${result.names}`);
+    assert.equal(created.data.creator.toString(), alice.address);
+    assert.equal(created.data.signPolicy.unwrap().toNumber(), story.policy);
+    assert.equal(created.data.adminPolicy.isNone, true);
+    story.workspace = created.data.workspace.toNumber();
+
+    const workspace = (await api.query.identity.workspaces(story.workspace)).unwrap();
+    assert.deepEqual(
+      workspace.owners.map((a) => a.toString()),
+      [alice.address, bob.address, charlie.address],
+    );
+    assert.equal(workspace.signPolicy.unwrap().toNumber(), story.policy);
+  });
+
+  it('a key request by Alice waits for a second owner (RequestAwaitingApproval, no KeyRequested)', async () => {
+    need('workspace');
+    const { alice, bob, charlie } = accounts;
+    const requestsBefore = (await api.query.treasury.nextRequestId()).toNumber();
+    const result = await submit(
+      alice,
+      api.tx.treasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null),
+    );
+    expectOk(result, 'request_key');
+    assert.equal(result.find(api.events.treasury.KeyRequested), undefined, 'no KeyRequested before approval');
+    const awaiting = result.find(api.events.treasury.RequestAwaitingApproval);
+    assert.ok(awaiting, `RequestAwaitingApproval among ${result.names}`);
+    assert.equal(awaiting.data.workspace.toNumber(), story.workspace);
+    assert.equal(awaiting.data.requester.toString(), alice.address);
+    const action = awaiting.data.action.toNumber();
+    const created = result.find(api.events.policy.ActionCreated);
+    assert.ok(created, 'Policy.ActionCreated');
+    assert.equal(created.data.action.toNumber(), action);
+    assert.equal(created.data.policy.toNumber(), story.policy);
+    story.keyAction = action;
+
+    // What the approvers see: the action, its gated call decoded, who has not voted.
+    const detail = (await api.call.policyApi.actionDetail(action)).unwrap();
+    const call = api.createType('Call', detail.call);
+    assert.equal(`${call.section}.${call.method}`, 'treasury.requestKey');
+    assert.equal(call.args[0].toNumber(), story.workspace);
+    assert.deepEqual(detail.approvals.map((a) => a.toString()), [alice.address]);
+    assert.deepEqual(
+      detail.missingApprovers.map((a) => a.toString()).sort(),
+      [bob.address, charlie.address].sort(),
+    );
+    assert.equal(detail.approveRule.toUtf8(), 'any(2, [alice, bob, charlie])');
+    const bobsPending = (await api.call.policyApi.pendingActions(bob.address)).map((id) => id.toNumber());
+    assert.ok(bobsPending.includes(action), `action ${action} pending for Bob (${bobsPending})`);
+    assert.equal((await api.query.treasury.nextRequestId()).toNumber(), requestsBefore, 'no request yet');
+  });
+
+  it('Bob approves: KeyRequested, then the keyring controller fulfils it with a secp256k1 key', async () => {
+    need('keyAction');
+    const { alice, bob } = accounts;
+    const result = await submit(bob, api.tx.policy.approve(story.keyAction));
+    expectOk(result, 'approve');
+    assert.ok(result.find(api.events.policy.ApprovalRecorded), `ApprovalRecorded among ${result.names}`);
+    const completed = result.find(api.events.policy.ActionCompleted);
+    assert.ok(completed, `ActionCompleted among ${result.names}`);
+    assert.equal(completed.data.action.toNumber(), story.keyAction);
+    const requested = result.find(api.events.treasury.KeyRequested);
+    assert.ok(requested, `KeyRequested among ${result.names}`);
+    assert.equal(requested.data.requester.toString(), alice.address, 'the requester is Alice, not the approver');
+    assert.equal(requested.data.workspace.toNumber(), story.workspace);
+    assert.equal(requested.data.keyring.toNumber(), GENESIS_KEYRING);
+    assert.equal(requested.data.keyType.type, 'EcdsaSecp256k1');
+    assert.equal(requested.data.fee.toBigInt(), ZEN);
+    const request = requested.data.request.toNumber();
+    assert.equal((await api.query.policy.actions(story.keyAction)).isNone, true, 'the action is closed');
+
+    const fulfilled = await waitFor(
+      api.events.treasury.KeyRequestFulfilled,
+      (data) => data.request.toNumber() === request,
+      result.blockNumber,
+      `KeyRequestFulfilled for request ${request} (is the keyring controller in the node?)`,
+    );
+    const data = fulfilled.event.data;
+    assert.equal(data.workspace.toNumber(), story.workspace);
+    assert.equal(data.feePaid.toBigInt(), ZEN, 'the fee went to the keyring');
+    const publicKey = data.publicKey.toU8a(true);
+    assert.equal(publicKey.length, 33, 'compressed secp256k1 key');
+    assert.ok(publicKey[0] === 2 || publicKey[0] === 3, 'compressed SEC1 prefix');
+    story.key = data.key.toNumber();
+    story.publicKey = publicKey;
+    story.keyLatency = fulfilled.blockNumber - result.blockNumber;
+
+    const key = (await api.query.treasury.keys(story.key)).unwrap();
+    assert.equal(key.workspace.toNumber(), story.workspace);
+    assert.equal(key.keyring.toNumber(), GENESIS_KEYRING);
+    assert.ok(equalBytes(key.publicKey.toU8a(true), publicKey));
+    assert.equal(key.signPolicy.isNone, true);
+    const keyRequest = (await api.query.treasury.keyRequests(request)).unwrap();
+    assert.equal(keyRequest.status.type, 'Fulfilled');
+    const keys = await api.query.treasury.workspaceKeys.keys(story.workspace);
+    assert.deepEqual(keys.map(({ args: [, k] }) => k.toNumber()), [story.key]);
+
+    // The chain's EVM address of the key is the one derived here from the public key.
+    const [, addresses] = (await api.call.treasuryApi.keyWithAddresses(story.key)).unwrap();
+    const evm = addresses.find(([format]) => format.isEvm);
+    assert.ok(evm, `an EVM address among ${addresses.map(([f]) => f.type)}`);
+    story.evmAddress = evmAddress(publicKey);
+    assert.equal(evm[1].toString(), checksumAddress(story.evmAddress));
+    assert.equal(
+      (await api.call.treasuryApi.keyByAddress(evm[1].toString())).unwrap().toNumber(),
+      story.key,
+    );
+  });
+
+  it('a signature over a 32-byte hash waits, Charlie approves, the controller signs; @noble/curves verifies it', async () => {
+    need('key');
+    const { alice, charlie } = accounts;
+    const hash = keccak_256(new TextEncoder().encode('Zenrock on Substrate: e2e signature request'));
+    const result = await submit(alice, api.tx.treasury.requestSignature(story.key, [toHex(hash)]));
+    expectOk(result, 'request_signature');
+    assert.equal(result.find(api.events.treasury.SignatureRequested), undefined, 'no SignatureRequested yet');
+    const awaiting = result.find(api.events.treasury.RequestAwaitingApproval);
+    assert.ok(awaiting, `RequestAwaitingApproval among ${result.names}`);
+    const action = awaiting.data.action.toNumber();
+
+    const approval = await submit(charlie, api.tx.policy.approve(action));
+    expectOk(approval, 'approve');
+    assert.ok(approval.find(api.events.policy.ActionCompleted), `ActionCompleted among ${approval.names}`);
+    const requested = approval.find(api.events.treasury.SignatureRequested);
+    assert.ok(requested, `SignatureRequested among ${approval.names}`);
+    assert.equal(requested.data.key.toNumber(), story.key);
+    assert.equal(requested.data.requester.toString(), alice.address);
+    assert.equal(requested.data.payloads.toNumber(), 1);
+    assert.equal(requested.data.chain.isNone, true);
+    assert.equal(requested.data.fee.toBigInt(), ZEN / 10n);
+    const request = requested.data.request.toNumber();
+
+    const fulfilled = await waitFor(
+      api.events.treasury.SignatureRequestFulfilled,
+      (data) => data.request.toNumber() === request,
+      approval.blockNumber,
+      `SignatureRequestFulfilled for request ${request}`,
+    );
+    assert.equal(fulfilled.event.data.feePaid.toBigInt(), ZEN / 10n);
+    assert.equal(fulfilled.event.data.awaitingBroadcast.isFalse, true);
+    story.signLatency = fulfilled.blockNumber - approval.blockNumber;
+
+    const signatures = (await api.query.treasury.signatures(request)).unwrap();
+    assert.equal(signatures.length, 1);
+    const signature = signatures[0].toU8a(true);
+    verifyRecoverable(signature, hash, story.publicKey);
+    const payloads = (await api.query.treasury.signPayloads(request)).unwrap();
+    assert.ok(equalBytes(payloads[0].toU8a(true), hash), 'the stored payload is the hash that was asked for');
+    assert.equal((await api.query.treasury.signRequests(request)).unwrap().status.type, 'Fulfilled');
+  });
+
+  it('a second policy `tx.value <= 1000 || any(2, [alice, bob, charlie])` becomes the key\'s sign policy once approved under the current one', async () => {
+    need('key', 'workspace');
+    const { alice, bob, charlie } = accounts;
+    const rule = 'tx.value <= 1000 || any(2, [alice, bob, charlie])';
+    const created = await submit(
+      alice,
+      api.tx.policy.createPolicy(
+        'small transfers alone, large ones 2-of-3',
+        [
+          ['alice', alice.address],
+          ['bob', bob.address],
+          ['charlie', charlie.address],
+        ],
+        rule,
+        null,
+        null,
+      ),
+    );
+    expectOk(created, 'create_policy');
+    story.valuePolicy = created.find(api.events.policy.PolicyCreated).data.policy.toNumber();
+    assert.equal((await api.query.policy.policies(story.valuePolicy)).unwrap().approveRule.text.toUtf8(), rule);
+
+    // `update_key_policy` is gated by the key's current policy: the workspace's 2-of-3.
+    const update = await submit(alice, api.tx.treasury.updateKeyPolicy(story.key, story.valuePolicy));
+    expectOk(update, 'update_key_policy');
+    assert.equal(update.find(api.events.treasury.KeyPolicyUpdated), undefined, 'not changed by Alice alone');
+    const awaiting = update.find(api.events.treasury.RequestAwaitingApproval);
+    assert.ok(awaiting, `RequestAwaitingApproval among ${update.names}`);
+    assert.equal(update.find(api.events.policy.ActionCreated).data.policy.toNumber(), story.policy);
+
+    const approval = await submit(bob, api.tx.policy.approve(awaiting.data.action));
+    expectOk(approval, 'approve');
+    const updated = approval.find(api.events.treasury.KeyPolicyUpdated);
+    assert.ok(updated, `KeyPolicyUpdated among ${approval.names}`);
+    assert.equal(updated.data.key.toNumber(), story.key);
+    assert.equal(updated.data.signPolicy.unwrap().toNumber(), story.valuePolicy);
+    const key = (await api.query.treasury.keys(story.key)).unwrap();
+    assert.equal(key.signPolicy.unwrap().toNumber(), story.valuePolicy);
+  });
+
+  /** An unsigned EIP-1559 transfer on chain 1 from the key's address. */
+  const transfer = (nonce, value) =>
+    eip1559Unsigned({
+      chainId: 1,
+      nonce,
+      maxPriorityFeePerGas: 1_000_000_000n,
+      maxFeePerGas: 30_000_000_000n,
+      gas: 21_000,
+      to: fromHex('0x3535353535353535353535353535353535353535'),
+      value,
+    });
+
+  /** Waits for the fulfilment of transaction-signature request `request` and checks the result
+   * independently: the payload is the keccak signing hash, the signature recovers to the key, and
+   * the signed transaction the runtime assembles has the key's address as sender. */
+  async function expectSignedTransaction(request, unsigned, value, afterBlock) {
+    const fulfilled = await waitFor(
+      api.events.treasury.SignatureRequestFulfilled,
+      (data) => data.request.toNumber() === request,
+      afterBlock,
+      `SignatureRequestFulfilled for transaction request ${request}`,
+    );
+    assert.equal(fulfilled.event.data.awaitingBroadcast.isFalse, true, 'a private transaction is not broadcast');
+    const signingHash = typedSigningHash(unsigned);
+    const payloads = (await api.query.treasury.signPayloads(request)).unwrap();
+    assert.equal(payloads.length, 1);
+    assert.ok(equalBytes(payloads[0].toU8a(true), signingHash), 'the chain signs the keccak-256 of the unsigned EIP-1559 bytes');
+    const signature = (await api.query.treasury.signatures(request)).unwrap()[0].toU8a(true);
+    const recovery = verifyRecoverable(signature, signingHash, story.publicKey);
+
+    const details = (await api.call.treasuryApi.signedTransaction(request)).unwrap();
+    const raw = details.raw.toU8a(true);
+    const decoded = decodeSignedEip1559(raw);
+    assert.equal(decoded.value, value);
+    assert.equal(decoded.yParity, recovery);
+    assert.ok(equalBytes(decoded.r, signature.subarray(0, 32)) && equalBytes(decoded.s, signature.subarray(32, 64)));
+    assert.ok(equalBytes(decoded.sender, story.evmAddress), 'the signed transaction is sent from the key\'s EVM address');
+    assert.ok(equalBytes(details.id.toU8a(true), decoded.hash), 'the transaction id is keccak-256 of the raw bytes');
+    assert.equal(details.idText.toString(), toHex(decoded.hash));
+    const stored = (await api.query.treasury.signRequests(request)).unwrap();
+    assert.equal(stored.status.type, 'Fulfilled');
+    assert.equal(stored.transaction.unwrap().value.unwrap().toBigInt(), value);
+    return fulfilled;
+  }
+
+  it('a small-value EIP-1559 transaction (500 wei) is signed at once by Alice alone', async () => {
+    need('valuePolicy', 'key');
+    const { alice } = accounts;
+    const unsigned = transfer(0, 500n);
+    const result = await submit(
+      alice,
+      api.tx.treasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
+    );
+    expectOk(result, 'request_transaction_signature');
+    assert.equal(result.find(api.events.treasury.RequestAwaitingApproval), undefined, 'no approval needed');
+    const executed = result.find(api.events.policy.CallExecuted);
+    assert.ok(executed, `Policy.CallExecuted among ${result.names}`);
+    assert.equal(executed.data.policy.unwrap().toNumber(), story.valuePolicy);
+    const requested = result.find(api.events.treasury.SignatureRequested);
+    assert.ok(requested, `SignatureRequested among ${result.names}`);
+    assert.deepEqual(requested.data.chain.unwrap().toJSON(), { evm: { chainId: 1 } });
+    await expectSignedTransaction(requested.data.request.toNumber(), unsigned, 500n, result.blockNumber);
+  });
+
+  it('a large-value EIP-1559 transaction (1 ETH) waits for a second approval, then is signed', async () => {
+    need('valuePolicy', 'key');
+    const { alice, bob } = accounts;
+    const value = 10n ** 18n;
+    const unsigned = transfer(1, value);
+    const result = await submit(
+      alice,
+      api.tx.treasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
+    );
+    expectOk(result, 'request_transaction_signature');
+    assert.equal(result.find(api.events.treasury.SignatureRequested), undefined, 'not requested before approval');
+    const awaiting = result.find(api.events.treasury.RequestAwaitingApproval);
+    assert.ok(awaiting, `RequestAwaitingApproval among ${result.names}`);
+    const action = awaiting.data.action.toNumber();
+    const detail = (await api.call.policyApi.actionDetail(action)).unwrap();
+    assert.equal(detail.policy.toNumber(), story.valuePolicy);
+    assert.equal(detail.context.txValue.unwrap().toBigInt(), value, 'the policy sees the value as tx.value');
+
+    const approval = await submit(bob, api.tx.policy.approve(action));
+    expectOk(approval, 'approve');
+    const requested = approval.find(api.events.treasury.SignatureRequested);
+    assert.ok(requested, `SignatureRequested among ${approval.names}`);
+    assert.equal(requested.data.requester.toString(), alice.address);
+    await expectSignedTransaction(requested.data.request.toNumber(), unsigned, value, approval.blockNumber);
+  });
+
+  // --------------------------------------------------------------------------------------------
+  // Errors, decoded to `Pallet.ErrorName`
+  // --------------------------------------------------------------------------------------------
+
+  it('error paths decode to the named pallet errors', async () => {
+    need('workspace', 'key', 'keyAction');
+    const { alice, bob, dave, eve } = accounts;
+
+    // An action to vote on: a plain signature request under the tx.value policy has no value, so
+    // it needs two approvals.
+    const pending = await submit(
+      alice,
+      api.tx.treasury.requestSignature(story.key, [toHex(keccak_256(new TextEncoder().encode('pending')))]),
+    );
+    expectOk(pending, 'request_signature');
+    const action = pending.find(api.events.treasury.RequestAwaitingApproval)?.data.action.toNumber();
+    assert.ok(action !== undefined, `RequestAwaitingApproval among ${pending.names}`);
+
+    const nonce = async (who) => (await api.rpc.system.accountNextIndex(who.address)).toNumber();
+    const [aliceNonce, daveNonce, eveNonce] = await Promise.all([nonce(alice), nonce(dave), nonce(eve)]);
+    const participants = [
+      ['alice', alice.address],
+      ['bob', bob.address],
+    ];
+    const createPolicy = (rule) => api.tx.policy.createPolicy('bad rule', participants, rule, null, null);
+    // Everything at once (explicit nonces): these land in the same block or two.
+    const cases = [
+      ['Dave (not an owner) requests a key', dave, api.tx.treasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null), daveNonce, 'Treasury.NotOwner'],
+      ['Dave (not a participant) approves', dave, api.tx.policy.approve(action), daveNonce + 1, 'Policy.NotParticipant'],
+      ['Alice approves her own request again', alice, api.tx.policy.approve(action), aliceNonce, 'Policy.AlreadyApproved'],
+      ['a 31-byte payload for a secp256k1 key', alice, api.tx.treasury.requestSignature(story.key, [toHex(new Uint8Array(31))]), aliceNonce + 1, 'Treasury.InvalidPayloadLength'],
+      ['a transaction for chain 1 requested for chain 5', alice, api.tx.treasury.requestTransactionSignature(story.key, { Evm: { chainId: 5 } }, toHex(transfer(2, 1n)), false), aliceNonce + 2, 'Treasury.ChainIdMismatch'],
+      ['a signature with a key that does not exist', alice, api.tx.treasury.requestSignature(999_999, [toHex(new Uint8Array(32))]), aliceNonce + 3, 'Treasury.UnknownKey'],
+      ['Bob approves an action that has completed', bob, api.tx.policy.approve(story.keyAction), undefined, 'Policy.ActionNotFound'],
+      ['rule `alice && mallory`', eve, createPolicy('alice && mallory'), eveNonce, 'Policy.RuleUnknownIdentifier'],
+      ['rule `alice + + bob`', eve, createPolicy('alice + + bob'), eveNonce + 1, 'Policy.RuleSyntax'],
+      ['rule `alice +`', eve, createPolicy('alice +'), eveNonce + 2, 'Policy.RuleUnexpectedEnd'],
+      ['rule `any(3, [alice, bob])`', eve, createPolicy('any(3, [alice, bob])'), eveNonce + 3, 'Policy.RuleBadThreshold'],
+    ];
+    const results = await Promise.all(
+      cases.map(([, signer, tx, n]) => submit(signer, tx, n === undefined ? {} : { nonce: n })),
+    );
+    const got = cases.map(([what], i) => [what, results[i].error]);
+    const expected = cases.map(([what, , , , error]) => [what, error]);
+    assert.deepEqual(got, expected);
+    for (const result of results) {
+      assert.ok(result.find(api.events.system.ExtrinsicFailed), 'System.ExtrinsicFailed');
+    }
+
+    // The requester withdraws the action; it is gone.
+    const revoked = await submit(alice, api.tx.policy.revoke(action));
+    expectOk(revoked, 'revoke');
+    assert.ok(revoked.find(api.events.policy.ActionRevoked), `ActionRevoked among ${revoked.names}`);
+    assert.equal((await api.query.policy.actions(action)).isNone, true);
+    const again = await submit(alice, api.tx.policy.revoke(action));
+    assert.equal(again.error, 'Policy.ActionNotFound');
+  });
+
+  it('a dispatch error carried by an event decodes too (describeDispatchError)', () => {
+    const error = api.createType('DispatchError', {
+      Module: { index: api.runtimeMetadata.asLatest.pallets.find((p) => p.name.eq('Treasury')).index, error: [1, 0, 0, 0] },
+    });
+    assert.equal(describeDispatchError(api, error), 'Treasury.NotOwner');
+    assert.equal(eventName({ section: 'treasury', method: 'KeyRequested' }), 'treasury.KeyRequested');
+  });
+
+  after(() => {
+    if (story.keyLatency !== undefined) {
+      console.log(
+        `# keyring controller latency: key ${story.keyLatency} block(s), signature ${story.signLatency ?? '?'} block(s) after the approving block`,
+      );
+    }
+  });
+});

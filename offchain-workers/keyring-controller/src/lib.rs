@@ -1,0 +1,307 @@
+//! # Zenrock keyring controller (off-chain worker)
+//!
+//! A keyring is an off-chain system that creates keys and signatures; its *parties* answer the
+//! treasury's key and signature requests on chain. This pallet is the **controller** of keyring
+//! parties whose keys live in the node's own keystore: after every imported block its off-chain
+//! worker finds the pending requests of the keyrings this node is a party of, produces the key or
+//! the signatures with key material that is created in, and never leaves, the node's keystore,
+//! and submits the answer as a signed transaction from the party's account.
+//!
+//! The pallet has no dispatchables and no on-chain storage. It reads the chain through
+//! [`KeyringWork`] (implemented by the runtime over the identity and treasury pallets, using the
+//! treasury's per-keyring indexes of pending requests, never a scan) and builds the treasury's
+//! answer calls through [`ResponseCalls`]. All of its own state is in the node's persistent
+//! off-chain storage.
+//!
+//! ## Keys to insert
+//!
+//! | key type | const | scheme | what it is |
+//! | --- | --- | --- | --- |
+//! | `zprt` | [`PARTY_KEY_TYPE`] | sr25519 | the party account that signs the `fulfil_*` / `reject_*` transactions; it must be listed as a party of the keyring and hold funds for transaction fees |
+//! | `zkey` | [`KEY_MATERIAL_KEY_TYPE`] | secp256k1 ECDSA and Ed25519 | the keyring's key material; created by the worker, never inserted by hand (except to share a key between nodes, see below) |
+//!
+//! ```text
+//! zenrock-node key insert --key-type zprt --scheme sr25519 --suri "<party secret>" --base-path <node dir>
+//! # or, on a running node with unsafe RPCs allowed on localhost:
+//! author_insertKey("zprt", "<party secret>", "0x<sr25519 public key>")
+//! ```
+//!
+//! Off-chain workers run by default only on authority nodes; a party node that does not validate
+//! needs `--offchain-worker always`.
+//!
+//! ## What the worker does on every block
+//!
+//! For every `zprt` account in the keystore ([`frame_system::offchain::Signer`] over
+//! [`Config::AuthorityId`]), for every keyring that account is a party of, it takes the pending
+//! requests the party has not answered yet ([`KeyringWork::has_responded`]), at most
+//! [`Config::MaxRequestsPerRun`] answers per keyring and block (the rest wait for the next block):
+//!
+//! - **Key request** → generates a key under `zkey` (`sp_io::crypto::ecdsa_generate` for
+//!   [`KeyType::EcdsaSecp256k1`] and [`KeyType::BitcoinSecp256k1`], giving a 33-byte compressed
+//!   secp256k1 key; `ed25519_generate` for [`KeyType::Ed25519`], 32 bytes) and submits
+//!   [`ResponseCalls::fulfil_key`].
+//! - **Signature request** → if the request's public key is in this node's keystore, signs every
+//!   payload (secp256k1: the payload is a 32-byte prehash, signed with
+//!   `ecdsa_sign_prehashed`, giving 65 bytes `r ‖ s ‖ v`, low-S, deterministic per RFC 6979;
+//!   Ed25519: the payload is the message, 64-byte signature) and submits
+//!   [`ResponseCalls::fulfil_signature`]. A request this party cannot serve is **rejected** with
+//!   one of the [`reasons`] (key not held here, malformed key, no payloads, a secp256k1 payload
+//!   that is not 32 bytes), so the requester's fee is refunded instead of waiting for the timeout.
+//!
+//! ## Multi-party keyrings: what this backend can and cannot do
+//!
+//! **A keyring with `party_threshold > 1` cannot get keys from this backend.** Each node's keystore
+//! generates its own independent key, so several parties can never agree on one shared key (that
+//! needs a threshold MPC backend, which comes later). Every party run by this worker therefore
+//! *rejects* key requests of such keyrings with [`reasons::MULTI_PARTY_KEYS_UNSUPPORTED`] instead
+//! of leaving them to time out. (The treasury rejects a request once its threshold can no longer
+//! be reached, i.e. after `parties - threshold + 1` rejections.)
+//!
+//! A keyring with several parties and threshold 1 works: exactly one party, the *designated* one,
+//! `parties[request_id % parties.len()]` in [`KeyringWork::keyring_parties`] order, generates the
+//! key; the others skip the request, so no race produces keys that are never used. If the
+//! designated party's node is down the request expires and its fee is refunded.
+//!
+//! Signature requests are answered by every party for itself: a party whose node holds the key
+//! signs, a party whose node does not rejects with [`reasons::KEY_NOT_HELD`]. This relies on the
+//! treasury's tally: a rejection by one party does not reject the request while enough parties
+//! that may still fulfil it have not answered, so with 1-of-n the holder's signatures fulfil the
+//! request whatever the others said, and the request is rejected (fee refunded) only when no party
+//! holds the key. Key material shared by hand between nodes (the same `zkey` secret inserted on
+//! several nodes) signs identically on each, since both signature schemes are deterministic.
+//!
+//! ## Idempotency, restarts and lost transactions
+//!
+//! State lives in the node's **persistent** off-chain storage under `zenrock/controller/…`, keyed
+//! by the party account:
+//! - the answer to each request (e.g. the generated public key) is recorded **before** the
+//!   transaction is submitted, so a key is generated once per request and party: a resubmission, a
+//!   repeated block, a concurrent worker or a restarted node reuses the recorded answer;
+//! - the block of the submission is recorded; the answer is not sent again while the chain does not
+//!   show it, until [`Config::ResubmitAfter`] blocks have passed (a transaction lost from the pool
+//!   is resubmitted after that bounded wait); a submission the pool refused is retried next block;
+//! - the next nonce of the party account is tracked, so answers sent in consecutive blocks before
+//!   the earlier ones are included do not collide in the transaction pool (if the chain nonce does
+//!   not move for `ResubmitAfter` blocks the worker falls back to the chain's nonce);
+//! - a [`StorageLock`](sp_runtime::offchain::storage_lock::StorageLock) per party account (a time
+//!   lock of [`LOCK_DEADLINE_MS`], extended while work goes on) lets only one worker act for a
+//!   party at a time (workers of sibling fork blocks run concurrently); a worker that finds the
+//!   lock taken leaves the party to the holder.
+//!
+//! Answer records are removed once the chain shows the party's answer or the request is no longer
+//! pending; the record of a *generated key* is kept for good (a few dozen bytes next to the key
+//! itself in the keystore), so that a reorganisation that drops the fulfilment can never make the
+//! worker generate a second key for the request.
+//!
+//! ## Logs
+//!
+//! Operators follow the worker at `info` level with target `keyring-controller`
+//! (`-l keyring-controller=debug` also shows what it skips and why):
+//! - `generated <type> key 0x… for key request <id> (keyring <k>, party <account>)`
+//! - `signed <n> payload(s) of signature request <id> (keyring <k>) with <type> key 0x…`
+//! - `key request <id> of keyring <k> (threshold <t>) needs one key shared by several parties,
+//!   which node keystores cannot create: rejecting from <account>`
+//! - `cannot serve signature request <id> (keyring <k>, <type> key 0x…) as <account>: <detail>`
+//! - `submitted key fulfilment for request <id> (keyring <k>) from <account>`, likewise
+//!   `submitted signature fulfilment …`, `submitted key rejection … : <reason>` and
+//!   `submitted signature rejection … : <reason>`
+//! - `resubmitting the answer to request <id> (keyring <k>) from <account>: not on chain <n>
+//!   blocks after submission at block <b>`
+//! - warnings when a transaction cannot be submitted (e.g. the pool refuses it because the
+//!   party account cannot pay the fee); the worker retries in the next block.
+//!
+//! ## Configuration (runtime)
+//! ```ignore
+//! impl pallet_zenrock_keyring_controller::Config for Runtime {
+//!     type AuthorityId = pallet_zenrock_keyring_controller::PartyAuthId;
+//!     type Work = KeyringWorkAdapter;          // over Identity + Treasury
+//!     type Responses = TreasuryResponseCalls;  // builds RuntimeCall::Treasury(..)
+//!     type ResubmitAfter = ConstU32<10>;
+//!     type MaxRequestsPerRun = ConstU32<16>;
+//! }
+//! ```
+//! The runtime also implements `frame_system::offchain::CreateSignedTransaction<RuntimeCall>`
+//! (signing with `MultiSignature`), as for any pallet submitting signed transactions.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod backend;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod worker;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use scale_info::TypeInfo;
+use sp_core::crypto::KeyTypeId;
+use sp_runtime::{MultiSignature, MultiSigner};
+
+pub use pallet::*;
+pub use worker::{Answer, AnswerRecord, NonceRecord, RequestKind};
+pub use zenrock_chain_formats::KeyType;
+pub use zenrock_primitives::{KeyringId, RequestId};
+
+/// Log target of the worker.
+pub const LOG_TARGET: &str = "keyring-controller";
+
+/// Key type of keyring **party** accounts (sr25519): the accounts that sign the answer
+/// transactions. Insert with `key insert --key-type zprt --scheme sr25519`.
+pub const PARTY_KEY_TYPE: KeyTypeId = zenrock_primitives::PARTY_KEY_TYPE;
+
+/// Key type of keyring **key material** (secp256k1 ECDSA and Ed25519 keys generated for key
+/// requests). The worker creates these keys itself; they never leave the keystore.
+pub const KEY_MATERIAL_KEY_TYPE: KeyTypeId = zenrock_primitives::KEY_MATERIAL_TYPE;
+
+/// How long a worker holds a party's lock before another worker may take it over, in
+/// milliseconds. The lock is extended after every answer, so only a worker that stopped (crash,
+/// restart) lets it expire.
+pub const LOCK_DEADLINE_MS: u64 = 20_000;
+
+/// The party key: an sr25519 application key under [`PARTY_KEY_TYPE`].
+pub mod party {
+	use sp_application_crypto::{app_crypto, sr25519};
+	app_crypto!(sr25519, crate::PARTY_KEY_TYPE);
+}
+
+/// Signs the answer transactions with a party key; the `AuthorityId` of a runtime whose
+/// transactions carry [`MultiSignature`]s (tests may use it with the same types).
+pub struct PartyAuthId;
+
+impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for PartyAuthId {
+	type RuntimeAppPublic = party::Public;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
+
+/// The rejection reasons the worker submits (short enough for any sensible
+/// `MaxRejectionReasonLength`; at most 32 bytes). The log line before each rejection has the
+/// details.
+pub mod reasons {
+	/// Key request of a keyring whose threshold is above 1: independent keystores cannot
+	/// create one shared key.
+	pub const MULTI_PARTY_KEYS_UNSUPPORTED: &[u8] = b"multi-party keys unsupported";
+	/// Signature request with a key that is not in this party's keystore.
+	pub const KEY_NOT_HELD: &[u8] = b"key not held by this party";
+	/// Signature request whose public key is not a key of its type.
+	pub const MALFORMED_PUBLIC_KEY: &[u8] = b"malformed public key";
+	/// Signature request without payloads.
+	pub const NO_PAYLOADS: &[u8] = b"no payloads";
+	/// A payload of a secp256k1 signature request is not a 32-byte prehash.
+	pub const PAYLOAD_NOT_32_BYTES: &[u8] = b"payload is not 32 bytes";
+	/// The keystore refused to sign (e.g. the key was removed between checks).
+	pub const SIGNING_FAILED: &[u8] = b"keystore could not sign";
+}
+
+/// A key request the worker may answer.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct PendingKeyRequest {
+	/// The request id.
+	pub id: RequestId,
+	/// The keyring asked for the key.
+	pub keyring: KeyringId,
+	/// The type of key to create.
+	pub key_type: KeyType,
+}
+
+/// A signature request the worker may answer.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct PendingSignRequest {
+	/// The request id.
+	pub id: RequestId,
+	/// The keyring of the key.
+	pub keyring: KeyringId,
+	/// The key's type.
+	pub key_type: KeyType,
+	/// The key's public key in its stored form (33-byte compressed secp256k1, 32-byte Ed25519).
+	pub public_key: Vec<u8>,
+	/// What to sign, in order: 32-byte prehashes (secp256k1) or messages (Ed25519).
+	pub payloads: Vec<Vec<u8>>,
+}
+
+/// The worker's read-only view of the chain (implemented by the runtime over the identity and
+/// treasury pallets; the pending lists come from the treasury's per-keyring indexes).
+pub trait KeyringWork<AccountId> {
+	/// The keyrings `party` is a listed party of.
+	fn keyrings_of_party(party: &AccountId) -> Vec<KeyringId>;
+	/// The parties of `keyring`, in a stable order (the designated-party rule depends on it).
+	fn keyring_parties(keyring: KeyringId) -> Vec<AccountId>;
+	/// The number of identical answers that fulfil a request of `keyring` (0 counts as 1).
+	fn keyring_threshold(keyring: KeyringId) -> u32;
+	/// The pending key requests of `keyring`, oldest first.
+	fn pending_key_requests(keyring: KeyringId) -> Vec<PendingKeyRequest>;
+	/// The pending signature requests of `keyring`, oldest first.
+	fn pending_sign_requests(keyring: KeyringId) -> Vec<PendingSignRequest>;
+	/// Whether the chain has recorded an answer (fulfilment or rejection) of `party` to
+	/// `request`.
+	fn has_responded(request: RequestId, party: &AccountId) -> bool;
+}
+
+/// Builds the treasury calls that carry the answers (implemented by the runtime). Reasons are
+/// at most 32 bytes; an implementation with a smaller bound should truncate them.
+pub trait ResponseCalls<Call> {
+	/// `fulfil_key_request(request, public_key)`.
+	fn fulfil_key(request: RequestId, public_key: Vec<u8>) -> Call;
+	/// `reject_key_request(request, reason)`.
+	fn reject_key(request: RequestId, reason: Vec<u8>) -> Call;
+	/// `fulfil_signature_request(request, signatures)`.
+	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> Call;
+	/// `reject_signature_request(request, reason)`.
+	fn reject_signature(request: RequestId, reason: Vec<u8>) -> Call;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::{KeyringWork, ResponseCalls};
+	use frame_support::pallet_prelude::*;
+	use frame_system::{
+		offchain::{AppCrypto, CreateSignedTransaction},
+		pallet_prelude::*,
+	};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the keyring controller.
+	///
+	/// The answers are submitted as the runtime's own call type
+	/// (`<Self as frame_system::Config>::RuntimeCall`), signed through
+	/// `CreateSignedTransaction`.
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config + CreateSignedTransaction<<Self as frame_system::Config>::RuntimeCall>
+	{
+		/// The party key crypto that signs answer transactions: [`crate::PartyAuthId`] for a
+		/// runtime with `MultiSignature`.
+		type AuthorityId: AppCrypto<Self::Public, Self::Signature>;
+
+		/// What the chain says about keyrings and their pending requests.
+		type Work: KeyringWork<Self::AccountId>;
+
+		/// Builds the treasury's answer calls.
+		type Responses: ResponseCalls<<Self as frame_system::Config>::RuntimeCall>;
+
+		/// Blocks after a submission during which the worker waits for the answer to appear on
+		/// chain before sending it again (a lost transaction is resubmitted after this bounded
+		/// wait). Also how long the worker keeps using its own nonce count while the chain's
+		/// nonce of the party account does not move. Suggested: 10 (one minute at 6 s blocks).
+		#[pallet::constant]
+		type ResubmitAfter: Get<BlockNumberFor<Self>>;
+
+		/// The most answers submitted per block for one keyring and party; further pending
+		/// requests wait for the next block. Suggested: 16.
+		#[pallet::constant]
+		type MaxRequestsPerRun: Get<u32>;
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Answers the pending requests of this node's keyring parties (see the crate docs).
+		fn offchain_worker(block: BlockNumberFor<T>) {
+			Self::run(block);
+		}
+	}
+}

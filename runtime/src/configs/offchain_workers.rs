@@ -1,0 +1,110 @@
+//! The off-chain workers' view of the chain: adapters from the keyring controller's traits to the
+//! identity and treasury pallets (the workers never read those pallets' storage themselves).
+
+use alloc::vec::Vec;
+use frame_support::{parameter_types, traits::ConstU32, BoundedVec};
+use pallet_zenrock_keyring_controller::{
+	KeyringWork, PendingKeyRequest, PendingSignRequest, ResponseCalls,
+};
+use zenrock_primitives::{KeyringId, RequestId};
+
+use crate::{AccountId, BlockNumber, Identity, Runtime, RuntimeCall, Treasury};
+
+parameter_types! {
+	/// An answer not on chain this many blocks after its submission is sent again.
+	pub const ResubmitAfter: BlockNumber = 10;
+}
+
+impl pallet_zenrock_keyring_controller::Config for Runtime {
+	type AuthorityId = pallet_zenrock_keyring_controller::PartyAuthId;
+	type Work = ChainView;
+	type Responses = TreasuryResponses;
+	type ResubmitAfter = ResubmitAfter;
+	type MaxRequestsPerRun = ConstU32<16>;
+}
+
+/// What a keyring controller needs to know, read through the identity and treasury pallets.
+pub struct ChainView;
+
+impl KeyringWork<AccountId> for ChainView {
+	fn keyrings_of_party(party: &AccountId) -> Vec<KeyringId> {
+		Identity::keyrings_of_party(party)
+	}
+
+	fn keyring_parties(keyring: KeyringId) -> Vec<AccountId> {
+		Identity::keyring(keyring).map(|keyring| keyring.parties.into_inner()).unwrap_or_default()
+	}
+
+	fn keyring_threshold(keyring: KeyringId) -> u32 {
+		Identity::keyring(keyring).map(|keyring| keyring.party_threshold).unwrap_or_default()
+	}
+
+	fn pending_key_requests(keyring: KeyringId) -> Vec<PendingKeyRequest> {
+		let (key_requests, _) = Treasury::pending_requests(keyring);
+		key_requests
+			.into_iter()
+			.map(|request| PendingKeyRequest {
+				id: request.request,
+				keyring,
+				key_type: request.key_type,
+			})
+			.collect()
+	}
+
+	fn pending_sign_requests(keyring: KeyringId) -> Vec<PendingSignRequest> {
+		let (_, sign_requests) = Treasury::pending_requests(keyring);
+		sign_requests
+			.into_iter()
+			.map(|request| PendingSignRequest {
+				id: request.request,
+				keyring,
+				key_type: request.key_type,
+				public_key: request.public_key,
+				payloads: request.payloads,
+			})
+			.collect()
+	}
+
+	fn has_responded(request: RequestId, party: &AccountId) -> bool {
+		Treasury::has_responded(request, party)
+	}
+}
+
+/// Builds the treasury calls a keyring controller submits. Inputs that exceed the treasury's bounds
+/// are cut to them: the chain then refuses such an answer with a clear error instead of the worker
+/// failing to build it.
+pub struct TreasuryResponses;
+
+fn bounded<Bound: frame_support::traits::Get<u32>>(mut bytes: Vec<u8>) -> BoundedVec<u8, Bound> {
+	bytes.truncate(Bound::get() as usize);
+	BoundedVec::truncate_from(bytes)
+}
+
+impl ResponseCalls<RuntimeCall> for TreasuryResponses {
+	fn fulfil_key(request: RequestId, public_key: Vec<u8>) -> RuntimeCall {
+		pallet_zenrock_treasury::Call::fulfil_key_request {
+			request,
+			public_key: BoundedVec::truncate_from(public_key),
+		}
+		.into()
+	}
+
+	fn reject_key(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
+		pallet_zenrock_treasury::Call::reject_key_request { request, reason: bounded(reason) }
+			.into()
+	}
+
+	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> RuntimeCall {
+		let signatures = signatures.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>();
+		pallet_zenrock_treasury::Call::fulfil_signature_request {
+			request,
+			signatures: BoundedVec::truncate_from(signatures),
+		}
+		.into()
+	}
+
+	fn reject_signature(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
+		pallet_zenrock_treasury::Call::reject_signature_request { request, reason: bounded(reason) }
+			.into()
+	}
+}
