@@ -11,10 +11,18 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpS
 use sc_telemetry::{Telemetry, TelemetryHandle, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::{inherents::InherentDataProvider as SlotInherent, sr25519::AuthorityPair};
+use sp_core::offchain::OffchainStorage;
 use sp_keystore::{Keystore, KeystorePtr};
 use sp_runtime::traits::Block as BlockT;
 use zenrock_primitives::PARTY_KEY_TYPE;
 use zenrock_runtime::{apis::RuntimeApi, opaque::Block};
+
+use crate::cli::RelayerEndpoint;
+
+/// The off-chain storage key of a chain's relayer endpoint (the relayer worker reads the same key).
+fn relayer_endpoint_key(chain: &str) -> Vec<u8> {
+	format!("zenrock/relayer/endpoint/{chain}").into_bytes()
+}
 
 /// The client: executes the runtime from its WASM blob only.
 pub(crate) type FullClient = sc_service::TFullClient<
@@ -148,10 +156,31 @@ fn insert_dev_party_key(keystore: &KeystorePtr, seed: &str) -> Result<(), Servic
 	Ok(())
 }
 
+/// Writes `--relayer-endpoint` values into the node's persistent off-chain storage, where this node's
+/// relayer worker reads them (they can also be changed at run time with `offchain_localStorageSet`).
+fn store_relayer_endpoints(
+	backend: &FullBackend,
+	endpoints: &[RelayerEndpoint],
+) -> Result<(), ServiceError> {
+	if endpoints.is_empty() {
+		return Ok(());
+	}
+	let mut storage = backend.offchain_storage().ok_or_else(|| {
+		ServiceError::Other("--relayer-endpoint needs the node's off-chain storage".into())
+	})?;
+	for endpoint in endpoints {
+		let key = relayer_endpoint_key(&endpoint.chain);
+		storage.set(sp_core::offchain::STORAGE_PREFIX, &key, endpoint.url.as_bytes());
+		log::info!(target: "relayer", "📡 Relayer endpoint for {}: {}", endpoint.chain, endpoint.url);
+	}
+	Ok(())
+}
+
 /// Builds and starts a full node: networking, RPC, off-chain workers, and for validators Aura
 /// authoring and the GRANDPA voter.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
+	relayer_endpoints: &[RelayerEndpoint],
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -167,6 +196,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	if let Some(seed) = &config.dev_key_seed {
 		insert_dev_party_key(&keystore_container.keystore(), seed)?;
 	}
+	store_relayer_endpoints(&backend, relayer_endpoints)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
