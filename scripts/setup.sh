@@ -13,6 +13,9 @@ command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+# Node.js and npm run anvil and the Polkadot.js end-to-end suite (Node.js 20 or newer).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "setup: installing ${missing[*]}"
 	as_root apt-get update -qq

@@ -4,6 +4,7 @@
 use std::{sync::Arc, time::Duration};
 
 use futures::FutureExt;
+use pallet_zenrock_relayer::RELAYER_KEY_TYPE;
 use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
@@ -21,7 +22,7 @@ use crate::cli::RelayerEndpoint;
 
 /// The off-chain storage key of a chain's relayer endpoint (the relayer worker reads the same key).
 fn relayer_endpoint_key(chain: &str) -> Vec<u8> {
-	format!("zenrock/relayer/endpoint/{chain}").into_bytes()
+	pallet_zenrock_relayer::endpoint_storage_key_for_label(chain)
 }
 
 /// The client: executes the runtime from its WASM blob only.
@@ -146,13 +147,15 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// With `--dev`, `--alice`, `--bob`, ...: puts the development account's keyring party key into the
-/// keystore, so that the node's keyring controller serves the genesis keyring of that account.
-fn insert_dev_party_key(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceError> {
-	let public = keystore.sr25519_generate_new(PARTY_KEY_TYPE, Some(seed)).map_err(|error| {
-		ServiceError::Other(format!("cannot insert the dev party key: {error}"))
-	})?;
-	log::info!(target: "keyring-controller", "🔑 Development party key {public} in the keystore");
+/// With `--dev`, `--alice`, `--bob`, ...: puts the development account's keyring party key and relayer
+/// key into the keystore, so that the node serves that account's genesis keyring and relays for it.
+fn insert_dev_keys(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceError> {
+	for (key_type, role) in [(PARTY_KEY_TYPE, "keyring party"), (RELAYER_KEY_TYPE, "relayer")] {
+		let public = keystore.sr25519_generate_new(key_type, Some(seed)).map_err(|error| {
+			ServiceError::Other(format!("cannot insert the dev {role} key: {error}"))
+		})?;
+		log::info!(target: "zenrock", "🔑 Development {role} key {public} in the keystore");
+	}
 	Ok(())
 }
 
@@ -194,7 +197,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	} = new_partial(&config)?;
 
 	if let Some(seed) = &config.dev_key_seed {
-		insert_dev_party_key(&keystore_container.keystore(), seed)?;
+		insert_dev_keys(&keystore_container.keystore(), seed)?;
 	}
 	store_relayer_endpoints(&backend, relayer_endpoints)?;
 

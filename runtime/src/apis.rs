@@ -19,8 +19,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Policy, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	Treasury, VERSION,
+	Policy, Relayer, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, Treasury, VERSION,
 };
 
 impl_runtime_apis! {
@@ -236,6 +236,18 @@ impl_runtime_apis! {
 			request: zenrock_primitives::RequestId,
 		) -> Option<pallet_zenrock_treasury::SignedTransactionDetails> {
 			Treasury::signed_transaction(request)
+		}
+	}
+
+	impl pallet_zenrock_relayer::runtime_api::RelayerApi<Block, AccountId, BlockNumber> for Runtime {
+		fn broadcast_status(
+			request: zenrock_primitives::RequestId,
+		) -> Option<pallet_zenrock_relayer::BroadcastStatusInfo<AccountId, BlockNumber>> {
+			Relayer::broadcast_status(request)
+		}
+
+		fn relayers() -> Vec<AccountId> {
+			Relayer::relayers()
 		}
 	}
 

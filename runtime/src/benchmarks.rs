@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_zenrock_policy, Policy]
 	[pallet_zenrock_identity, Identity]
 	[pallet_zenrock_treasury, Treasury]
+	[pallet_zenrock_relayer, Relayer]
 );

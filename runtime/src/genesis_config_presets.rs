@@ -7,7 +7,8 @@
 //! and one workspace owned by Alice and Bob whose account holds funds.
 
 use crate::{
-	AccountId, BalancesConfig, IdentityConfig, Runtime, RuntimeGenesisConfig, SudoConfig, UNIT,
+	AccountId, BalancesConfig, IdentityConfig, RelayerConfig, Runtime, RuntimeGenesisConfig,
+	SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -78,6 +79,8 @@ fn genesis(validators: Vec<Validator>, endowed_accounts: Vec<AccountId>, root: A
 				.map(|validator| (validator.grandpa, 1))
 				.collect::<Vec<_>>(),
 		},
+		// Alice relays on every preset (her node needs an endpoint: `--relayer-endpoint`).
+		relayer: RelayerConfig { relayers: vec![Sr25519Keyring::Alice.to_account_id()] },
 		sudo: SudoConfig { key: Some(root) },
 	})
 }

@@ -228,4 +228,7 @@ mod runtime {
 	// Off-chain workers.
 	#[runtime::pallet_index(20)]
 	pub type KeyringController = pallet_zenrock_keyring_controller;
+
+	#[runtime::pallet_index(21)]
+	pub type Relayer = pallet_zenrock_relayer;
 }

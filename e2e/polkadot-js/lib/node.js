@@ -201,11 +201,11 @@ export async function startNode({ args = ['--dev'], rpcTimeoutMs = 120_000, logL
   if (child.pid !== undefined) startWatchdog(process.pid, child.pid, basePath);
 
   const deadline = Date.now() + rpcTimeoutMs;
+  // Set once the process exits or cannot be spawned, so that waiting stops early.
   let failure = null;
-  const gone = Promise.race([exited, spawnError]).then((outcome) => {
+  Promise.race([exited, spawnError]).then((outcome) => {
     failure = outcome;
   });
-  void gone;
   while (Date.now() < deadline) {
     if (failure !== null) break;
     if (await rpcHealthy(rpcPort)) return node;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { connect, describeDispatchError, devAccounts, eventName, send, waitForEvent } from '../lib/chain.js';
+import { connect, describeDispatchError, devAccounts, send, waitForEvent } from '../lib/chain.js';
 import {
   checksumAddress,
   decodeSignedEip1559,
@@ -57,12 +57,12 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     }
     api = await connect(node.wsUrl);
     accounts = await devAccounts();
-  });
+  }, { timeout: 180_000 });
 
   after(async () => {
     if (api) await api.disconnect().catch(() => {});
     if (node) await node.stop();
-  });
+  }, { timeout: 30_000 });
 
   /** `send`, with the node's recent log added to the message if it throws. */
   async function submit(signer, tx, options) {
@@ -113,7 +113,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
 
   const documented = (item) => item.docs.map((line) => line.toString()).join(' ').trim().length > 0;
 
-  it('metadata: every call, storage item and event of the Zenrock pallets is documented', () => {
+  it('metadata: every call, storage item and event of the Zenrock pallets is documented', { timeout: TEST_TIMEOUT_MS }, (t) => {
     const pallets = zenrockPallets();
     const names = pallets.map((pallet) => pallet.name);
     for (const expected of ['Policy', 'Identity', 'Treasury']) {
@@ -135,9 +135,10 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     }
     assert.deepEqual(undocumented, [], 'undocumented metadata items');
     assert.ok(checked > 50, `checked ${checked} items of ${names.join(', ')}`);
+    t.diagnostic(`metadata v${api.runtimeMetadata.version}: ${checked} calls, storage items and events of ${names.join(', ')}`);
   });
 
-  it('metadata: every error and constant of the Zenrock pallets is documented', () => {
+  it('metadata: every error and constant of the Zenrock pallets is documented', { timeout: TEST_TIMEOUT_MS }, (t) => {
     const undocumented = [];
     for (const pallet of zenrockPallets()) {
       for (const [kind, items] of [
@@ -152,7 +153,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.deepEqual(undocumented, [], 'undocumented metadata items');
   });
 
-  it('the dev chain has genesis keyring 0 (Alice, threshold 1, 1 ZEN / 0.1 ZEN) and workspace 0', async () => {
+  it('the dev chain has genesis keyring 0 (Alice, threshold 1, 1 ZEN / 0.1 ZEN) and workspace 0', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const keyring = (await api.query.identity.keyrings(GENESIS_KEYRING)).unwrap();
     assert.deepEqual(keyring.parties.map((a) => a.toString()), [accounts.alice.address]);
     assert.deepEqual(keyring.admins.map((a) => a.toString()), [accounts.alice.address]);
@@ -170,7 +171,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
   // The user story
   // --------------------------------------------------------------------------------------------
 
-  it('Alice creates a 2-of-3 policy among Alice, Bob and Charlie', async () => {
+  it('Alice creates a 2-of-3 policy among Alice, Bob and Charlie', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const { alice, bob, charlie } = accounts;
     const rule = 'any(2, [alice, bob, charlie])';
     const result = await submit(
@@ -207,7 +208,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     );
   });
 
-  it('Alice creates a workspace owned by Alice, Bob and Charlie with that policy as sign policy', async () => {
+  it('Alice creates a workspace owned by Alice, Bob and Charlie with that policy as sign policy', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('policy');
     const { alice, bob, charlie } = accounts;
     const result = await submit(
@@ -230,7 +231,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal(workspace.signPolicy.unwrap().toNumber(), story.policy);
   });
 
-  it('a key request by Alice waits for a second owner (RequestAwaitingApproval, no KeyRequested)', async () => {
+  it('a key request by Alice waits for a second owner (RequestAwaitingApproval, no KeyRequested)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('workspace');
     const { alice, bob, charlie } = accounts;
     const requestsBefore = (await api.query.treasury.nextRequestId()).toNumber();
@@ -267,7 +268,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal((await api.query.treasury.nextRequestId()).toNumber(), requestsBefore, 'no request yet');
   });
 
-  it('Bob approves: KeyRequested, then the keyring controller fulfils it with a secp256k1 key', async () => {
+  it('Bob approves: KeyRequested, then the keyring controller fulfils it with a secp256k1 key', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('keyAction');
     const { alice, bob } = accounts;
     const result = await submit(bob, api.tx.policy.approve(story.keyAction));
@@ -300,7 +301,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.ok(publicKey[0] === 2 || publicKey[0] === 3, 'compressed SEC1 prefix');
     story.key = data.key.toNumber();
     story.publicKey = publicKey;
-    story.keyLatency = fulfilled.blockNumber - result.blockNumber;
+    t.diagnostic(`key fulfilled ${fulfilled.blockNumber - result.blockNumber} block(s) after the approval`);
 
     const key = (await api.query.treasury.keys(story.key)).unwrap();
     assert.equal(key.workspace.toNumber(), story.workspace);
@@ -324,7 +325,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     );
   });
 
-  it('a signature over a 32-byte hash waits, Charlie approves, the controller signs; @noble/curves verifies it', async () => {
+  it('a signature over a 32-byte hash waits, Charlie approves, the controller signs; @noble/curves verifies it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('key');
     const { alice, charlie } = accounts;
     const hash = keccak_256(new TextEncoder().encode('Zenrock on Substrate: e2e signature request'));
@@ -355,7 +356,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     );
     assert.equal(fulfilled.event.data.feePaid.toBigInt(), ZEN / 10n);
     assert.equal(fulfilled.event.data.awaitingBroadcast.isFalse, true);
-    story.signLatency = fulfilled.blockNumber - approval.blockNumber;
+    t.diagnostic(`signature fulfilled ${fulfilled.blockNumber - approval.blockNumber} block(s) after the approval`);
 
     const signatures = (await api.query.treasury.signatures(request)).unwrap();
     assert.equal(signatures.length, 1);
@@ -366,7 +367,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal((await api.query.treasury.signRequests(request)).unwrap().status.type, 'Fulfilled');
   });
 
-  it('a second policy `tx.value <= 1000 || any(2, [alice, bob, charlie])` becomes the key\'s sign policy once approved under the current one', async () => {
+  it('a second policy `tx.value <= 1000 || any(2, [alice, bob, charlie])` becomes the key\'s sign policy once approved under the current one', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('key', 'workspace');
     const { alice, bob, charlie } = accounts;
     const rule = 'tx.value <= 1000 || any(2, [alice, bob, charlie])';
@@ -451,7 +452,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     return fulfilled;
   }
 
-  it('a small-value EIP-1559 transaction (500 wei) is signed at once by Alice alone', async () => {
+  it('a small-value EIP-1559 transaction (500 wei) is signed at once by Alice alone', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('valuePolicy', 'key');
     const { alice } = accounts;
     const unsigned = transfer(0, 500n);
@@ -470,7 +471,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     await expectSignedTransaction(requested.data.request.toNumber(), unsigned, 500n, result.blockNumber);
   });
 
-  it('a large-value EIP-1559 transaction (1 ETH) waits for a second approval, then is signed', async () => {
+  it('a large-value EIP-1559 transaction (1 ETH) waits for a second approval, then is signed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('valuePolicy', 'key');
     const { alice, bob } = accounts;
     const value = 10n ** 18n;
@@ -500,7 +501,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
   // Errors, decoded to `Pallet.ErrorName`
   // --------------------------------------------------------------------------------------------
 
-  it('error paths decode to the named pallet errors', async () => {
+  it('error paths decode to the named pallet errors', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('workspace', 'key', 'keyAction');
     const { alice, bob, dave, eve } = accounts;
 
@@ -550,23 +551,37 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     expectOk(revoked, 'revoke');
     assert.ok(revoked.find(api.events.policy.ActionRevoked), `ActionRevoked among ${revoked.names}`);
     assert.equal((await api.query.policy.actions(action)).isNone, true);
-    const again = await submit(alice, api.tx.policy.revoke(action));
-    assert.equal(again.error, 'Policy.ActionNotFound');
   });
 
-  it('a dispatch error carried by an event decodes too (describeDispatchError)', () => {
-    const error = api.createType('DispatchError', {
-      Module: { index: api.runtimeMetadata.asLatest.pallets.find((p) => p.name.eq('Treasury')).index, error: [1, 0, 0, 0] },
-    });
-    assert.equal(describeDispatchError(api, error), 'Treasury.NotOwner');
-    assert.equal(eventName({ section: 'treasury', method: 'KeyRequested' }), 'treasury.KeyRequested');
-  });
+  it('an approved call that fails when dispatched ends in Policy.ActionFailed with the decoded error', { timeout: TEST_TIMEOUT_MS }, async () => {
+    need('workspace');
+    const { alice, bob } = accounts;
+    // Alice (admin of keyring 0) asks for a key, then deactivates the keyring before Bob approves.
+    const aliceNonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+    const [requested, deactivated] = await Promise.all([
+      submit(alice, api.tx.treasury.requestKey(story.workspace, GENESIS_KEYRING, 'Ed25519', null), { nonce: aliceNonce }),
+      submit(alice, api.tx.identity.deactivateKeyring(GENESIS_KEYRING), { nonce: aliceNonce + 1 }),
+    ]);
+    try {
+      expectOk(requested, 'request_key');
+      expectOk(deactivated, 'deactivate_keyring');
+      assert.ok(deactivated.find(api.events.identity.KeyringDeactivated), `KeyringDeactivated among ${deactivated.names}`);
+      const action = requested.find(api.events.treasury.RequestAwaitingApproval)?.data.action.toNumber();
+      assert.ok(action !== undefined, `RequestAwaitingApproval among ${requested.names}`);
 
-  after(() => {
-    if (story.keyLatency !== undefined) {
-      console.log(
-        `# keyring controller latency: key ${story.keyLatency} block(s), signature ${story.signLatency ?? '?'} block(s) after the approving block`,
-      );
+      const approval = await submit(bob, api.tx.policy.approve(action));
+      expectOk(approval, 'approve (the approval itself succeeds)');
+      assert.equal(approval.find(api.events.treasury.KeyRequested), undefined);
+      const failed = approval.find(api.events.policy.ActionFailed);
+      assert.ok(failed, `ActionFailed among ${approval.names}`);
+      assert.equal(failed.data.action.toNumber(), action);
+      assert.equal(describeDispatchError(api, failed.data.error), 'Treasury.KeyringInactive');
+      assert.equal((await api.query.policy.actions(action)).isNone, true, 'a failed action is closed');
+    } finally {
+      if (deactivated.ok) {
+        const reactivated = await submit(alice, api.tx.identity.reactivateKeyring(GENESIS_KEYRING));
+        expectOk(reactivated, 'reactivate_keyring');
+      }
     }
   });
 });

@@ -18,6 +18,7 @@ use std::{
 
 use serde_json::{json, Value};
 
+pub mod anvil;
 pub mod chain;
 
 /// A free TCP port on the loopback interface (the OS picks it; the listener is closed at once).
@@ -101,31 +102,9 @@ impl Node {
 		})
 	}
 
-	/// Calls the JSON-RPC `method` over HTTP/1.1.
+	/// Calls the node's JSON-RPC `method`.
 	pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-		let body =
-			json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-		let mut stream =
-			TcpStream::connect(("127.0.0.1", self.rpc_port)).map_err(|error| error.to_string())?;
-		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
-		write!(
-			stream,
-			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-			 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-			body.len()
-		)
-		.map_err(|error| error.to_string())?;
-		let mut response = String::new();
-		stream.read_to_string(&mut response).map_err(|error| error.to_string())?;
-		let (_, payload) = response
-			.split_once("\r\n\r\n")
-			.ok_or_else(|| format!("bad HTTP response {response}"))?;
-		let reply: Value = serde_json::from_str(payload.trim())
-			.map_err(|error| format!("bad JSON-RPC reply {payload}: {error}"))?;
-		match reply.get("error") {
-			Some(error) => Err(error.to_string()),
-			None => Ok(reply["result"].clone()),
-		}
+		json_rpc(self.rpc_port, method, params)
 	}
 
 	/// The number of the best block.
@@ -162,6 +141,30 @@ impl Drop for Node {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 		let _ = std::fs::remove_dir_all(&self.base_path);
+	}
+}
+
+/// Calls JSON-RPC `method` on `127.0.0.1:port` over HTTP/1.1 and returns its `result`.
+pub fn json_rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
+	let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|error| error.to_string())?;
+	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+	write!(
+		stream,
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		body.len()
+	)
+	.map_err(|error| error.to_string())?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).map_err(|error| error.to_string())?;
+	let (_, payload) =
+		response.split_once("\r\n\r\n").ok_or_else(|| format!("bad HTTP response {response}"))?;
+	let reply: Value = serde_json::from_str(payload.trim())
+		.map_err(|error| format!("bad JSON-RPC reply {payload}: {error}"))?;
+	match reply.get("error") {
+		Some(error) => Err(error.to_string()),
+		None => Ok(reply["result"].clone()),
 	}
 }
 

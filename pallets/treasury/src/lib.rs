@@ -84,8 +84,9 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
+/// Unsigned EVM transactions for tests and benchmarks (also the runtime's benchmark helpers).
 #[cfg(any(test, feature = "runtime-benchmarks"))]
-mod test_transactions;
+pub mod test_transactions;
 #[cfg(test)]
 mod tests;
 pub mod types;

@@ -2,7 +2,7 @@
 
 mod offchain;
 mod offchain_workers;
-mod zenrock;
+pub(crate) mod zenrock;
 
 use frame_support::{
 	derive_impl,

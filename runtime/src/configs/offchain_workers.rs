@@ -3,12 +3,59 @@
 
 use alloc::vec::Vec;
 use frame_support::{parameter_types, traits::ConstU32, BoundedVec};
+use frame_system::EnsureRoot;
 use pallet_zenrock_keyring_controller::{
 	KeyringWork, PendingKeyRequest, PendingSignRequest, ResponseCalls,
 };
+use zenrock_chain_formats::Chain;
 use zenrock_primitives::{KeyringId, RequestId};
 
 use crate::{AccountId, BlockNumber, Identity, Runtime, RuntimeCall, Treasury};
+
+parameter_types! {
+	/// A relayer's HTTP call to a destination chain gives up after this many milliseconds.
+	pub const RelayerHttpTimeoutMillis: u64 = 5_000;
+}
+
+impl pallet_zenrock_relayer::Config for Runtime {
+	type WeightInfo = pallet_zenrock_relayer::weights::SubstrateWeight<Runtime>;
+	type AuthorityId = pallet_zenrock_relayer::RelayerAuthId;
+	type Broadcasts = TreasuryBroadcasts;
+	// Root (sudo on dev chains) adds and removes relayers.
+	type RelayerAdminOrigin = EnsureRoot<AccountId>;
+	type MaxRelayers = ConstU32<32>;
+	type MaxInFlight = ConstU32<1024>;
+	type MaxReportLength = ConstU32<256>;
+	type MaxAttempts = ConstU32<5>;
+	type RetryBackoffBase = ConstU32<1>;
+	type HttpTimeoutMillis = RelayerHttpTimeoutMillis;
+	type ReceiptPollInterval = ConstU32<1>;
+	type ResubmitAfter = ResubmitAfter;
+	type MaxRequestsPerRun = ConstU32<16>;
+}
+
+/// The fulfilled transaction-signature requests relayers broadcast, from the treasury.
+pub struct TreasuryBroadcasts;
+
+impl pallet_zenrock_relayer::BroadcastSource for TreasuryBroadcasts {
+	fn awaiting_broadcast() -> Vec<RequestId> {
+		Treasury::awaiting_broadcast()
+	}
+
+	fn signed_transaction(request: RequestId) -> Option<(Chain, Vec<u8>, Vec<u8>)> {
+		Treasury::signed_transaction(request)
+			.map(|details| (details.chain, details.raw, details.id))
+	}
+
+	fn take_awaiting_broadcast(request: RequestId) -> bool {
+		Treasury::take_awaiting_broadcast(request).is_some()
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_awaiting_broadcast() -> RequestId {
+		crate::configs::zenrock::benchmark_awaiting_broadcast()
+	}
+}
 
 parameter_types! {
 	/// An answer not on chain this many blocks after its submission is sent again.

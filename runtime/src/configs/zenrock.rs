@@ -105,8 +105,13 @@ impl pallet_zenrock_identity::Config for Runtime {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
+pub(crate) use benchmark_helpers::benchmark_awaiting_broadcast;
+
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers {
-	use crate::{AccountId, Balance, Balances, Identity, Policy, Runtime, RuntimeOrigin, UNIT};
+	use crate::{
+		AccountId, Balance, Balances, Identity, Policy, Runtime, RuntimeOrigin, Treasury, UNIT,
+	};
 	use alloc::{format, vec::Vec};
 	use frame_support::traits::fungible::Mutate;
 	use zenrock_primitives::{Approval, KeyringId, PolicyId, WorkspaceId};
@@ -199,5 +204,69 @@ mod benchmark_helpers {
 			.expect("a valid keyring is registered");
 			id
 		}
+	}
+
+	/// A fulfilled EIP-1559 transaction-signature request (the longest unsigned transaction the
+	/// treasury accepts) that waits for broadcast, signed with a keystore key like a keyring would.
+	pub fn benchmark_awaiting_broadcast() -> zenrock_primitives::RequestId {
+		use pallet_zenrock_treasury::BenchmarkHelper;
+		use zenrock_chain_formats::{parse_transaction, Chain, KeyType, PublicKey};
+
+		const KEY_TYPE: sp_runtime::KeyTypeId = zenrock_primitives::KEY_MATERIAL_TYPE;
+		let owner = funded("relayer-bench-owner", 0);
+		let party = funded("relayer-bench-party", 0);
+		let workspace = ZenrockBenchmarkHelper::create_workspace(alloc::vec![owner.clone()]);
+		let keyring = ZenrockBenchmarkHelper::create_keyring(alloc::vec![party.clone()], 1, 0, 0);
+
+		let key = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+		Treasury::request_key(
+			RuntimeOrigin::signed(owner.clone()),
+			workspace,
+			keyring,
+			KeyType::EcdsaSecp256k1,
+			None,
+		)
+		.expect("the key request is accepted");
+		let public = sp_io::crypto::ecdsa_generate(KEY_TYPE, Some(b"//relayer-bench".to_vec()));
+		Treasury::fulfil_key_request(
+			RuntimeOrigin::signed(party.clone()),
+			key,
+			frame_support::BoundedVec::truncate_from(public.0.to_vec()),
+		)
+		.expect("the key is fulfilled");
+
+		let chain = Chain::Evm { chain_id: 1 };
+		let unsigned =
+			pallet_zenrock_treasury::test_transactions::eip1559_transaction_of_length(4096);
+		let parsed = PublicKey::parse(KeyType::EcdsaSecp256k1, &public.0)
+			.and_then(|key| parse_transaction(&chain, &key, &unsigned))
+			.expect("the benchmark transaction parses");
+		let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+		Treasury::request_transaction_signature(
+			RuntimeOrigin::signed(owner),
+			key,
+			chain,
+			frame_support::BoundedVec::truncate_from(unsigned),
+			true,
+		)
+		.expect("the transaction signature request is accepted");
+		let signatures = parsed
+			.payloads_to_sign
+			.iter()
+			.map(|payload| {
+				let prehash: [u8; 32] =
+					payload.as_bytes().try_into().expect("EVM payloads are 32-byte prehashes");
+				let signature = sp_io::crypto::ecdsa_sign_prehashed(KEY_TYPE, &public, &prehash)
+					.expect("the keystore signs");
+				frame_support::BoundedVec::truncate_from(signature.0.to_vec())
+			})
+			.collect::<Vec<_>>();
+		Treasury::fulfil_signature_request(
+			RuntimeOrigin::signed(party),
+			request,
+			frame_support::BoundedVec::truncate_from(signatures),
+		)
+		.expect("the signatures are accepted");
+		request
 	}
 }
