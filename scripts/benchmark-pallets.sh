@@ -5,7 +5,7 @@
 #
 #   scripts/benchmark-pallets.sh            # steps 50, repeat 20 (what is committed)
 #   scripts/benchmark-pallets.sh --quick    # steps 2, repeat 1: a smoke run, not for committing
-#   PALLETS="policy" scripts/benchmark-pallets.sh   # only some pallets (directory names)
+#   PALLETS="pallets/policy" scripts/benchmark-pallets.sh   # only some pallets (their directories)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -21,23 +21,31 @@ fi
 # A target directory of its own: the runtime-benchmarks runtime must never replace the WASM blob that
 # the normal node build embeds (both would be written to the same wbuild path).
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR-benchmarks"
+# Only `benchmark pallet` is used: skip the storage benchmark's test runtime (its WASM build fails
+# outside the polkadot-sdk workspace and is not needed).
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 cargo build --release --locked -p zenrock-node --features runtime-benchmarks
 node="$CARGO_TARGET_DIR/release/zenrock-node"
 runtime="$CARGO_TARGET_DIR/release/wbuild/zenrock-runtime/zenrock_runtime.compact.compressed.wasm"
 
-for directory in ${PALLETS:-$(ls pallets)}; do
-	manifest="pallets/$directory/Cargo.toml"
-	[ -f "$manifest" ] || { echo "no pallet at pallets/$directory" >&2; exit 1; }
+# Every crate of the project with benchmarks (a `src/benchmarking.rs`).
+default_pallets=$(ls -d pallets/*/ offchain-workers/*/ | sed 's:/$::' | while read -r dir; do
+	[ -f "$dir/src/benchmarking.rs" ] && echo "$dir"
+done)
+for directory in ${PALLETS:-$default_pallets}; do
+	manifest="$directory/Cargo.toml"
+	[ -f "$manifest" ] || { echo "no pallet at $directory" >&2; exit 1; }
 	crate=$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -1)
 	pallet=${crate//-/_}
 	echo "benchmarking $pallet (steps $steps, repeat $repeat)"
 	"$node" benchmark pallet \
 		--runtime "$runtime" \
+		--genesis-builder runtime \
 		--genesis-builder-preset development \
 		--pallet "$pallet" \
 		--extrinsic '*' \
 		--steps "$steps" \
 		--repeat "$repeat" \
 		--template scripts/frame-weight-template.hbs \
-		--output "pallets/$directory/src/weights.rs"
+		--output "$directory/src/weights.rs"
 done

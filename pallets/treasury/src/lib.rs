@@ -618,14 +618,14 @@ pub mod pallet {
 			Self::ensure_policy_within_owners(sign_policy, workspace)?;
 			let requester = match authorized {
 				Authorized::Submit(who) => {
-					Self::submit(
+					return Self::submit(
 						who,
 						workspace,
 						workspace_policy,
 						Call::request_key { workspace, keyring, key_type, sign_policy },
 						PolicyContext::default(),
-					)?;
-					return Ok(().into());
+						T::WeightInfo::request_key(),
+					);
 				}
 				Authorized::Execute(requester) => requester,
 			};
@@ -804,14 +804,14 @@ pub mod pallet {
 			let count = payloads.len() as u32;
 			let requester = match authorized {
 				Authorized::Submit(who) => {
-					Self::submit(
+					return Self::submit(
 						who,
 						stored_key.workspace,
 						policy,
 						Call::request_signature { key, payloads },
 						PolicyContext::default(),
-					)?;
-					return Ok(().into());
+						T::WeightInfo::request_signature(count),
+					);
 				}
 				Authorized::Execute(requester) => requester,
 			};
@@ -864,7 +864,7 @@ pub mod pallet {
 			let length = unsigned_transaction.len() as u32;
 			let requester = match authorized {
 				Authorized::Submit(who) => {
-					Self::submit(
+					return Self::submit(
 						who,
 						stored_key.workspace,
 						policy,
@@ -875,8 +875,8 @@ pub mod pallet {
 							broadcast,
 						},
 						PolicyContext { tx_value: parsed.value },
-					)?;
-					return Ok(().into());
+						T::WeightInfo::request_transaction_signature(length),
+					);
 				}
 				Authorized::Execute(requester) => requester,
 			};
@@ -1006,14 +1006,14 @@ pub mod pallet {
 			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
 			Self::ensure_policy_within_owners(sign_policy, stored_key.workspace)?;
 			if let Authorized::Submit(who) = authorized {
-				Self::submit(
+				return Self::submit(
 					who,
 					stored_key.workspace,
 					policy,
 					Call::update_key_policy { key, sign_policy },
 					PolicyContext::default(),
-				)?;
-				return Ok(().into());
+					T::WeightInfo::update_key_policy(),
+				);
 			}
 			stored_key.sign_policy = sign_policy;
 			Keys::<T>::insert(key, stored_key);
@@ -1187,14 +1187,17 @@ impl<T: Config> Pallet<T> {
 		Ok(authorized)
 	}
 
-	/// Submit a checked call to the policy gate; emit `RequestAwaitingApproval` if it waits.
+	/// Submit a checked call to the policy gate; emit `RequestAwaitingApproval` if it waits. When
+	/// the call ran at once no action was stored, so only `executed_weight` (the call's execution)
+	/// is charged and the declared gate overhead is refunded.
 	fn submit(
 		who: T::AccountId,
 		workspace: WorkspaceId,
 		policy: Option<PolicyId>,
 		call: Call<T>,
 		context: PolicyContext,
-	) -> DispatchResult {
+		executed_weight: Weight,
+	) -> DispatchResultWithPostInfo {
 		let outcome = T::PolicyGate::submit(&who, workspace, policy, call.into(), context)?;
 		if let GateOutcome::Pending(action) = outcome {
 			log::debug!(
@@ -1207,7 +1210,10 @@ impl<T: Config> Pallet<T> {
 				action,
 			});
 		}
-		Ok(())
+		match outcome {
+			GateOutcome::Executed => Ok(Some(executed_weight).into()),
+			GateOutcome::Pending(_) => Ok(().into()),
+		}
 	}
 
 	/// The terms of `keyring` if it can serve a new request: it exists, is active, has at least

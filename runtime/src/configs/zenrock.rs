@@ -178,7 +178,7 @@ mod benchmark_helpers {
 			let id = pallet_zenrock_identity::NextWorkspaceId::<Runtime>::get();
 			Identity::create_workspace(
 				RuntimeOrigin::signed(creator),
-				owners.collect(),
+				frame_support::BoundedVec::truncate_from(owners.collect::<Vec<_>>()),
 				None,
 				None,
 			)
@@ -195,8 +195,8 @@ mod benchmark_helpers {
 			let id = pallet_zenrock_identity::NextKeyringId::<Runtime>::get();
 			Identity::register_keyring(
 				RuntimeOrigin::signed(funded("keyring-admin", 0)),
-				b"benchmark keyring".to_vec(),
-				parties,
+				frame_support::BoundedVec::truncate_from(b"benchmark keyring".to_vec()),
+				frame_support::BoundedVec::truncate_from(parties),
 				party_threshold,
 				key_request_fee,
 				sign_request_fee,

@@ -1,0 +1,180 @@
+//! How many of each operation fit in one 6 s block (normal dispatch class), from the weights the
+//! runtime charges. `cargo test --release -p zenrock-runtime --test throughput -- --nocapture`
+//! prints the table of `docs/performance.md`.
+
+use frame_support::{
+	dispatch::{DispatchClass, GetDispatchInfo},
+	BoundedVec,
+};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+use zenrock_chain_formats::{Chain, KeyType};
+use zenrock_primitives::PolicyGate;
+use zenrock_runtime::{configs::RuntimeBlockWeights, AccountId, Policy, RuntimeCall, UNIT};
+
+/// How many extrinsics of `call_weight` (ref time) fit in the normal class of one block.
+fn per_block(call_weight: u64) -> u64 {
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let available = normal.max_total.unwrap_or(weights.max_block).ref_time();
+	available / (call_weight + normal.base_extrinsic.ref_time())
+}
+
+fn bounded<T, S: frame_support::traits::Get<u32>>(items: Vec<T>) -> BoundedVec<T, S> {
+	BoundedVec::truncate_from(items)
+}
+
+/// An unsigned EIP-1559 transfer on chain 1 (nonce 0, 21000 gas, 1 ether, no data).
+fn eip1559_transfer() -> Vec<u8> {
+	let mut transaction = vec![0x02, 0xf0 - 0xc0 + 0xc0];
+	let fields: &[&[u8]] = &[
+		&[0x01],
+		&[0x80],
+		&[0x84, 0x3b, 0x9a, 0xca, 0x00],
+		&[0x85, 0x0b, 0xa4, 0x3b, 0x74, 0x00],
+		&[0x82, 0x52, 0x08],
+		&[
+			0x94, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35,
+			0x35, 0x35, 0x35, 0x35, 0x35, 0x35, 0x35,
+		],
+		&[0x88, 0x0d, 0xe0, 0xb6, 0xb3, 0xa7, 0x64, 0x00, 0x00],
+		&[0x80],
+		&[0xc0],
+	];
+	let body: Vec<u8> = fields.iter().flat_map(|field| field.iter().copied()).collect();
+	transaction[1] = 0xc0 + body.len() as u8;
+	transaction.extend(body);
+	transaction
+}
+
+#[test]
+fn operations_per_block() {
+	let alice = Alice.to_account_id();
+	// Policy-gated calls declare the cost of storing an action; when the requester's approval alone
+	// satisfies the policy (e.g. the default policy) nothing is stored and that part is refunded.
+	let gate = <Policy as PolicyGate<AccountId, RuntimeCall>>::submit_weight().ref_time();
+	let gated = [
+		"identity.add_owner",
+		"treasury.request_key",
+		"treasury.request_signature (1 hash)",
+		"treasury.request_transaction_signature (EIP-1559 transfer)",
+	];
+	let operations: Vec<(&str, RuntimeCall)> = vec![
+		(
+			"balances.transfer_keep_alive",
+			pallet_balances::Call::transfer_keep_alive {
+				dest: Bob.to_account_id().into(),
+				value: UNIT,
+			}
+			.into(),
+		),
+		(
+			"policy.create_policy (3 participants)",
+			pallet_zenrock_policy::Call::create_policy {
+				name: b"2 of 3".to_vec(),
+				participants: vec![
+					(b"a".to_vec(), alice.clone()),
+					(b"b".to_vec(), Bob.to_account_id()),
+					(b"c".to_vec(), Charlie.to_account_id()),
+				],
+				approve_rule: b"any(2, [a, b, c])".to_vec(),
+				reject_rule: None,
+				default_expiry: None,
+			}
+			.into(),
+		),
+		("policy.approve", pallet_zenrock_policy::Call::approve { action: 0 }.into()),
+		(
+			"identity.create_workspace",
+			pallet_zenrock_identity::Call::create_workspace {
+				additional_owners: bounded(vec![Bob.to_account_id()]),
+				admin_policy: None,
+				sign_policy: None,
+			}
+			.into(),
+		),
+		(
+			"identity.add_owner",
+			pallet_zenrock_identity::Call::add_owner {
+				workspace: 0,
+				new_owner: Charlie.to_account_id(),
+			}
+			.into(),
+		),
+		(
+			"treasury.request_key",
+			pallet_zenrock_treasury::Call::request_key {
+				workspace: 0,
+				keyring: 0,
+				key_type: KeyType::EcdsaSecp256k1,
+				sign_policy: None,
+			}
+			.into(),
+		),
+		(
+			"treasury.fulfil_key_request",
+			pallet_zenrock_treasury::Call::fulfil_key_request {
+				request: 0,
+				public_key: bounded(vec![2; 33]),
+			}
+			.into(),
+		),
+		(
+			"treasury.request_signature (1 hash)",
+			pallet_zenrock_treasury::Call::request_signature {
+				key: 0,
+				payloads: bounded(vec![bounded(vec![7; 32])]),
+			}
+			.into(),
+		),
+		(
+			"treasury.fulfil_signature_request (1 ECDSA signature, verified)",
+			pallet_zenrock_treasury::Call::fulfil_signature_request {
+				request: 0,
+				signatures: bounded(vec![bounded(vec![1; 65])]),
+			}
+			.into(),
+		),
+		(
+			"treasury.request_transaction_signature (EIP-1559 transfer)",
+			pallet_zenrock_treasury::Call::request_transaction_signature {
+				key: 0,
+				chain: Chain::Evm { chain_id: 1 },
+				unsigned_transaction: bounded(eip1559_transfer()),
+				broadcast: true,
+			}
+			.into(),
+		),
+		(
+			"relayer.report_inclusion",
+			pallet_zenrock_relayer::Call::report_inclusion {
+				request: 0,
+				block_number: 1,
+				success: true,
+			}
+			.into(),
+		),
+	];
+
+	println!(
+		"| operation | declared weight (µs) | per block, declared | charged when it runs at once \
+		 (µs) | per block, charged |"
+	);
+	println!("|---|---:|---:|---:|---:|");
+	let mut counts = Vec::new();
+	for (name, call) in &operations {
+		let declared = call.get_dispatch_info().total_weight().ref_time();
+		let charged = if gated.contains(name) { declared.saturating_sub(gate) } else { declared };
+		let micros = |weight: u64| weight as f64 / 1_000_000.0;
+		println!(
+			"| `{name}` | {:.1} | {} | {:.1} | {} |",
+			micros(declared),
+			per_block(declared),
+			micros(charged),
+			per_block(charged)
+		);
+		counts.push((*name, per_block(declared)));
+	}
+	for (name, count) in counts {
+		assert!(count >= 1, "{name} must fit in a block");
+	}
+}
