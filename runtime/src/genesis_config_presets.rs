@@ -8,7 +8,7 @@
 
 use crate::{
 	AccountId, BalancesConfig, IdentityConfig, RelayerConfig, Runtime, RuntimeGenesisConfig,
-	SudoConfig, UNIT,
+	SessionConfig, SessionKeys, SessionTimingConfig, StakingConfig, SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -24,21 +24,48 @@ pub const FOUR_VALIDATORS_PRESET: &str = "four_validators";
 /// Balance of every endowed development account: one million ZEN.
 pub const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
+/// Bond of every genesis validator: ten thousand ZEN.
+pub const VALIDATOR_BOND: u128 = 10_000 * UNIT;
+/// The smallest bond a validator may have.
+pub const MIN_VALIDATOR_BOND: u128 = 1_000 * UNIT;
+/// The smallest bond a nominator may have.
+pub const MIN_NOMINATOR_BOND: u128 = 100 * UNIT;
+
+/// Session length of the development chain, in blocks: a minute.
+pub const DEV_SESSION_LENGTH: u32 = 10;
+/// Sessions per era on the development chain: a new validator set every two minutes.
+pub const DEV_SESSIONS_PER_ERA: u32 = 2;
+
+/// How fast sessions and eras go: `None` takes the runtime's defaults (hour-long sessions).
+struct Timing {
+	session_length: Option<u32>,
+	sessions_per_era: Option<u32>,
+}
+
+/// The runtime's default session and era lengths.
+const DEFAULT_TIMING: Timing = Timing { session_length: None, sessions_per_era: None };
+
 /// Fee of a key request to a genesis keyring.
 pub const GENESIS_KEY_REQUEST_FEE: u128 = UNIT;
 /// Fee of a signature request to a genesis keyring.
 pub const GENESIS_SIGN_REQUEST_FEE: u128 = UNIT / 10;
 
-/// A validator of a preset: its account (keyring party and admin) and consensus keys.
+/// A validator of a preset: its account (stash, keyring party and admin) and consensus keys.
 struct Validator {
 	account: AccountId,
 	aura: AuraId,
 	grandpa: GrandpaId,
 }
 
-/// A genesis with the given validators, endowed accounts and sudo key; each validator's node serves
-/// keyring `i` (the validator's index), and workspace 0 is owned by Alice and Bob.
-fn genesis(validators: Vec<Validator>, endowed_accounts: Vec<AccountId>, root: AccountId) -> Value {
+/// A genesis with the given validators (each bonds `VALIDATOR_BOND` and is elected for the first
+/// era), endowed accounts and sudo key; each validator's node serves keyring `i` (the validator's
+/// index), and workspace 0 is owned by Alice and Bob.
+fn genesis(
+	validators: Vec<Validator>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+	timing: Timing,
+) -> Value {
 	let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
 	let balances = endowed_accounts
 		.into_iter()
@@ -67,17 +94,49 @@ fn genesis(validators: Vec<Validator>, endowed_accounts: Vec<AccountId>, root: A
 			)],
 			keyrings,
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: validators
+		// Aura and GRANDPA take their authorities from the session keys.
+		session: SessionConfig {
+			keys: validators
 				.iter()
-				.map(|validator| validator.aura.clone())
+				.map(|validator| {
+					(
+						validator.account.clone(),
+						validator.account.clone(),
+						SessionKeys {
+							aura: validator.aura.clone(),
+							grandpa: validator.grandpa.clone(),
+						},
+					)
+				})
 				.collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: validators
-				.into_iter()
-				.map(|validator| (validator.grandpa, 1))
+		session_timing: SessionTimingConfig {
+			session_length: timing.session_length,
+			sessions_per_era: timing.sessions_per_era,
+		},
+		staking: StakingConfig {
+			// Every candidate with the minimum bond is elected, up to the authority limit.
+			validator_count: crate::configs::staking::MAX_VALIDATORS,
+			minimum_validator_count: 1,
+			// The genesis validators cannot be slashed or kicked: a development network stays up.
+			invulnerables: validators
+				.iter()
+				.map(|validator| validator.account.clone())
 				.collect::<Vec<_>>(),
+			stakers: validators
+				.iter()
+				.map(|validator| {
+					(
+						validator.account.clone(),
+						validator.account.clone(),
+						VALIDATOR_BOND,
+						pallet_staking::StakerStatus::<AccountId>::Validator,
+					)
+				})
+				.collect::<Vec<_>>(),
+			min_validator_bond: MIN_VALIDATOR_BOND,
+			min_nominator_bond: MIN_NOMINATOR_BOND,
+			slash_reward_fraction: sp_runtime::Perbill::from_percent(10),
 		},
 		// Alice relays on every preset (her node needs an endpoint: `--relayer-endpoint`).
 		relayer: RelayerConfig { relayers: vec![Sr25519Keyring::Alice.to_account_id()] },
@@ -103,12 +162,16 @@ fn development_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
-/// `development`: Alice is the only validator.
+/// `development`: Alice is the only validator; minute-long sessions, two-session eras.
 pub fn development_genesis() -> Value {
 	genesis(
 		vec![validator_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		Timing {
+			session_length: Some(DEV_SESSION_LENGTH),
+			sessions_per_era: Some(DEV_SESSIONS_PER_ERA),
+		},
 	)
 }
 
@@ -121,6 +184,7 @@ pub fn local_testnet_genesis() -> Value {
 		],
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		DEFAULT_TIMING,
 	)
 }
 
@@ -135,6 +199,7 @@ pub fn four_validators_genesis() -> Value {
 		],
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		DEFAULT_TIMING,
 	)
 }
 
@@ -159,11 +224,11 @@ pub fn preset_names() -> Vec<PresetId> {
 	]
 }
 
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	/// Applies a preset's JSON patch to a full config, as the node's chain-spec builder does.
+/// The full genesis config of the preset `id` (the preset's patch over the defaults), as the node's
+/// chain-spec builder makes it; for tests that start from a preset.
+#[cfg(feature = "std")]
+pub fn preset_genesis_config(id: &str) -> Result<RuntimeGenesisConfig, String> {
+	/// Applies a JSON patch to a full config, object by object.
 	fn merge(config: &mut Value, patch: Value) {
 		match (config, patch) {
 			(Value::Object(config), Value::Object(patch)) => {
@@ -175,26 +240,41 @@ mod tests {
 		}
 	}
 
+	let patch = get_preset(&PresetId::from(id)).ok_or_else(|| format!("no preset {id:?}"))?;
+	let patch = serde_json::from_slice(&patch).map_err(|error| error.to_string())?;
+	let mut config =
+		serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|error| error.to_string())?;
+	merge(&mut config, patch);
+	serde_json::from_value(config).map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_runtime::BuildStorage;
+
 	#[test]
 	fn every_preset_builds_a_genesis_state() {
 		for name in preset_names() {
-			let patch = get_preset(&name).expect("listed presets exist");
-			let mut config = serde_json::to_value(RuntimeGenesisConfig::default())
-				.expect("the default genesis config serializes");
-			merge(&mut config, serde_json::from_slice(&patch).expect("a preset is JSON"));
-			let config = serde_json::to_vec(&config).expect("JSON serializes");
-			sp_io::TestExternalities::default().execute_with(|| {
-				frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(config)
-					.unwrap_or_else(|error| panic!("preset {name:?} does not build: {error}"));
+			let name: &str = name.as_ref();
+			let config = preset_genesis_config(name).expect("listed presets exist");
+			let storage = config
+				.build_storage()
+				.unwrap_or_else(|error| panic!("preset {name:?} does not build: {error}"));
+			sp_io::TestExternalities::from(storage).execute_with(|| {
+				let validators = pallet_session::Validators::<Runtime>::get();
+				assert!(!validators.is_empty(), "preset {name:?} has validators");
+				assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators.len());
+				assert_eq!(pallet_grandpa::Authorities::<Runtime>::get().len(), validators.len());
 			});
 		}
 	}
 
 	#[test]
-	fn four_validators_preset_has_four_authorities() {
+	fn four_validators_preset_has_four_bonded_validators() {
 		let patch = four_validators_genesis();
-		assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(4));
-		assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(4));
+		assert_eq!(patch["session"]["keys"].as_array().map(Vec::len), Some(4));
+		assert_eq!(patch["staking"]["stakers"].as_array().map(Vec::len), Some(4));
 	}
 
 	#[test]

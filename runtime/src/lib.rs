@@ -1,12 +1,13 @@
 //! # Zenrock runtime
 //!
 //! The WASM runtime of the Zenrock chain. It composes the FRAME pallets every Substrate user expects
-//! (system, timestamp, Aura, GRANDPA, balances, transaction payment, sudo) with the Zenrock pallets
-//! that coordinate off-chain key management.
+//! (system, timestamp, Aura, GRANDPA, balances, transaction payment, sudo, and staking with session,
+//! authorship and offences) with the Zenrock pallets that coordinate off-chain key management.
 //!
 //! - `configs`: one `impl Config` block per pallet.
 //! - `apis`: the runtime APIs served to the node and to clients.
 //! - `genesis_config_presets`: the `development`, `local_testnet` and `four_validators` presets.
+//! - `session_timing`: session and era lengths set in genesis.
 //! - `benchmarks`: the pallets benchmarked by `zenrock-node benchmark pallet`.
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-style macros expand to deeply nested types.
@@ -20,6 +21,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod session_timing;
 
 extern crate alloc;
 
@@ -214,6 +216,26 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	// Staking. Staking comes before Session: the session's genesis asks staking for the first
+	// validator set.
+	#[runtime::pallet_index(7)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(8)]
+	pub type Staking = pallet_staking;
+
+	#[runtime::pallet_index(9)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(13)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(14)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(15)]
+	pub type SessionTiming = session_timing;
 
 	// Zenrock pallets.
 	#[runtime::pallet_index(10)]

@@ -5,15 +5,14 @@ use frame_support::{assert_ok, traits::fungible::Inspect};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 use sp_runtime::BuildStorage;
 use zenrock_runtime::{
-	AccountId, Balances, Identity, Policy, Runtime, RuntimeEvent, RuntimeGenesisConfig,
-	RuntimeOrigin, System, UNIT,
+	AccountId, Balances, Identity, Policy, Runtime, RuntimeEvent, RuntimeOrigin, System,
 };
 
+/// The development chain's genesis: Alice, Bob and Charlie endowed, workspace 0 owned by Alice and
+/// Bob with the default (any one owner) policies.
 fn new_test_ext() -> sp_io::TestExternalities {
-	let mut config = RuntimeGenesisConfig::default();
-	config.balances.balances =
-		[Alice, Bob, Charlie].iter().map(|k| (k.to_account_id(), 1_000 * UNIT)).collect();
-	config.identity.workspaces = vec![(Alice.to_account_id(), vec![Bob.to_account_id()])];
+	let config = zenrock_runtime::genesis_config_presets::preset_genesis_config("development")
+		.expect("the development preset exists");
 	let mut ext: sp_io::TestExternalities =
 		config.build_storage().expect("the genesis config builds").into();
 	ext.execute_with(|| System::set_block_number(1));

@@ -32,7 +32,7 @@ const FULFIL_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 240_000;
 
 const ZENROCK_PALLETS = (name) =>
-  ['Policy', 'Identity', 'Treasury'].includes(name) || /keyring|relayer/i.test(name);
+  ['Policy', 'Identity', 'Treasury', 'SessionTiming'].includes(name) || /keyring|relayer/i.test(name);
 
 /** State shared by the ordered tests. */
 const story = {};
@@ -116,7 +116,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
   it('metadata: every call, storage item and event of the Zenrock pallets is documented', { timeout: TEST_TIMEOUT_MS }, (t) => {
     const pallets = zenrockPallets();
     const names = pallets.map((pallet) => pallet.name);
-    for (const expected of ['Policy', 'Identity', 'Treasury']) {
+    for (const expected of ['Policy', 'Identity', 'Treasury', 'SessionTiming']) {
       assert.ok(names.includes(expected), `pallet ${expected} in the metadata (found ${names.join(', ')})`);
     }
     const undocumented = [];
