@@ -584,4 +584,51 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       }
     }
   });
+
+  // --------------------------------------------------------------------------------------------
+  // Staking: the README's operator steps. Last, because the dev node then holds two of the
+  // GRANDPA authorities' keys but votes with one, so finality stops (as on any Substrate chain
+  // whose validator shares a node with another); block production goes on.
+  // --------------------------------------------------------------------------------------------
+
+  it('an operator bonds, sets keys from author_rotateKeysWithOwner, validates, and is elected at the next era', { timeout: 600_000 }, async () => {
+    const { dave } = accounts;
+    const bonded = await submit(dave, api.tx.staking.bond(5_000n * ZEN, 'Staked'));
+    expectOk(bonded, 'staking.bond');
+
+    // The node generates the keys in its key store and signs the stash with each of them.
+    const owner = api.createType('AccountId', dave.address).toHex();
+    const generated = await api.provider.send('author_rotateKeysWithOwner', [owner]);
+    assert.match(generated.keys, /^0x[0-9a-f]{128}$/, 'Aura sr25519 and GRANDPA ed25519 public keys');
+
+    // A proof made for Dave does not register the keys for Eve.
+    const stolen = await submit(accounts.eve, api.tx.session.setKeys(generated.keys, generated.proof));
+    assert.equal(stolen.error, 'Session.InvalidProof');
+
+    const keysSet = await submit(dave, api.tx.session.setKeys(generated.keys, generated.proof));
+    expectOk(keysSet, 'session.setKeys');
+    const validating = await submit(dave, api.tx.staking.validate({ commission: 0, blocked: false }));
+    expectOk(validating, 'staking.validate');
+    assert.equal((await api.query.session.validators()).some((v) => v.eq(dave.address)), false);
+
+    const startEra = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+    // The development preset's eras last two 10-block sessions: elected within two eras.
+    const electedBy = Date.now() + 540_000;
+    while (!(await api.query.session.validators()).some((v) => v.eq(dave.address))) {
+      assert.ok(Date.now() < electedBy, `Dave is not a session validator by now\nnode log:\n${node.logTail(20)}`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    const era = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+    assert.ok(era > startEra, `elected in a later era (${startEra} -> ${era})`);
+    const aura = (await api.query.aura.authorities()).map((key) => key.toHex());
+    assert.ok(aura.includes(generated.keys.slice(0, 66)), 'Dave\'s Aura key is an authority');
+
+    // Dave's slots are authored too (by this node, which holds his key).
+    const from = (await api.rpc.chain.getHeader()).number.toNumber();
+    const deadline = Date.now() + 60_000;
+    while ((await api.rpc.chain.getHeader()).number.toNumber() < from + 3) {
+      assert.ok(Date.now() < deadline, 'blocks are still produced');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  });
 });
