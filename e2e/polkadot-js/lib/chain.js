@@ -14,6 +14,21 @@ export async function connect(wsUrl) {
   return api;
 }
 
+/**
+ * Calls a JSON-RPC method @polkadot/api has no definition for (e.g. `author_rotateKeysWithOwner`,
+ * newer than 16.5.6) on its own connection, closed afterwards.
+ */
+export async function rawRpc(wsUrl, method, params) {
+  const provider = new WsProvider(wsUrl, false);
+  try {
+    await provider.connect();
+    await provider.isReady;
+    return await provider.send(method, params);
+  } finally {
+    await provider.disconnect().catch(() => {});
+  }
+}
+
 /** The well-known development accounts (sr25519, `//Alice` ...), keyed by lower-case name. */
 export async function devAccounts() {
   await cryptoWaitReady();

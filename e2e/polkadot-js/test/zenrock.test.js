@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { connect, describeDispatchError, devAccounts, send, waitForEvent } from '../lib/chain.js';
+import { connect, describeDispatchError, devAccounts, rawRpc, send, waitForEvent } from '../lib/chain.js';
 import {
   checksumAddress,
   decodeSignedEip1559,
@@ -598,7 +598,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
 
     // The node generates the keys in its key store and signs the stash with each of them.
     const owner = api.createType('AccountId', dave.address).toHex();
-    const generated = await api.provider.send('author_rotateKeysWithOwner', [owner]);
+    const generated = await rawRpc(node.wsUrl, 'author_rotateKeysWithOwner', [owner]);
     assert.match(generated.keys, /^0x[0-9a-f]{128}$/, 'Aura sr25519 and GRANDPA ed25519 public keys');
 
     // A proof made for Dave does not register the keys for Eve.
