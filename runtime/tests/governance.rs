@@ -197,6 +197,42 @@ fn a_zenrock_admin_referendum_changes_the_keyring_deposit() {
 }
 
 #[test]
+fn alice_alone_passes_a_zenrock_admin_referendum_once_the_support_curve_falls() {
+	development_chain().execute_with(|| {
+		let proposal =
+			<Preimage as StorePreimage>::bound(set_keyring_deposit(7 * UNIT)).expect("bounded");
+		assert_ok!(Referenda::submit(signed(Alice), zenrock_admin(), proposal, DispatchTime::After(0)));
+		assert_ok!(Referenda::place_decision_deposit(signed(Alice), 0));
+		// About 7.7% of the issuance: below the track's initial 20% support, above it after about
+		// two thirds of the decision period.
+		assert_ok!(ConvictionVoting::vote(
+			signed(Alice),
+			0,
+			AccountVote::Standard {
+				vote: Vote { aye: true, conviction: Conviction::None },
+				balance: 999_000 * UNIT,
+			}
+		));
+		let info = tracks::ZenrockTracks::info(tracks::ZENROCK_ADMIN).expect("the track exists");
+		let start = System::block_number();
+		run_to_block(start + info.prepare_period + info.decision_period / 2);
+		assert!(matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(0),
+			Some(ReferendumInfo::Ongoing(ref status)) if status.deciding.as_ref().is_some_and(|deciding| deciding.confirming.is_none())
+		), "half-way through the decision period the support is still too low");
+
+		run_to_block(
+			start + info.prepare_period + info.decision_period + info.min_enactment_period + 5,
+		);
+		assert!(matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(0),
+			Some(ReferendumInfo::Approved(..))
+		));
+		assert_eq!(<Runtime as pallet_zenrock_identity::Config>::KeyringDeposit::get(), 7 * UNIT);
+	});
+}
+
+#[test]
 fn a_zenrock_admin_referendum_cannot_dispatch_a_root_call() {
 	development_chain().execute_with(|| {
 		let ferdie = account(Ferdie);
