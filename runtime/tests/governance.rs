@@ -25,7 +25,7 @@ use zenrock_runtime::{
 	},
 	AccountId, AllPalletsWithSystem, Balances, BlockNumber, ConvictionVoting, Identity,
 	OriginCaller, Parameters, Preimage, Referenda, Relayer, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, RuntimeOrigin, System, UNIT,
+	RuntimeGenesisConfig, RuntimeOrigin, System, Treasury, UNIT,
 };
 
 /// Applies a preset's JSON patch to a full genesis config, as the node's chain-spec builder does.
@@ -328,5 +328,30 @@ fn timeouts_never_become_zero() {
 		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), set_default_action_expiry(9)));
 		assert_eq!(<Runtime as pallet_zenrock_treasury::Config>::RequestTimeout::get(), 7);
 		assert_eq!(<Runtime as pallet_zenrock_policy::Config>::DefaultActionExpiry::get(), 9);
+	});
+}
+
+#[test]
+fn a_key_request_made_with_a_zero_timeout_expires_in_the_next_block() {
+	development_chain().execute_with(|| {
+		// Unclamped, a request made at block n would wait for the expiry of block n, already past:
+		// it would never expire.
+		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), set_request_timeout(0)));
+		let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+		assert_ok!(Treasury::request_key(
+			signed(Alice),
+			0,
+			0,
+			zenrock_chain_formats::KeyType::EcdsaSecp256k1,
+			None
+		));
+		run_to_block(System::block_number() + 1);
+		assert!(System::events().iter().any(|record| matches!(
+			record.event,
+			RuntimeEvent::Treasury(pallet_zenrock_treasury::Event::KeyRequestExpired {
+				request: expired,
+				..
+			}) if expired == request
+		)));
 	});
 }
