@@ -85,9 +85,11 @@ impl pallet_conviction_voting::Config for Runtime {
 }
 
 parameter_types! {
-	/// Held from a referendum's submitter until the referendum ends (returned unless killed).
+	/// Held from a referendum's submitter; refundable once the referendum is approved or cancelled
+	/// (not if it is rejected or times out, so that spam costs).
 	pub const SubmissionDeposit: Balance = 10 * UNIT;
-	/// A referendum without a decision deposit this long after submission may be cancelled.
+	/// A referendum that is not deciding this long after submission (e.g. nobody placed the
+	/// decision deposit) times out.
 	pub const UndecidingTimeout: BlockNumber = HOURS;
 	/// Referenda are re-examined every block: tracks are minutes long.
 	pub const AlarmInterval: BlockNumber = 1;
