@@ -12,4 +12,9 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_zenrock_identity, Identity]
 	[pallet_zenrock_treasury, Treasury]
 	[pallet_zenrock_relayer, Relayer]
+	[pallet_preimage, Preimage]
+	[pallet_scheduler, Scheduler]
+	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_referenda, Referenda]
+	[pallet_parameters, Parameters]
 );

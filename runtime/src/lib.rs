@@ -9,6 +9,7 @@
 //! - `genesis_config_presets`: the `development`, `local_testnet` and `four_validators` presets.
 //! - `session_timing`: session and era lengths set in genesis.
 //! - `benchmarks`: the pallets benchmarked by `zenrock-node benchmark pallet`.
+//! - `governance`: referendum tracks, the `ZenrockAdmin` origin and the parameters governance sets.
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-style macros expand to deeply nested types.
 #![recursion_limit = "256"]
@@ -22,6 +23,8 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod session_timing;
+// Governance: referenda tracks, the ZenrockAdmin origin and the governance-changeable parameters.
+pub mod governance;
 
 extern crate alloc;
 
@@ -253,4 +256,23 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type Relayer = pallet_zenrock_relayer;
+
+	// Governance (OpenGov), configured in `configs::governance`.
+	#[runtime::pallet_index(30)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(31)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(32)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	#[runtime::pallet_index(33)]
+	pub type Referenda = pallet_referenda;
+
+	#[runtime::pallet_index(34)]
+	pub type Origins = governance::origins::pallet;
+
+	#[runtime::pallet_index(35)]
+	pub type Parameters = pallet_parameters;
 }

@@ -1,5 +1,6 @@
 //! One `impl Config` block per pallet of the runtime.
 
+mod governance;
 mod offchain;
 mod offchain_workers;
 pub mod staking;

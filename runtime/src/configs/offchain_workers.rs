@@ -3,14 +3,16 @@
 
 use alloc::vec::Vec;
 use frame_support::{parameter_types, traits::ConstU32, BoundedVec};
-use frame_system::EnsureRoot;
 use pallet_zenrock_keyring_controller::{
 	KeyringWork, PendingKeyRequest, PendingSignRequest, ResponseCalls,
 };
 use zenrock_chain_formats::Chain;
 use zenrock_primitives::{KeyringId, RequestId};
 
-use crate::{AccountId, BlockNumber, Identity, Runtime, RuntimeCall, Treasury};
+use crate::{
+	governance::RootOrZenrockAdmin, AccountId, BlockNumber, Identity, Runtime, RuntimeCall,
+	Treasury,
+};
 
 parameter_types! {
 	/// A relayer's HTTP call to a destination chain gives up after this many milliseconds.
@@ -21,8 +23,9 @@ impl pallet_zenrock_relayer::Config for Runtime {
 	type WeightInfo = pallet_zenrock_relayer::weights::SubstrateWeight<Runtime>;
 	type AuthorityId = pallet_zenrock_relayer::RelayerAuthId;
 	type Broadcasts = TreasuryBroadcasts;
-	// Root (sudo on dev chains) adds and removes relayers.
-	type RelayerAdminOrigin = EnsureRoot<AccountId>;
+	// Root (sudo on dev chains) or a referendum on the `zenrock_admin` track adds and removes
+	// relayers.
+	type RelayerAdminOrigin = RootOrZenrockAdmin;
 	type MaxRelayers = ConstU32<32>;
 	type MaxInFlight = ConstU32<1024>;
 	type MaxReportLength = ConstU32<256>;

@@ -8,8 +8,9 @@ use frame_support::{
 };
 
 use crate::{
-	Balance, Balances, BlockNumber, Identity, Policy, Runtime, RuntimeCall, RuntimeHoldReason,
-	RuntimeOrigin, DAYS, MILLI_UNIT, UNIT,
+	governance::{parameters, AtLeastOneBlock},
+	Balance, Balances, Identity, Policy, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin,
+	MILLI_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -22,15 +23,11 @@ parameter_types! {
 	/// The heaviest call an action may hold: approvals reserve this much weight and refund the rest.
 	pub MaxGatedCallWeight: Weight =
 		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 10, 256 * 1024);
-	/// Actions not approved within a day expire (a policy may set its own expiry).
-	pub const DefaultActionExpiry: BlockNumber = DAYS;
 
 	/// Derives the accounts of workspaces and keyrings.
 	pub const IdentityPalletId: PalletId = PalletId(*b"zrn/idty");
 	/// Held from a workspace's creator while the workspace exists.
 	pub const WorkspaceDeposit: Balance = UNIT;
-	/// Held from a keyring's registrant, so that keyrings are not free to spam.
-	pub const KeyringDeposit: Balance = 100 * UNIT;
 }
 
 impl pallet_zenrock_policy::Config for Runtime {
@@ -50,14 +47,10 @@ impl pallet_zenrock_policy::Config for Runtime {
 	// The largest gated call: a signature request of 16 payloads of up to 1232 bytes each.
 	type MaxCallSize = ConstU32<{ 24 * 1024 }>;
 	type MaxGatedCallWeight = MaxGatedCallWeight;
-	type DefaultActionExpiry = DefaultActionExpiry;
+	// A governance parameter (a day by default; a policy may set its own expiry), never zero.
+	type DefaultActionExpiry = AtLeastOneBlock<parameters::zenrock::DefaultActionExpiry>;
 	type MaxExpiriesPerBlock = ConstU32<64>;
 	type WeightInfo = pallet_zenrock_policy::weights::SubstrateWeight<Runtime>;
-}
-
-parameter_types! {
-	/// Key and signature requests not answered within about an hour expire and are refunded.
-	pub const RequestTimeout: BlockNumber = 600;
 }
 
 impl pallet_zenrock_treasury::Config for Runtime {
@@ -68,7 +61,8 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
 	type Workspaces = Identity;
 	type Keyrings = Identity;
-	type RequestTimeout = RequestTimeout;
+	// A governance parameter (about an hour by default), never zero.
+	type RequestTimeout = AtLeastOneBlock<parameters::zenrock::RequestTimeout>;
 	type MaxPayloadsPerRequest = ConstU32<16>;
 	// At least 32 (a prehash); 1232 bytes holds any Solana message.
 	type MaxPayloadLength = ConstU32<1232>;
@@ -92,7 +86,8 @@ impl pallet_zenrock_identity::Config for Runtime {
 	type WorkspaceInUse = pallet_zenrock_treasury::WorkspacesWithKeys<Runtime>;
 	type PalletId = IdentityPalletId;
 	type WorkspaceDeposit = WorkspaceDeposit;
-	type KeyringDeposit = KeyringDeposit;
+	// A governance parameter (100 ZEN by default).
+	type KeyringDeposit = parameters::zenrock::KeyringDeposit;
 	type MaxOwners = ConstU32<16>;
 	type MaxChildren = ConstU32<32>;
 	type MaxWorkspaceDepth = ConstU32<8>;
