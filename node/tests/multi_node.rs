@@ -11,7 +11,7 @@
 mod common;
 
 use std::{
-	collections::{BTreeMap, BTreeSet},
+	collections::BTreeMap,
 	time::{Duration, Instant},
 };
 
@@ -106,9 +106,11 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	let mut authors = BTreeMap::new();
 	let last = wait_for_authors(&alice, 1, &everyone, &mut authors);
 	println!("authors of blocks 1..={last}: {authors:?}");
-	wait_all(&[&alice, &bob, &charlie, &dave], "finality of every validator's first block", |node| {
-		node.finalized_number() >= last
-	});
+	wait_all(
+		&[&alice, &bob, &charlie, &dave],
+		"finality of every validator's first block",
+		|node| node.finalized_number() >= last,
+	);
 	phase("all four authored blocks; all four nodes finalized them");
 
 	// 2. Each keyring is answered by its own validator's node: requests on keyrings 0, 1 and 3

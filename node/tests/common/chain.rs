@@ -45,7 +45,12 @@ impl Node {
 
 	/// [`Node::submit`] with an explicit nonce: for several transactions of one signer sent through
 	/// different nodes, whose pools do not see each other's transactions at once.
-	pub fn submit_with_nonce(&self, call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> String {
+	pub fn submit_with_nonce(
+		&self,
+		call: RuntimeCall,
+		signer: Sr25519Keyring,
+		nonce: u32,
+	) -> String {
 		let account = signer.to_account_id();
 		let version = self.rpc("state_getRuntimeVersion", json!([]));
 		let spec_version = version["specVersion"].as_u64().expect("specVersion") as u32;
@@ -114,7 +119,9 @@ impl Node {
 			.find_map(|log| {
 				let item = DigestItem::decode(&mut &hex_bytes(log)[..]).expect("a digest item");
 				match item.as_pre_runtime() {
-					Some((AURA_ENGINE_ID, mut data)) => Some(Slot::decode(&mut data).expect("a slot")),
+					Some((AURA_ENGINE_ID, mut data)) => {
+						Some(Slot::decode(&mut data).expect("a slot"))
+					}
 					_ => None,
 				}
 			})

@@ -185,14 +185,15 @@ impl Drop for Node {
 	}
 }
 
-/// Calls JSON-RPC `method` on `127.0.0.1:port` over HTTP/1.1 and returns its `result`.
+/// Calls JSON-RPC `method` on `127.0.0.1:port` over HTTP/1.1 and returns its `result`. The `Host`
+/// header names the port: outside `--dev`, the node only answers hosts like `127.0.0.1:<rpc port>`.
 pub fn json_rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
 	let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|error| error.to_string())?;
 	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
 	write!(
 		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
 		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
 		body.len()
 	)
