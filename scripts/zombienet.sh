@@ -31,9 +31,9 @@ export ZENROCK_NODE="$CARGO_TARGET_DIR/release/zenrock-node"
 export ZENROCK_CHAIN_SPEC="$state/four_validators-raw.json"
 "$ZENROCK_NODE" export-chain-spec --chain four_validators --raw --output "$ZENROCK_CHAIN_SPEC"
 
-for port in 9944 9945 9946 9947; do
+for port in 9944 9945 9946 9947 30333 30334 30335 30336; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		echo "zombienet: port $port is in use (a dev node?); stop it first" >&2
+		echo "zombienet: port $port is in use (a dev node?): stop it first" >&2
 		exit 1
 	fi
 done
