@@ -1,6 +1,7 @@
 //! The one harness for tests that run real `zenrock-node` processes: starts a node on free loopback
 //! ports with a temporary base path, talks JSON-RPC to it over HTTP, and always stops it (on drop,
-//! so also when the test fails).
+//! so also when the test fails). A node can be killed and restarted on the same base path and
+//! ports, and gives its libp2p address for other nodes' `--bootnodes` (the multi-node test).
 // Each test binary uses only part of the harness.
 #![allow(dead_code)]
 
