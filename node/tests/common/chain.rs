@@ -4,9 +4,13 @@
 use std::time::{Duration, Instant};
 
 use codec::{Decode, Encode};
-use serde_json::json;
+use serde_json::{json, Value};
+use sp_consensus_aura::{sr25519::AuthorityId as AuraId, Slot, AURA_ENGINE_ID};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+use sp_runtime::{
+	generic::{DigestItem, Era},
+	MultiAddress, MultiSignature,
+};
 use zenrock_runtime::{
 	Hash, Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
 };
@@ -27,13 +31,27 @@ impl Node {
 		Hash::from_slice(&hash)
 	}
 
+	/// The next nonce of `signer` as this node sees it (its chain and transaction pool).
+	pub fn next_nonce(&self, signer: Sr25519Keyring) -> u32 {
+		let account = signer.to_account_id();
+		serde_json::from_value(self.rpc("system_accountNextIndex", json!([account.to_string()])))
+			.expect("a nonce")
+	}
+
 	/// Signs `call` as `signer` (immortal, no tip) and submits it; returns the transaction hash.
 	pub fn submit(&self, call: RuntimeCall, signer: Sr25519Keyring) -> String {
+		self.submit_with_nonce(call, signer, self.next_nonce(signer))
+	}
+
+	/// [`Node::submit`] with an explicit nonce: for several transactions of one signer sent through
+	/// different nodes, whose pools do not see each other's transactions at once.
+	pub fn submit_with_nonce(
+		&self,
+		call: RuntimeCall,
+		signer: Sr25519Keyring,
+		nonce: u32,
+	) -> String {
 		let account = signer.to_account_id();
-		let nonce: u32 = serde_json::from_value(
-			self.rpc("system_accountNextIndex", json!([account.to_string()])),
-		)
-		.expect("a nonce");
 		let version = self.rpc("state_getRuntimeVersion", json!([]));
 		let spec_version = version["specVersion"].as_u64().expect("specVersion") as u32;
 		let transaction_version =
@@ -81,6 +99,37 @@ impl Node {
 	pub fn runtime_api<T: Decode>(&self, function: &str, args: &[u8]) -> T {
 		let result = self.rpc("state_call", json!([function, hex(args)]));
 		T::decode(&mut &hex_bytes(&result)[..]).expect("runtime API result decodes")
+	}
+
+	/// Calls a runtime API function in the state of block `hash` (a `0x…` JSON string).
+	pub fn runtime_api_at<T: Decode>(&self, function: &str, args: &[u8], hash: &Value) -> T {
+		let result = self.rpc("state_call", json!([function, hex(args), hash]));
+		T::decode(&mut &hex_bytes(&result)[..]).expect("runtime API result decodes")
+	}
+
+	/// The Aura authority that authored block `number`: the one whose turn the slot in the block's
+	/// Aura pre-runtime digest was, among the authorities in the state of its parent.
+	pub fn block_author(&self, number: u64) -> AuraId {
+		let hash = self.rpc("chain_getBlockHash", json!([number]));
+		let header = self.rpc("chain_getHeader", json!([hash]));
+		let slot = header["digest"]["logs"]
+			.as_array()
+			.expect("digest logs")
+			.iter()
+			.find_map(|log| {
+				let item = DigestItem::decode(&mut &hex_bytes(log)[..]).expect("a digest item");
+				match item.as_pre_runtime() {
+					Some((AURA_ENGINE_ID, mut data)) => {
+						Some(Slot::decode(&mut data).expect("a slot"))
+					}
+					_ => None,
+				}
+			})
+			.unwrap_or_else(|| panic!("block {number} has no Aura pre-runtime digest"));
+		let authorities: Vec<AuraId> =
+			self.runtime_api_at("AuraApi_authorities", &[], &header["parentHash"]);
+		assert!(!authorities.is_empty(), "no Aura authorities at block {number}'s parent");
+		authorities[(u64::from(slot) % authorities.len() as u64) as usize].clone()
 	}
 
 	/// The events of block `number`.

@@ -1,6 +1,7 @@
 //! The one harness for tests that run real `zenrock-node` processes: starts a node on free loopback
 //! ports with a temporary base path, talks JSON-RPC to it over HTTP, and always stops it (on drop,
-//! so also when the test fails).
+//! so also when the test fails). A node can be killed and restarted on the same base path and
+//! ports, and gives its libp2p address for other nodes' `--bootnodes` (the multi-node test).
 // Each test binary uses only part of the harness.
 #![allow(dead_code)]
 
@@ -31,30 +32,45 @@ pub fn free_port() -> u16 {
 
 /// A running `zenrock-node`, killed and its base path removed when dropped.
 pub struct Node {
-	child: Child,
+	/// The process; `None` while the node is stopped (see [`Node::kill`] and [`Node::restart`]).
+	child: Option<Child>,
+	args: Vec<String>,
 	base_path: PathBuf,
 	rpc_port: u16,
+	p2p_port: u16,
 	log: Arc<Mutex<Vec<String>>>,
 }
 
 static NEXT_NODE: AtomicU32 = AtomicU32::new(0);
 
 impl Node {
-	/// Starts `zenrock-node` with `args` (e.g. `["--dev"]`) on free ports under a fresh base path.
+	/// Starts `zenrock-node` with `args` (e.g. `["--dev"]`) on free ports under a fresh base path,
+	/// listening on loopback only, and waits until its RPC answers.
 	pub fn start(args: &[&str]) -> Node {
 		let base_path = std::env::temp_dir().join(format!(
 			"zenrock-test-{}-{}",
 			std::process::id(),
 			NEXT_NODE.fetch_add(1, Ordering::SeqCst)
 		));
-		let rpc_port = free_port();
-		let p2p_port = free_port();
+		let mut node = Node {
+			child: None,
+			args: args.iter().map(|arg| arg.to_string()).collect(),
+			base_path,
+			rpc_port: free_port(),
+			p2p_port: free_port(),
+			log: Arc::new(Mutex::new(Vec::new())),
+		};
+		node.spawn();
+		node
+	}
+
+	fn spawn(&mut self) {
 		let mut child = Command::new(env!("CARGO_BIN_EXE_zenrock-node"))
-			.args(args)
+			.args(&self.args)
 			.arg("--base-path")
-			.arg(&base_path)
-			.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.arg(&self.base_path)
+			.args(["--rpc-port", &self.rpc_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.stdout(Stdio::null())
 			.stderr(Stdio::piped())
@@ -62,9 +78,8 @@ impl Node {
 			.expect("zenrock-node starts");
 
 		// Keep the node's log so that a failing test can show it.
-		let log = Arc::new(Mutex::new(Vec::new()));
 		if let Some(stderr) = child.stderr.take() {
-			let log = log.clone();
+			let log = self.log.clone();
 			std::thread::spawn(move || {
 				for line in BufReader::new(stderr).lines().map_while(Result::ok) {
 					if let Ok(mut log) = log.lock() {
@@ -73,9 +88,37 @@ impl Node {
 				}
 			});
 		}
-		let node = Node { child, base_path, rpc_port, log };
-		node.wait_for_rpc(Duration::from_secs(120));
-		node
+		self.child = Some(child);
+		self.wait_for_rpc(Duration::from_secs(120));
+	}
+
+	/// Kills the node's process (as a crash would) but keeps its base path, so that
+	/// [`Node::restart`] continues from its database and keystore.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+		if let Ok(mut log) = self.log.lock() {
+			log.push("---- killed by the test ----".into());
+		}
+	}
+
+	/// Starts the node again with the same arguments, ports and base path; waits for its RPC.
+	pub fn restart(&mut self) {
+		self.kill();
+		if let Ok(mut log) = self.log.lock() {
+			log.push("---- restarted by the test ----".into());
+		}
+		self.spawn();
+	}
+
+	/// The node's libp2p address on loopback, for other nodes' `--bootnodes`
+	/// (`/ip4/127.0.0.1/tcp/<port>/p2p/<peer id>`).
+	pub fn p2p_address(&self) -> String {
+		let peer_id = self.rpc("system_localPeerId", json!([]));
+		let peer_id = peer_id.as_str().expect("a peer id");
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
 	}
 
 	/// The last `lines` lines the node logged.
@@ -138,20 +181,20 @@ impl Node {
 
 impl Drop for Node {
 	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		self.kill();
 		let _ = std::fs::remove_dir_all(&self.base_path);
 	}
 }
 
-/// Calls JSON-RPC `method` on `127.0.0.1:port` over HTTP/1.1 and returns its `result`.
+/// Calls JSON-RPC `method` on `127.0.0.1:port` over HTTP/1.1 and returns its `result`. The `Host`
+/// header names the port: outside `--dev`, the node only answers hosts like `127.0.0.1:<rpc port>`.
 pub fn json_rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
 	let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|error| error.to_string())?;
 	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
 	write!(
 		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
 		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
 		body.len()
 	)
