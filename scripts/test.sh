@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: pallet unit tests, runtime tests, the node's end-to-end tests against a real
-# `zenrock-node --dev` (keyring controller; relayer against anvil), the Polkadot.js suite, then the
-# pallets' benchmark tests (which need the `runtime-benchmarks` feature, so they are a second,
-# pallet-only cargo invocation).
+# `zenrock-node --dev` (keyring controller; relayer against anvil), the four-validator multi-node
+# test, the Polkadot.js suite, then the pallets' benchmark tests (which need the `runtime-benchmarks`
+# feature, so they are a second, pallet-only cargo invocation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -13,6 +13,9 @@ npm ci --prefix e2e/anvil --no-audit --no-fund --loglevel=error
 
 # One profile (release) for everything: the node binary the end-to-end tests start is built once.
 cargo test --release --locked --workspace
+
+# The multi-node test (four validators, about 100 s): built above, skipped there (`#[ignore]`).
+cargo test --release --locked -p zenrock-node --test multi_node -- --ignored
 
 # The Polkadot.js end-to-end suite, against the node binary built above.
 npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error
