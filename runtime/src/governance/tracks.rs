@@ -17,6 +17,16 @@ use sp_runtime::{str_array, Perbill};
 use super::origins::Origin;
 use crate::{Balance, BlockNumber, OriginCaller, MINUTES, UNIT};
 
+/// A threshold falling linearly from `ceil` percent at the start of the decision period to `floor`
+/// percent at its end.
+const fn falling_over_the_decision_period(ceil: u32, floor: u32) -> Curve {
+	Curve::LinearDecreasing {
+		length: Perbill::from_percent(100),
+		floor: Perbill::from_percent(floor),
+		ceil: Perbill::from_percent(ceil),
+	}
+}
+
 /// Identifies a track.
 pub type TrackId = u16;
 
@@ -38,16 +48,8 @@ static TRACKS: [Track<TrackId, Balance, BlockNumber>; 2] = [
 			decision_period: 10 * MINUTES,
 			confirm_period: 2 * MINUTES,
 			min_enactment_period: MINUTES,
-			min_approval: Curve::LinearDecreasing {
-				length: Perbill::from_percent(100),
-				floor: Perbill::from_percent(50),
-				ceil: Perbill::from_percent(100),
-			},
-			min_support: Curve::LinearDecreasing {
-				length: Perbill::from_percent(100),
-				floor: Perbill::from_percent(5),
-				ceil: Perbill::from_percent(50),
-			},
+			min_approval: falling_over_the_decision_period(100, 50),
+			min_support: falling_over_the_decision_period(50, 5),
 		},
 	},
 	Track {
@@ -60,16 +62,8 @@ static TRACKS: [Track<TrackId, Balance, BlockNumber>; 2] = [
 			decision_period: 5 * MINUTES,
 			confirm_period: MINUTES,
 			min_enactment_period: MINUTES / 2,
-			min_approval: Curve::LinearDecreasing {
-				length: Perbill::from_percent(100),
-				floor: Perbill::from_percent(50),
-				ceil: Perbill::from_percent(100),
-			},
-			min_support: Curve::LinearDecreasing {
-				length: Perbill::from_percent(100),
-				floor: Perbill::from_percent(1),
-				ceil: Perbill::from_percent(20),
-			},
+			min_approval: falling_over_the_decision_period(100, 50),
+			min_support: falling_over_the_decision_period(20, 1),
 		},
 	},
 ];
