@@ -591,6 +591,32 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
   // whose validator shares a node with another); block production goes on.
   // --------------------------------------------------------------------------------------------
 
+  it('era rewards: anyone pays out Alice\'s era-0 reward into her bond; the StakingApi answers', { timeout: 300_000 }, async () => {
+    const { alice, eve } = accounts;
+    // Development eras last 20 blocks (2 minutes); wait until era 0 has ended.
+    const endedBy = Date.now() + 240_000;
+    while ((await api.query.staking.activeEra()).unwrap().index.toNumber() < 1) {
+      assert.ok(Date.now() < endedBy, 'era 1 has not started');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    const reward = (await api.query.staking.erasValidatorReward(0)).unwrap().toBigInt();
+    assert.ok(reward > 0n, 'era 0 minted a reward');
+    // The runtime API: 16 nominations whatever the bond (`FixedNominationsQuota<16>`).
+    assert.equal((await api.call.stakingApi.nominationsQuota(1_000n * ZEN)).toNumber(), 16);
+
+    const bondedBefore = (await api.query.staking.ledger(alice.address)).unwrap().active.toBigInt();
+    const paid = await submit(eve, api.tx.staking.payoutStakers(alice.address, 0));
+    expectOk(paid, 'staking.payoutStakers');
+    const rewarded = paid.find(api.events.staking.Rewarded);
+    assert.ok(rewarded, `Rewarded among ${paid.names}`);
+    assert.equal(rewarded.data.stash.toString(), alice.address);
+    const bondedAfter = (await api.query.staking.ledger(alice.address)).unwrap().active.toBigInt();
+    assert.equal(bondedAfter - bondedBefore, rewarded.data.amount.toBigInt(), 'the reward is bonded (payee Staked)');
+    assert.deepEqual((await api.query.staking.claimedRewards(0, alice.address)).map((page) => page.toNumber()), [0]);
+    const again = await submit(eve, api.tx.staking.payoutStakers(alice.address, 0));
+    assert.equal(again.error, 'Staking.AlreadyClaimed');
+  });
+
   it('an operator bonds, sets keys from author_rotateKeysWithOwner, validates, and is elected at the next era', { timeout: 600_000 }, async () => {
     const { dave } = accounts;
     const bonded = await submit(dave, api.tx.staking.bond(5_000n * ZEN, 'Staked'));
