@@ -14,8 +14,9 @@ npm ci --prefix e2e/anvil --no-audit --no-fund --loglevel=error
 # One profile (release) for everything: the node binary the end-to-end tests start is built once.
 cargo test --release --locked --workspace
 
-# The multi-node test (four validators, about 100 s): built above, skipped there (`#[ignore]`).
-cargo test --release --locked -p zenrock-node --test multi_node -- --ignored
+# The multi-node test (four validators, about 110 s): built above, skipped there (`#[ignore]`).
+# `--workspace` keeps the features of the build above, so nothing is rebuilt.
+cargo test --release --locked --workspace --test multi_node -- --ignored
 
 # The Polkadot.js end-to-end suite, against the node binary built above.
 npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error
