@@ -3,6 +3,7 @@
 //! port and killed when dropped.
 
 use std::{
+	os::unix::process::CommandExt,
 	path::PathBuf,
 	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
@@ -35,6 +36,9 @@ impl Anvil {
 			.args(["--chain-id", &chain_id.to_string(), "--silent"])
 			.stdout(Stdio::null())
 			.stderr(Stdio::null())
+			// npm's `anvil` is a launcher that starts the real binary as its child: both get a
+			// process group of their own, killed as a whole on drop.
+			.process_group(0)
 			.spawn()
 			.expect("anvil starts");
 		let anvil = Anvil { child, port, chain_id };
@@ -67,6 +71,8 @@ impl Anvil {
 
 impl Drop for Anvil {
 	fn drop(&mut self) {
+		let _ =
+			Command::new("kill").args(["-KILL", "--", &format!("-{}", self.child.id())]).status();
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 	}
