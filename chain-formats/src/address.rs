@@ -99,7 +99,7 @@ fn evm_address_from_hash(hash: &[u8; 32]) -> [u8; 20] {
 
 /// The EIP-55 mixed-case checksum text (`0x` + 40 hex digits) of an EVM address.
 pub fn evm_checksum_address(address: &[u8; 20]) -> String {
-	let lower = hex_lower(address);
+	let lower = hex::encode(address);
 	let hash = keccak256(lower.as_bytes());
 	let nibbles = hash.iter().flat_map(|byte| [byte >> 4, byte & 0x0f]);
 	let mut text = String::with_capacity(42);
@@ -121,7 +121,7 @@ pub fn parse_evm_address(text: &str) -> Result<[u8; 20], Error> {
 	if digits.len() != 40 {
 		return Err(Error::InvalidAddress);
 	}
-	let bytes = decode_hex(digits).ok_or(Error::InvalidAddress)?;
+	let bytes = hex::decode(digits).map_err(|_| Error::InvalidAddress)?;
 	let address: [u8; 20] = bytes.as_slice().try_into().map_err(|_| Error::InvalidAddress)?;
 	let has_lower = digits.bytes().any(|b| b.is_ascii_lowercase());
 	let has_upper = digits.bytes().any(|b| b.is_ascii_uppercase());
@@ -191,36 +191,4 @@ pub fn ss58_encode(account_id: &[u8; 32], prefix: u16) -> Result<String, Error> 
 	let checksum = blake2b_512(&[b"SS58PRE", &data]);
 	data.extend(checksum.iter().take(2));
 	Ok(bs58::encode(data).into_string())
-}
-
-/// Lowercase hex without prefix.
-pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-	const DIGITS: &[u8; 16] = b"0123456789abcdef";
-	let mut text = String::with_capacity(bytes.len().saturating_mul(2));
-	for byte in bytes {
-		for nibble in [byte >> 4, byte & 0x0f] {
-			// A nibble is below 16: the lookup cannot miss.
-			text.push(DIGITS.get(usize::from(nibble)).map_or('0', |d| char::from(*d)));
-		}
-	}
-	text
-}
-
-fn decode_hex(digits: &str) -> Option<Vec<u8>> {
-	fn value(digit: u8) -> Option<u8> {
-		match digit {
-			b'0'..=b'9' => digit.checked_sub(b'0'),
-			b'a'..=b'f' => digit.checked_sub(b'a')?.checked_add(10),
-			b'A'..=b'F' => digit.checked_sub(b'A')?.checked_add(10),
-			_ => None,
-		}
-	}
-	let bytes = digits.as_bytes();
-	if !bytes.len().is_multiple_of(2) {
-		return None;
-	}
-	bytes
-		.chunks_exact(2)
-		.map(|pair| Some(value(*pair.first()?)? << 4 | value(*pair.get(1)?)?))
-		.collect()
 }

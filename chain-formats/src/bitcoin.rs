@@ -32,7 +32,6 @@ use codec::{Decode, DecodeAll, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::{
-	address::hex_lower,
 	hashing::{hash160, sha256d},
 	signature::RecoverableSignature,
 	Error, ParsedTransaction, SignPayload, SignedTransaction,
@@ -427,7 +426,7 @@ impl BitcoinTransaction {
 		raw.extend_from_slice(&self.transaction.lock_time.to_le_bytes());
 		let mut id = self.transaction.txid();
 		id.reverse();
-		Ok(SignedTransaction { raw, id: id.to_vec(), id_text: hex_lower(&id) })
+		Ok(SignedTransaction { raw, id: id.to_vec(), id_text: hex::encode(id) })
 	}
 }
 

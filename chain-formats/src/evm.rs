@@ -28,10 +28,8 @@ use alloc::{string::String, vec::Vec};
 use alloy_rlp::{Encodable, Header};
 
 use crate::{
-	address::{evm_checksum_address, hex_lower},
-	hashing::keccak256,
-	signature::RecoverableSignature,
-	Error, ParsedTransaction, SignPayload, SignedTransaction,
+	address::evm_checksum_address, hashing::keccak256, signature::RecoverableSignature, Error,
+	ParsedTransaction, SignPayload, SignedTransaction,
 };
 
 const EIP2930_TYPE: u8 = 0x01;
@@ -232,7 +230,7 @@ impl EvmTransaction {
 		};
 		let hash = keccak256(&raw);
 		let mut id_text = String::from("0x");
-		id_text.push_str(&hex_lower(&hash));
+		id_text.push_str(&hex::encode(hash));
 		SignedTransaction { raw, id: hash.to_vec(), id_text }
 	}
 

@@ -22,7 +22,7 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 fn request_key(node: &Node, key_type: KeyType) -> (u64, Vec<u8>, u64) {
 	let from = node.best_number();
 	node.submit(
-		RuntimeCall::Treasury(TreasuryCall::request_key {
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
 			workspace: WORKSPACE,
 			keyring: KEYRING,
 			key_type,
@@ -32,14 +32,16 @@ fn request_key(node: &Node, key_type: KeyType) -> (u64, Vec<u8>, u64) {
 	);
 	let (requested_at, request) =
 		node.wait_for_event("the key request", from, TIMEOUT, |event| match event {
-			RuntimeEvent::Treasury(TreasuryEvent::KeyRequested {
-				request, key_type: t, ..
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequested {
+				request,
+				key_type: t,
+				..
 			}) if *t == key_type => Some(*request),
 			_ => None,
 		});
 	let (fulfilled_at, (key, public_key)) =
 		node.wait_for_event("the key's fulfilment", requested_at, TIMEOUT, |event| match event {
-			RuntimeEvent::Treasury(TreasuryEvent::KeyRequestFulfilled {
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequestFulfilled {
 				request: r,
 				key,
 				public_key,
@@ -53,26 +55,24 @@ fn request_key(node: &Node, key_type: KeyType) -> (u64, Vec<u8>, u64) {
 /// Requests signatures of `payloads` and waits for them: returns (signatures, latency in blocks).
 fn request_signatures(node: &Node, key: u64, payloads: Vec<Vec<u8>>) -> (Vec<Vec<u8>>, u64) {
 	let from = node.best_number();
-	let bounded =
-		payloads.into_iter().map(|p| p.try_into().expect("payload bound")).collect::<Vec<_>>();
 	node.submit(
-		RuntimeCall::Treasury(TreasuryCall::request_signature {
-			key,
-			payloads: bounded.try_into().expect("payload count bound"),
-		}),
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_signature { key, payloads }),
 		Alice,
 	);
 	let (requested_at, request) =
 		node.wait_for_event("the signature request", from, TIMEOUT, |event| match event {
-			RuntimeEvent::Treasury(TreasuryEvent::SignatureRequested {
-				request, key: k, ..
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::SignatureRequested {
+				request,
+				key: k,
+				..
 			}) if *k == key => Some(*request),
 			_ => None,
 		});
 	let (fulfilled_at, ()) =
 		node.wait_for_event("the signatures", requested_at, TIMEOUT, |event| match event {
-			RuntimeEvent::Treasury(TreasuryEvent::SignatureRequestFulfilled {
-				request: r, ..
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::SignatureRequestFulfilled {
+				request: r,
+				..
 			}) if *r == request => Some(()),
 			_ => None,
 		});

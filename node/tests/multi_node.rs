@@ -119,7 +119,7 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	let from = alice.best_number();
 	let (alice_nonce, bob_nonce) = (alice.next_nonce(Alice), alice.next_nonce(Bob));
 	let request = |keyring: u64| {
-		RuntimeCall::Treasury(TreasuryCall::request_key {
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
 			workspace: WORKSPACE,
 			keyring,
 			key_type: KeyType::EcdsaSecp256k1,
@@ -147,7 +147,7 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 			continue;
 		}
 		for event in alice.events_at(block) {
-			let RuntimeEvent::Treasury(event) = event else { continue };
+			let RuntimeEvent::ZenrockTreasury(event) = event else { continue };
 			match event {
 				TreasuryEvent::KeyRequested { request, keyring, .. } => {
 					requests.insert(keyring, (request, block, None, None));

@@ -104,7 +104,7 @@ fn hex(bytes: &[u8]) -> String {
 fn request_ecdsa_key(node: &Node) -> (u64, PublicKey) {
 	let from = node.best_number();
 	node.submit(
-		RuntimeCall::Treasury(TreasuryCall::request_key {
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
 			workspace: 0,
 			keyring: 0,
 			key_type: KeyType::EcdsaSecp256k1,
@@ -114,8 +114,10 @@ fn request_ecdsa_key(node: &Node) -> (u64, PublicKey) {
 	);
 	let (_, (key, public_key)) =
 		node.wait_for_event("an ECDSA key", from, TIMEOUT, |event| match event {
-			RuntimeEvent::Treasury(TreasuryEvent::KeyRequestFulfilled {
-				key, public_key, ..
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequestFulfilled {
+				key,
+				public_key,
+				..
 			}) => Some((*key, public_key.to_vec())),
 			_ => None,
 		});
@@ -127,27 +129,31 @@ fn request_ecdsa_key(node: &Node) -> (u64, PublicKey) {
 fn sign_and_relay(node: &Node, key: u64, unsigned: Vec<u8>) -> (Vec<u8>, u64, bool) {
 	let from = node.best_number();
 	node.submit(
-		RuntimeCall::Treasury(TreasuryCall::request_transaction_signature {
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_transaction_signature {
 			key,
 			chain: Chain::Evm { chain_id: CHAIN_ID },
-			unsigned_transaction: unsigned.try_into().expect("within the length bound"),
+			unsigned_transaction: unsigned,
 			broadcast: true,
 		}),
 		Alice,
 	);
 	let (requested_at, request) =
 		node.wait_for_event("the signature request", from, TIMEOUT, |event| match event {
-			RuntimeEvent::Treasury(TreasuryEvent::SignatureRequested {
-				request, key: k, ..
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::SignatureRequested {
+				request,
+				key: k,
+				..
 			}) if *k == key => Some(*request),
 			_ => None,
 		});
 	let (_, tx_hash) =
 		node.wait_for_event("the broadcast report", requested_at, TIMEOUT, |event| match event {
-			RuntimeEvent::Relayer(RelayerEvent::BroadcastAccepted {
-				request: r, tx_hash, ..
+			RuntimeEvent::ZenrockRelayer(RelayerEvent::BroadcastAccepted {
+				request: r,
+				tx_hash,
+				..
 			}) if *r == request => Some(tx_hash.to_vec()),
-			RuntimeEvent::Relayer(RelayerEvent::BroadcastFailed {
+			RuntimeEvent::ZenrockRelayer(RelayerEvent::BroadcastFailed {
 				request: r,
 				class,
 				message,
@@ -159,7 +165,7 @@ fn sign_and_relay(node: &Node, key: u64, unsigned: Vec<u8>) -> (Vec<u8>, u64, bo
 		});
 	let (_, (block, success)) =
 		node.wait_for_event("the inclusion report", requested_at, TIMEOUT, |event| match event {
-			RuntimeEvent::Relayer(RelayerEvent::InclusionReported {
+			RuntimeEvent::ZenrockRelayer(RelayerEvent::InclusionReported {
 				request: r,
 				block,
 				success,

@@ -41,8 +41,9 @@ pub type KeyId = u64;
 /// Identifier of a key or signature request (sequential).
 pub type RequestId = u64;
 
-/// Values that a gated operation supplies to its policy's rule, e.g. `tx.value` for a transaction
-/// signature request. A rule that reads a variable the operation did not supply is not satisfied.
+/// Values that a gated operation supplies to its policy's rules, e.g. tx.value for a transaction
+/// signature request. A rule whose outcome depends on a value the operation did not supply is not
+/// satisfied.
 #[derive(
 	Clone,
 	Debug,
@@ -56,7 +57,8 @@ pub type RequestId = u64;
 	MaxEncodedLen,
 )]
 pub struct PolicyContext {
-	/// `tx.value`: the amount a transaction moves, in the destination chain's smallest unit.
+	/// What rules read as tx.value: the amount a transaction moves, in the destination chain's
+	/// smallest unit.
 	pub tx_value: Option<u128>,
 }
 
@@ -67,11 +69,11 @@ pub struct PolicyContext {
 pub struct Approval<AccountId> {
 	/// The workspace whose policy approved the call.
 	pub workspace: WorkspaceId,
-	/// The policy that approved it; `None` for the default policy (any one owner of the workspace).
+	/// The policy that approved it; none means the default policy (any one owner of the workspace).
 	pub policy: Option<PolicyId>,
 	/// Who asked for the call.
 	pub requester: AccountId,
-	/// The stored action, when the call had to wait for approvals; `None` when it ran at once.
+	/// The stored action, when the call had to wait for approvals; none when it ran at once.
 	pub action: Option<ActionId>,
 }
 

@@ -19,8 +19,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Historical, InherentDataExt,
-	Nonce, Policy, Relayer, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking,
-	System, TransactionPayment, Treasury, VERSION,
+	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking, System,
+	TransactionPayment, ZenrockPolicy, ZenrockRelayer, ZenrockTreasury, VERSION,
 };
 
 impl_runtime_apis! {
@@ -220,13 +220,13 @@ impl_runtime_apis! {
 
 	impl pallet_zenrock_policy::runtime_api::PolicyApi<Block, AccountId, BlockNumber, Balance> for Runtime {
 		fn pending_actions(who: AccountId) -> Vec<zenrock_primitives::ActionId> {
-			Policy::pending_actions(&who)
+			ZenrockPolicy::pending_actions(&who)
 		}
 
 		fn action_detail(
 			action: zenrock_primitives::ActionId,
 		) -> Option<pallet_zenrock_policy::ActionDetail<AccountId, BlockNumber, Balance>> {
-			Policy::action_detail(action)
+			ZenrockPolicy::action_detail(action)
 		}
 	}
 
@@ -234,27 +234,27 @@ impl_runtime_apis! {
 		fn key_with_addresses(
 			key: zenrock_primitives::KeyId,
 		) -> Option<pallet_zenrock_treasury::KeyWithAddresses<BlockNumber>> {
-			Treasury::key_with_addresses(key)
+			ZenrockTreasury::key_with_addresses(key)
 		}
 
 		fn pending_requests(
 			keyring: zenrock_primitives::KeyringId,
 		) -> pallet_zenrock_treasury::PendingRequests<AccountId, BlockNumber> {
-			Treasury::pending_requests(keyring)
+			ZenrockTreasury::pending_requests(keyring)
 		}
 
 		fn key_by_address(address: Vec<u8>) -> Option<zenrock_primitives::KeyId> {
-			Treasury::key_by_address(&address)
+			ZenrockTreasury::key_by_address(&address)
 		}
 
 		fn awaiting_broadcast() -> Vec<zenrock_primitives::RequestId> {
-			Treasury::awaiting_broadcast()
+			ZenrockTreasury::awaiting_broadcast()
 		}
 
 		fn signed_transaction(
 			request: zenrock_primitives::RequestId,
 		) -> Option<pallet_zenrock_treasury::SignedTransactionDetails> {
-			Treasury::signed_transaction(request)
+			ZenrockTreasury::signed_transaction(request)
 		}
 	}
 
@@ -262,11 +262,11 @@ impl_runtime_apis! {
 		fn broadcast_status(
 			request: zenrock_primitives::RequestId,
 		) -> Option<pallet_zenrock_relayer::BroadcastStatusInfo<AccountId, BlockNumber>> {
-			Relayer::broadcast_status(request)
+			ZenrockRelayer::broadcast_status(request)
 		}
 
 		fn relayers() -> Vec<AccountId> {
-			Relayer::relayers()
+			ZenrockRelayer::relayers()
 		}
 	}
 

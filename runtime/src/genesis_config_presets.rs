@@ -7,8 +7,9 @@
 //! and one workspace owned by Alice and Bob whose account holds funds.
 
 use crate::{
-	AccountId, BalancesConfig, IdentityConfig, RelayerConfig, Runtime, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, SessionTimingConfig, StakingConfig, SudoConfig, UNIT,
+	AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SessionTimingConfig, StakingConfig, SudoConfig, ZenrockIdentityConfig, ZenrockRelayerConfig,
+	UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -87,7 +88,7 @@ fn genesis(
 		.collect::<Vec<_>>();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
-		identity: IdentityConfig {
+		zenrock_identity: ZenrockIdentityConfig {
 			workspaces: vec![(
 				Sr25519Keyring::Alice.to_account_id(),
 				vec![Sr25519Keyring::Bob.to_account_id()]
@@ -139,7 +140,9 @@ fn genesis(
 			slash_reward_fraction: sp_runtime::Perbill::from_percent(10),
 		},
 		// Alice relays on every preset (her node needs an endpoint: `--relayer-endpoint`).
-		relayer: RelayerConfig { relayers: vec![Sr25519Keyring::Alice.to_account_id()] },
+		zenrock_relayer: ZenrockRelayerConfig {
+			relayers: vec![Sr25519Keyring::Alice.to_account_id()]
+		},
 		sudo: SudoConfig { key: Some(root) },
 	})
 }
@@ -280,10 +283,10 @@ mod tests {
 	#[test]
 	fn presets_have_a_keyring_per_validator_and_a_funded_workspace() {
 		let patch = four_validators_genesis();
-		assert_eq!(patch["identity"]["keyrings"].as_array().map(Vec::len), Some(4));
-		assert_eq!(patch["identity"]["workspaces"].as_array().map(Vec::len), Some(1));
+		assert_eq!(patch["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(4));
+		assert_eq!(patch["zenrockIdentity"]["workspaces"].as_array().map(Vec::len), Some(1));
 		let development = development_genesis();
-		assert_eq!(development["identity"]["keyrings"].as_array().map(Vec::len), Some(1));
+		assert_eq!(development["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(1));
 		let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
 		let funded = development["balances"]["balances"]
 			.as_array()

@@ -73,7 +73,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zenrock"),
 	impl_name: alloc::borrow::Cow::Borrowed("zenrock-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -242,20 +242,20 @@ mod runtime {
 
 	// Zenrock pallets.
 	#[runtime::pallet_index(10)]
-	pub type Policy = pallet_zenrock_policy;
+	pub type ZenrockPolicy = pallet_zenrock_policy;
 
 	#[runtime::pallet_index(11)]
-	pub type Identity = pallet_zenrock_identity;
+	pub type ZenrockIdentity = pallet_zenrock_identity;
 
 	#[runtime::pallet_index(12)]
-	pub type Treasury = pallet_zenrock_treasury;
+	pub type ZenrockTreasury = pallet_zenrock_treasury;
 
 	// Off-chain workers.
 	#[runtime::pallet_index(20)]
-	pub type KeyringController = pallet_zenrock_keyring_controller;
+	pub type ZenrockKeyringController = pallet_zenrock_keyring_controller;
 
 	#[runtime::pallet_index(21)]
-	pub type Relayer = pallet_zenrock_relayer;
+	pub type ZenrockRelayer = pallet_zenrock_relayer;
 
 	// Governance (OpenGov), configured in `configs::governance`.
 	#[runtime::pallet_index(30)]

@@ -25,9 +25,9 @@ use zenrock_runtime::{
 	governance::{
 		origins::Origin as GovernanceOrigin, parameters::zenrock, tracks, RuntimeParameters,
 	},
-	AccountId, AllPalletsWithSystem, Balances, BlockNumber, ConvictionVoting, Identity,
-	OriginCaller, Parameters, Preimage, Referenda, Relayer, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeOrigin, System, Treasury, UNIT,
+	AccountId, AllPalletsWithSystem, Balances, BlockNumber, ConvictionVoting, OriginCaller,
+	Parameters, Preimage, Referenda, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
+	ZenrockIdentity, ZenrockRelayer, ZenrockTreasury, UNIT,
 };
 
 /// The state of the `development` preset at block 1.
@@ -163,10 +163,10 @@ fn a_zenrock_admin_referendum_changes_the_keyring_deposit() {
 		// A keyring registered now holds the new deposit.
 		let ferdie = account(Ferdie);
 		assert_eq!(Balances::total_balance_on_hold(&ferdie), 0);
-		assert_ok!(Identity::register_keyring(
+		assert_ok!(ZenrockIdentity::register_keyring(
 			signed(Ferdie),
-			frame_support::BoundedVec::truncate_from(b"governed".to_vec()),
-			frame_support::BoundedVec::truncate_from(vec![ferdie.clone()]),
+			b"governed".to_vec(),
+			vec![ferdie.clone()],
 			1,
 			0,
 			0,
@@ -281,7 +281,10 @@ fn only_root_and_zenrock_admin_set_parameters_and_relayers() {
 			Parameters::set_parameter(signed(Alice), set_request_timeout(10)),
 			DispatchError::BadOrigin
 		);
-		assert_noop!(Relayer::add_relayer(signed(Alice), account(Bob)), DispatchError::BadOrigin);
+		assert_noop!(
+			ZenrockRelayer::add_relayer(signed(Alice), account(Bob)),
+			DispatchError::BadOrigin
+		);
 
 		let admin = RuntimeOrigin::from(GovernanceOrigin::ZenrockAdmin);
 		assert_ok!(Parameters::set_parameter(admin.clone(), set_request_timeout(10)));
@@ -289,8 +292,8 @@ fn only_root_and_zenrock_admin_set_parameters_and_relayers() {
 		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), set_request_timeout(20)));
 		assert_eq!(<Runtime as pallet_zenrock_treasury::Config>::RequestTimeout::get(), 20);
 
-		assert_ok!(Relayer::add_relayer(admin, account(Bob)));
-		assert!(Relayer::relayers().contains(&account(Bob)));
+		assert_ok!(ZenrockRelayer::add_relayer(admin, account(Bob)));
+		assert!(ZenrockRelayer::relayers().contains(&account(Bob)));
 	});
 }
 
@@ -322,7 +325,7 @@ fn a_key_request_made_with_a_zero_timeout_expires_in_the_next_block() {
 		// it would never expire.
 		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), set_request_timeout(0)));
 		let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
-		assert_ok!(Treasury::request_key(
+		assert_ok!(ZenrockTreasury::request_key(
 			signed(Alice),
 			0,
 			0,
@@ -332,7 +335,7 @@ fn a_key_request_made_with_a_zero_timeout_expires_in_the_next_block() {
 		run_to_block(System::block_number() + 1);
 		assert!(System::events().iter().any(|record| matches!(
 			record.event,
-			RuntimeEvent::Treasury(pallet_zenrock_treasury::Event::KeyRequestExpired {
+			RuntimeEvent::ZenrockTreasury(pallet_zenrock_treasury::Event::KeyRequestExpired {
 				request: expired,
 				..
 			}) if expired == request

@@ -2,14 +2,11 @@
 //! runtime charges. `cargo test --release -p zenrock-runtime --test throughput -- --nocapture`
 //! prints the table of `docs/performance.md`.
 
-use frame_support::{
-	dispatch::{DispatchClass, GetDispatchInfo},
-	BoundedVec,
-};
+use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 use zenrock_chain_formats::{Chain, KeyType};
 use zenrock_primitives::PolicyGate;
-use zenrock_runtime::{configs::RuntimeBlockWeights, AccountId, Policy, RuntimeCall, UNIT};
+use zenrock_runtime::{configs::RuntimeBlockWeights, AccountId, RuntimeCall, ZenrockPolicy, UNIT};
 
 /// How many extrinsics of `call_weight` (ref time) fit in the normal class of one block.
 fn per_block(call_weight: u64) -> u64 {
@@ -17,10 +14,6 @@ fn per_block(call_weight: u64) -> u64 {
 	let normal = weights.get(DispatchClass::Normal);
 	let available = normal.max_total.unwrap_or(weights.max_block).ref_time();
 	available / (call_weight + normal.base_extrinsic.ref_time())
-}
-
-fn bounded<T, S: frame_support::traits::Get<u32>>(items: Vec<T>) -> BoundedVec<T, S> {
-	BoundedVec::truncate_from(items)
 }
 
 /// An unsigned EIP-1559 transfer on chain 1 (nonce 0, 21000 gas, 1 ether, no data).
@@ -51,12 +44,12 @@ fn operations_per_block() {
 	let alice = Alice.to_account_id();
 	// Policy-gated calls declare the cost of storing an action; when the requester's approval alone
 	// satisfies the policy (e.g. the default policy) nothing is stored and that part is refunded.
-	let gate = <Policy as PolicyGate<AccountId, RuntimeCall>>::submit_weight().ref_time();
+	let gate = <ZenrockPolicy as PolicyGate<AccountId, RuntimeCall>>::submit_weight().ref_time();
 	let gated = [
-		"identity.add_owner",
-		"treasury.request_key",
-		"treasury.request_signature (1 hash)",
-		"treasury.request_transaction_signature (EIP-1559 transfer)",
+		"zenrockIdentity.add_owner",
+		"zenrockTreasury.request_key",
+		"zenrockTreasury.request_signature (1 hash)",
+		"zenrockTreasury.request_transaction_signature (EIP-1559 transfer)",
 	];
 	let operations: Vec<(&str, RuntimeCall)> = vec![
 		(
@@ -68,7 +61,7 @@ fn operations_per_block() {
 			.into(),
 		),
 		(
-			"policy.create_policy (3 participants)",
+			"zenrockPolicy.create_policy (3 participants)",
 			pallet_zenrock_policy::Call::create_policy {
 				name: b"2 of 3".to_vec(),
 				participants: vec![
@@ -82,18 +75,18 @@ fn operations_per_block() {
 			}
 			.into(),
 		),
-		("policy.approve", pallet_zenrock_policy::Call::approve { action: 0 }.into()),
+		("zenrockPolicy.approve", pallet_zenrock_policy::Call::approve { action: 0 }.into()),
 		(
-			"identity.create_workspace",
+			"zenrockIdentity.create_workspace",
 			pallet_zenrock_identity::Call::create_workspace {
-				additional_owners: bounded(vec![Bob.to_account_id()]),
+				additional_owners: vec![Bob.to_account_id()],
 				admin_policy: None,
 				sign_policy: None,
 			}
 			.into(),
 		),
 		(
-			"identity.add_owner",
+			"zenrockIdentity.add_owner",
 			pallet_zenrock_identity::Call::add_owner {
 				workspace: 0,
 				new_owner: Charlie.to_account_id(),
@@ -101,7 +94,7 @@ fn operations_per_block() {
 			.into(),
 		),
 		(
-			"treasury.request_key",
+			"zenrockTreasury.request_key",
 			pallet_zenrock_treasury::Call::request_key {
 				workspace: 0,
 				keyring: 0,
@@ -111,35 +104,35 @@ fn operations_per_block() {
 			.into(),
 		),
 		(
-			"treasury.fulfil_key_request",
+			"zenrockTreasury.fulfil_key_request",
 			pallet_zenrock_treasury::Call::fulfil_key_request {
 				request: 0,
-				public_key: bounded(vec![2; 33]),
+				public_key: vec![2; 33],
 			}
 			.into(),
 		),
 		(
-			"treasury.request_signature (1 hash)",
+			"zenrockTreasury.request_signature (1 hash)",
 			pallet_zenrock_treasury::Call::request_signature {
 				key: 0,
-				payloads: bounded(vec![bounded(vec![7; 32])]),
+				payloads: vec![vec![7; 32]],
 			}
 			.into(),
 		),
 		(
-			"treasury.fulfil_signature_request (1 ECDSA signature, verified)",
+			"zenrockTreasury.fulfil_signature_request (1 ECDSA signature, verified)",
 			pallet_zenrock_treasury::Call::fulfil_signature_request {
 				request: 0,
-				signatures: bounded(vec![bounded(vec![1; 65])]),
+				signatures: vec![vec![1; 65]],
 			}
 			.into(),
 		),
 		(
-			"treasury.request_transaction_signature (EIP-1559 transfer)",
+			"zenrockTreasury.request_transaction_signature (EIP-1559 transfer)",
 			pallet_zenrock_treasury::Call::request_transaction_signature {
 				key: 0,
 				chain: Chain::Evm { chain_id: 1 },
-				unsigned_transaction: bounded(eip1559_transfer()),
+				unsigned_transaction: eip1559_transfer(),
 				broadcast: true,
 			}
 			.into(),

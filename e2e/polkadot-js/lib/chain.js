@@ -48,7 +48,7 @@ export function palletName(api, index) {
 
 /**
  * A `DispatchError` (from a failed extrinsic, or carried in an event such as
- * `Policy.ActionFailed`) as text: `Pallet.ErrorName` for module errors (decoded with
+ * `ZenrockPolicy.ActionFailed`) as text: `Pallet.ErrorName` for module errors (decoded with
  * `api.registry.findMetaError`), else the variant and its detail, e.g. `Token.FundsUnavailable`.
  */
 export function describeDispatchError(api, dispatchError) {
@@ -72,7 +72,7 @@ export const eventName = (event) => `${event.section}.${event.method}`;
  * - `events`: the extrinsic's own events (`EventRecord.event`), in order;
  * - `error`: `null` on success, else the dispatch error as `Pallet.ErrorName`;
  * - `find(def)` / `filter(def)`: the events `def.is(event)` holds for, where `def` is an event
- *   definition such as `api.events.treasury.KeyRequested`;
+ *   definition such as `api.events.zenrockTreasury.KeyRequested`;
  * - `names`: `section.method` of every event, for assertion messages.
  *
  * `nonce`: -1 (default) takes the account's next nonce including the transaction pool; give

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
 import { connect, describeDispatchError, devAccounts, rawRpc, send, waitForEvent } from '../lib/chain.js';
+import { encodeAddress } from '@polkadot/util-crypto';
 import {
   checksumAddress,
   decodeSignedEip1559,
@@ -31,8 +32,28 @@ const GENESIS_KEYRING = 0;
 const FULFIL_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 240_000;
 
-const ZENROCK_PALLETS = (name) =>
-  ['Policy', 'Identity', 'Treasury', 'SessionTiming'].includes(name) || /keyring|relayer/i.test(name);
+/** The runtime's own pallets, by their metadata names. */
+const ZENROCK_PALLET_NAMES = [
+  'ZenrockPolicy',
+  'ZenrockIdentity',
+  'ZenrockTreasury',
+  'ZenrockKeyringController',
+  'ZenrockRelayer',
+  'SessionTiming',
+];
+const ZENROCK_PALLETS = (name) => ZENROCK_PALLET_NAMES.includes(name);
+/**
+ * Names of FRAME pallets this runtime does not run. Wallets, explorers and the Polkadot.js
+ * libraries recognise a pallet by its name (apps calls `identity.subsOf` on any `Identity`), so
+ * none of our pallets may carry one of these names.
+ */
+const FRAME_NAMES_NOT_RUN = [
+  'Identity', 'Treasury', 'Multisig', 'Proxy', 'Utility', 'Assets', 'Nfts', 'Uniques', 'Society',
+  'Recovery', 'Vesting', 'Bounties', 'ChildBounties', 'Tips', 'Council', 'TechnicalCommittee',
+  'Democracy', 'Elections', 'PhragmenElection', 'Indices', 'Contracts', 'Revive', 'Lottery', 'Nis',
+  'Whitelist', 'Salary', 'Alliance', 'Broker', 'Membership', 'Collective', 'Assets', 'AssetRate',
+  'Claims', 'Registrar', 'Crowdloan', 'Auctions', 'Slots', 'Fellowship', 'FellowshipCollective',
+];
 
 /** State shared by the ordered tests. */
 const story = {};
@@ -113,10 +134,50 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
 
   const documented = (item) => item.docs.map((line) => line.toString()).join(' ').trim().length > 0;
 
+  it('metadata: no pallet carries the name of a FRAME pallet it is not', { timeout: TEST_TIMEOUT_MS }, (t) => {
+    const all = api.runtimeMetadata.asLatest.pallets.map((pallet) => pallet.name.toString());
+    const clashing = all.filter((name) => FRAME_NAMES_NOT_RUN.includes(name));
+    assert.deepEqual(clashing, [], `pallets named like FRAME pallets with another meaning (all: ${all.join(', ')})`);
+    for (const expected of ZENROCK_PALLET_NAMES) {
+      assert.ok(all.includes(expected), `pallet ${expected} in the metadata`);
+    }
+    // The old names are gone from the API surface too.
+    for (const old of ['identity', 'treasury', 'policy', 'relayer', 'keyringController']) {
+      assert.equal(api.tx[old], undefined, `api.tx.${old}`);
+      assert.equal(api.query[old], undefined, `api.query.${old}`);
+    }
+    t.diagnostic(`${all.length} pallets: ${all.join(', ')}`);
+  });
+
+  it('metadata: the docs of the Zenrock pallets read as plain text', { timeout: TEST_TIMEOUT_MS }, (t) => {
+    // Clients show these docs as plain text: backticks vanish ("key `key` was created" reads
+    // "key key was created") and rustdoc links show their brackets.
+    const markup = /`|\[[^\]]*\]\(|\[`|`\]|\*\*/;
+    const offending = [];
+    let checked = 0;
+    for (const pallet of zenrockPallets()) {
+      for (const [kind, items] of [
+        ['call', pallet.calls],
+        ['storage', pallet.storage],
+        ['event', pallet.events],
+        ['error', pallet.errors],
+        ['constant', pallet.constants],
+      ]) {
+        for (const item of items) {
+          checked += 1;
+          const text = item.docs.map((line) => line.toString()).join(' ');
+          if (markup.test(text)) offending.push(`${pallet.name} ${kind} ${item.name.toString()}: ${text}`);
+        }
+      }
+    }
+    assert.deepEqual(offending, [], 'docs with markup');
+    t.diagnostic(`${checked} docs read as plain text`);
+  });
+
   it('metadata: every call, storage item and event of the Zenrock pallets is documented', { timeout: TEST_TIMEOUT_MS }, (t) => {
     const pallets = zenrockPallets();
     const names = pallets.map((pallet) => pallet.name);
-    for (const expected of ['Policy', 'Identity', 'Treasury', 'SessionTiming']) {
+    for (const expected of ZENROCK_PALLET_NAMES) {
       assert.ok(names.includes(expected), `pallet ${expected} in the metadata (found ${names.join(', ')})`);
     }
     const undocumented = [];
@@ -154,14 +215,14 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
   });
 
   it('the dev chain has genesis keyring 0 (Alice, threshold 1, 1 ZEN / 0.1 ZEN) and workspace 0', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    const keyring = (await api.query.identity.keyrings(GENESIS_KEYRING)).unwrap();
+    const keyring = (await api.query.zenrockIdentity.keyrings(GENESIS_KEYRING)).unwrap();
     assert.deepEqual(keyring.parties.map((a) => a.toString()), [accounts.alice.address]);
     assert.deepEqual(keyring.admins.map((a) => a.toString()), [accounts.alice.address]);
     assert.equal(keyring.partyThreshold.toNumber(), 1);
     assert.equal(keyring.keyRequestFee.toBigInt(), ZEN);
     assert.equal(keyring.signRequestFee.toBigInt(), ZEN / 10n);
     assert.equal(keyring.isActive.isTrue, true);
-    const workspace = (await api.query.identity.workspaces(0)).unwrap();
+    const workspace = (await api.query.zenrockIdentity.workspaces(0)).unwrap();
     assert.deepEqual(workspace.owners.map((a) => a.toString()), [accounts.alice.address, accounts.bob.address]);
     const { data } = await api.query.system.account(accounts.charlie.address);
     assert.ok(data.free.toBigInt() >= 999_000n * ZEN, 'Charlie is endowed');
@@ -176,7 +237,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const rule = 'any(2, [alice, bob, charlie])';
     const result = await submit(
       alice,
-      api.tx.policy.createPolicy(
+      api.tx.zenrockPolicy.createPolicy(
         'treasury 2-of-3',
         [
           ['alice', alice.address],
@@ -189,13 +250,13 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       ),
     );
     expectOk(result, 'create_policy');
-    const created = result.find(api.events.policy.PolicyCreated);
+    const created = result.find(api.events.zenrockPolicy.PolicyCreated);
     assert.ok(created, `PolicyCreated among ${result.names}`);
     assert.equal(created.data.creator.toString(), alice.address);
     assert.ok(created.data.deposit.toBigInt() > 0n, 'a deposit is held');
     story.policy = created.data.policy.toNumber();
 
-    const policy = (await api.query.policy.policies(story.policy)).unwrap();
+    const policy = (await api.query.zenrockPolicy.policies(story.policy)).unwrap();
     assert.equal(policy.approveRule.text.toUtf8(), rule);
     assert.equal(policy.rejectRule.isNone, true);
     assert.deepEqual(
@@ -213,17 +274,17 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const { alice, bob, charlie } = accounts;
     const result = await submit(
       alice,
-      api.tx.identity.createWorkspace([bob.address, charlie.address], null, story.policy),
+      api.tx.zenrockIdentity.createWorkspace([bob.address, charlie.address], null, story.policy),
     );
     expectOk(result, 'create_workspace');
-    const created = result.find(api.events.identity.WorkspaceCreated);
+    const created = result.find(api.events.zenrockIdentity.WorkspaceCreated);
     assert.ok(created, `WorkspaceCreated among ${result.names}`);
     assert.equal(created.data.creator.toString(), alice.address);
     assert.equal(created.data.signPolicy.unwrap().toNumber(), story.policy);
     assert.equal(created.data.adminPolicy.isNone, true);
     story.workspace = created.data.workspace.toNumber();
 
-    const workspace = (await api.query.identity.workspaces(story.workspace)).unwrap();
+    const workspace = (await api.query.zenrockIdentity.workspaces(story.workspace)).unwrap();
     assert.deepEqual(
       workspace.owners.map((a) => a.toString()),
       [alice.address, bob.address, charlie.address],
@@ -234,20 +295,20 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
   it('a key request by Alice waits for a second owner (RequestAwaitingApproval, no KeyRequested)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('workspace');
     const { alice, bob, charlie } = accounts;
-    const requestsBefore = (await api.query.treasury.nextRequestId()).toNumber();
+    const requestsBefore = (await api.query.zenrockTreasury.nextRequestId()).toNumber();
     const result = await submit(
       alice,
-      api.tx.treasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null),
+      api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null),
     );
     expectOk(result, 'request_key');
-    assert.equal(result.find(api.events.treasury.KeyRequested), undefined, 'no KeyRequested before approval');
-    const awaiting = result.find(api.events.treasury.RequestAwaitingApproval);
+    assert.equal(result.find(api.events.zenrockTreasury.KeyRequested), undefined, 'no KeyRequested before approval');
+    const awaiting = result.find(api.events.zenrockTreasury.RequestAwaitingApproval);
     assert.ok(awaiting, `RequestAwaitingApproval among ${result.names}`);
     assert.equal(awaiting.data.workspace.toNumber(), story.workspace);
     assert.equal(awaiting.data.requester.toString(), alice.address);
     const action = awaiting.data.action.toNumber();
-    const created = result.find(api.events.policy.ActionCreated);
-    assert.ok(created, 'Policy.ActionCreated');
+    const created = result.find(api.events.zenrockPolicy.ActionCreated);
+    assert.ok(created, 'ZenrockPolicy.ActionCreated');
     assert.equal(created.data.action.toNumber(), action);
     assert.equal(created.data.policy.toNumber(), story.policy);
     story.keyAction = action;
@@ -255,7 +316,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     // What the approvers see: the action, its gated call decoded, who has not voted.
     const detail = (await api.call.policyApi.actionDetail(action)).unwrap();
     const call = api.createType('Call', detail.call);
-    assert.equal(`${call.section}.${call.method}`, 'treasury.requestKey');
+    assert.equal(`${call.section}.${call.method}`, 'zenrockTreasury.requestKey');
     assert.equal(call.args[0].toNumber(), story.workspace);
     assert.deepEqual(detail.approvals.map((a) => a.toString()), [alice.address]);
     assert.deepEqual(
@@ -265,19 +326,19 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal(detail.approveRule.toUtf8(), 'any(2, [alice, bob, charlie])');
     const bobsPending = (await api.call.policyApi.pendingActions(bob.address)).map((id) => id.toNumber());
     assert.ok(bobsPending.includes(action), `action ${action} pending for Bob (${bobsPending})`);
-    assert.equal((await api.query.treasury.nextRequestId()).toNumber(), requestsBefore, 'no request yet');
+    assert.equal((await api.query.zenrockTreasury.nextRequestId()).toNumber(), requestsBefore, 'no request yet');
   });
 
   it('Bob approves: KeyRequested, then the keyring controller fulfils it with a secp256k1 key', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     need('keyAction');
     const { alice, bob } = accounts;
-    const result = await submit(bob, api.tx.policy.approve(story.keyAction));
+    const result = await submit(bob, api.tx.zenrockPolicy.approve(story.keyAction));
     expectOk(result, 'approve');
-    assert.ok(result.find(api.events.policy.ApprovalRecorded), `ApprovalRecorded among ${result.names}`);
-    const completed = result.find(api.events.policy.ActionCompleted);
+    assert.ok(result.find(api.events.zenrockPolicy.ApprovalRecorded), `ApprovalRecorded among ${result.names}`);
+    const completed = result.find(api.events.zenrockPolicy.ActionCompleted);
     assert.ok(completed, `ActionCompleted among ${result.names}`);
     assert.equal(completed.data.action.toNumber(), story.keyAction);
-    const requested = result.find(api.events.treasury.KeyRequested);
+    const requested = result.find(api.events.zenrockTreasury.KeyRequested);
     assert.ok(requested, `KeyRequested among ${result.names}`);
     assert.equal(requested.data.requester.toString(), alice.address, 'the requester is Alice, not the approver');
     assert.equal(requested.data.workspace.toNumber(), story.workspace);
@@ -285,10 +346,10 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal(requested.data.keyType.type, 'EcdsaSecp256k1');
     assert.equal(requested.data.fee.toBigInt(), ZEN);
     const request = requested.data.request.toNumber();
-    assert.equal((await api.query.policy.actions(story.keyAction)).isNone, true, 'the action is closed');
+    assert.equal((await api.query.zenrockPolicy.actions(story.keyAction)).isNone, true, 'the action is closed');
 
     const fulfilled = await waitFor(
-      api.events.treasury.KeyRequestFulfilled,
+      api.events.zenrockTreasury.KeyRequestFulfilled,
       (data) => data.request.toNumber() === request,
       result.blockNumber,
       `KeyRequestFulfilled for request ${request} (is the keyring controller in the node?)`,
@@ -303,14 +364,14 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     story.publicKey = publicKey;
     t.diagnostic(`key fulfilled ${fulfilled.blockNumber - result.blockNumber} block(s) after the approval`);
 
-    const key = (await api.query.treasury.keys(story.key)).unwrap();
+    const key = (await api.query.zenrockTreasury.keys(story.key)).unwrap();
     assert.equal(key.workspace.toNumber(), story.workspace);
     assert.equal(key.keyring.toNumber(), GENESIS_KEYRING);
     assert.ok(equalBytes(key.publicKey.toU8a(true), publicKey));
     assert.equal(key.signPolicy.isNone, true);
-    const keyRequest = (await api.query.treasury.keyRequests(request)).unwrap();
+    const keyRequest = (await api.query.zenrockTreasury.keyRequests(request)).unwrap();
     assert.equal(keyRequest.status.type, 'Fulfilled');
-    const keys = await api.query.treasury.workspaceKeys.keys(story.workspace);
+    const keys = await api.query.zenrockTreasury.workspaceKeys.keys(story.workspace);
     assert.deepEqual(keys.map(({ args: [, k] }) => k.toNumber()), [story.key]);
 
     // The chain's EVM address of the key is the one derived here from the public key.
@@ -329,17 +390,17 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     need('key');
     const { alice, charlie } = accounts;
     const hash = keccak_256(new TextEncoder().encode('Zenrock on Substrate: e2e signature request'));
-    const result = await submit(alice, api.tx.treasury.requestSignature(story.key, [toHex(hash)]));
+    const result = await submit(alice, api.tx.zenrockTreasury.requestSignature(story.key, [toHex(hash)]));
     expectOk(result, 'request_signature');
-    assert.equal(result.find(api.events.treasury.SignatureRequested), undefined, 'no SignatureRequested yet');
-    const awaiting = result.find(api.events.treasury.RequestAwaitingApproval);
+    assert.equal(result.find(api.events.zenrockTreasury.SignatureRequested), undefined, 'no SignatureRequested yet');
+    const awaiting = result.find(api.events.zenrockTreasury.RequestAwaitingApproval);
     assert.ok(awaiting, `RequestAwaitingApproval among ${result.names}`);
     const action = awaiting.data.action.toNumber();
 
-    const approval = await submit(charlie, api.tx.policy.approve(action));
+    const approval = await submit(charlie, api.tx.zenrockPolicy.approve(action));
     expectOk(approval, 'approve');
-    assert.ok(approval.find(api.events.policy.ActionCompleted), `ActionCompleted among ${approval.names}`);
-    const requested = approval.find(api.events.treasury.SignatureRequested);
+    assert.ok(approval.find(api.events.zenrockPolicy.ActionCompleted), `ActionCompleted among ${approval.names}`);
+    const requested = approval.find(api.events.zenrockTreasury.SignatureRequested);
     assert.ok(requested, `SignatureRequested among ${approval.names}`);
     assert.equal(requested.data.key.toNumber(), story.key);
     assert.equal(requested.data.requester.toString(), alice.address);
@@ -349,7 +410,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const request = requested.data.request.toNumber();
 
     const fulfilled = await waitFor(
-      api.events.treasury.SignatureRequestFulfilled,
+      api.events.zenrockTreasury.SignatureRequestFulfilled,
       (data) => data.request.toNumber() === request,
       approval.blockNumber,
       `SignatureRequestFulfilled for request ${request}`,
@@ -358,13 +419,13 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal(fulfilled.event.data.awaitingBroadcast.isFalse, true);
     t.diagnostic(`signature fulfilled ${fulfilled.blockNumber - approval.blockNumber} block(s) after the approval`);
 
-    const signatures = (await api.query.treasury.signatures(request)).unwrap();
+    const signatures = (await api.query.zenrockTreasury.signatures(request)).unwrap();
     assert.equal(signatures.length, 1);
     const signature = signatures[0].toU8a(true);
     verifyRecoverable(signature, hash, story.publicKey);
-    const payloads = (await api.query.treasury.signPayloads(request)).unwrap();
+    const payloads = (await api.query.zenrockTreasury.signPayloads(request)).unwrap();
     assert.ok(equalBytes(payloads[0].toU8a(true), hash), 'the stored payload is the hash that was asked for');
-    assert.equal((await api.query.treasury.signRequests(request)).unwrap().status.type, 'Fulfilled');
+    assert.equal((await api.query.zenrockTreasury.signRequests(request)).unwrap().status.type, 'Fulfilled');
   });
 
   it('a second policy `tx.value <= 1000 || any(2, [alice, bob, charlie])` becomes the key\'s sign policy once approved under the current one', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -373,7 +434,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const rule = 'tx.value <= 1000 || any(2, [alice, bob, charlie])';
     const created = await submit(
       alice,
-      api.tx.policy.createPolicy(
+      api.tx.zenrockPolicy.createPolicy(
         'small transfers alone, large ones 2-of-3',
         [
           ['alice', alice.address],
@@ -386,24 +447,24 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       ),
     );
     expectOk(created, 'create_policy');
-    story.valuePolicy = created.find(api.events.policy.PolicyCreated).data.policy.toNumber();
-    assert.equal((await api.query.policy.policies(story.valuePolicy)).unwrap().approveRule.text.toUtf8(), rule);
+    story.valuePolicy = created.find(api.events.zenrockPolicy.PolicyCreated).data.policy.toNumber();
+    assert.equal((await api.query.zenrockPolicy.policies(story.valuePolicy)).unwrap().approveRule.text.toUtf8(), rule);
 
     // `update_key_policy` is gated by the key's current policy: the workspace's 2-of-3.
-    const update = await submit(alice, api.tx.treasury.updateKeyPolicy(story.key, story.valuePolicy));
+    const update = await submit(alice, api.tx.zenrockTreasury.updateKeyPolicy(story.key, story.valuePolicy));
     expectOk(update, 'update_key_policy');
-    assert.equal(update.find(api.events.treasury.KeyPolicyUpdated), undefined, 'not changed by Alice alone');
-    const awaiting = update.find(api.events.treasury.RequestAwaitingApproval);
+    assert.equal(update.find(api.events.zenrockTreasury.KeyPolicyUpdated), undefined, 'not changed by Alice alone');
+    const awaiting = update.find(api.events.zenrockTreasury.RequestAwaitingApproval);
     assert.ok(awaiting, `RequestAwaitingApproval among ${update.names}`);
-    assert.equal(update.find(api.events.policy.ActionCreated).data.policy.toNumber(), story.policy);
+    assert.equal(update.find(api.events.zenrockPolicy.ActionCreated).data.policy.toNumber(), story.policy);
 
-    const approval = await submit(bob, api.tx.policy.approve(awaiting.data.action));
+    const approval = await submit(bob, api.tx.zenrockPolicy.approve(awaiting.data.action));
     expectOk(approval, 'approve');
-    const updated = approval.find(api.events.treasury.KeyPolicyUpdated);
+    const updated = approval.find(api.events.zenrockTreasury.KeyPolicyUpdated);
     assert.ok(updated, `KeyPolicyUpdated among ${approval.names}`);
     assert.equal(updated.data.key.toNumber(), story.key);
     assert.equal(updated.data.signPolicy.unwrap().toNumber(), story.valuePolicy);
-    const key = (await api.query.treasury.keys(story.key)).unwrap();
+    const key = (await api.query.zenrockTreasury.keys(story.key)).unwrap();
     assert.equal(key.signPolicy.unwrap().toNumber(), story.valuePolicy);
   });
 
@@ -424,17 +485,17 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
    * the signed transaction the runtime assembles has the key's address as sender. */
   async function expectSignedTransaction(request, unsigned, value, afterBlock) {
     const fulfilled = await waitFor(
-      api.events.treasury.SignatureRequestFulfilled,
+      api.events.zenrockTreasury.SignatureRequestFulfilled,
       (data) => data.request.toNumber() === request,
       afterBlock,
       `SignatureRequestFulfilled for transaction request ${request}`,
     );
     assert.equal(fulfilled.event.data.awaitingBroadcast.isFalse, true, 'a private transaction is not broadcast');
     const signingHash = typedSigningHash(unsigned);
-    const payloads = (await api.query.treasury.signPayloads(request)).unwrap();
+    const payloads = (await api.query.zenrockTreasury.signPayloads(request)).unwrap();
     assert.equal(payloads.length, 1);
     assert.ok(equalBytes(payloads[0].toU8a(true), signingHash), 'the chain signs the keccak-256 of the unsigned EIP-1559 bytes');
-    const signature = (await api.query.treasury.signatures(request)).unwrap()[0].toU8a(true);
+    const signature = (await api.query.zenrockTreasury.signatures(request)).unwrap()[0].toU8a(true);
     const recovery = verifyRecoverable(signature, signingHash, story.publicKey);
 
     const details = (await api.call.treasuryApi.signedTransaction(request)).unwrap();
@@ -446,7 +507,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.ok(equalBytes(decoded.sender, story.evmAddress), 'the signed transaction is sent from the key\'s EVM address');
     assert.ok(equalBytes(details.id.toU8a(true), decoded.hash), 'the transaction id is keccak-256 of the raw bytes');
     assert.equal(details.idText.toString(), toHex(decoded.hash));
-    const stored = (await api.query.treasury.signRequests(request)).unwrap();
+    const stored = (await api.query.zenrockTreasury.signRequests(request)).unwrap();
     assert.equal(stored.status.type, 'Fulfilled');
     assert.equal(stored.transaction.unwrap().value.unwrap().toBigInt(), value);
     return fulfilled;
@@ -458,14 +519,14 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const unsigned = transfer(0, 500n);
     const result = await submit(
       alice,
-      api.tx.treasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
     );
     expectOk(result, 'request_transaction_signature');
-    assert.equal(result.find(api.events.treasury.RequestAwaitingApproval), undefined, 'no approval needed');
-    const executed = result.find(api.events.policy.CallExecuted);
-    assert.ok(executed, `Policy.CallExecuted among ${result.names}`);
+    assert.equal(result.find(api.events.zenrockTreasury.RequestAwaitingApproval), undefined, 'no approval needed');
+    const executed = result.find(api.events.zenrockPolicy.CallExecuted);
+    assert.ok(executed, `ZenrockPolicy.CallExecuted among ${result.names}`);
     assert.equal(executed.data.policy.unwrap().toNumber(), story.valuePolicy);
-    const requested = result.find(api.events.treasury.SignatureRequested);
+    const requested = result.find(api.events.zenrockTreasury.SignatureRequested);
     assert.ok(requested, `SignatureRequested among ${result.names}`);
     assert.deepEqual(requested.data.chain.unwrap().toJSON(), { evm: { chainId: 1 } });
     await expectSignedTransaction(requested.data.request.toNumber(), unsigned, 500n, result.blockNumber);
@@ -478,20 +539,20 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const unsigned = transfer(1, value);
     const result = await submit(
       alice,
-      api.tx.treasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
     );
     expectOk(result, 'request_transaction_signature');
-    assert.equal(result.find(api.events.treasury.SignatureRequested), undefined, 'not requested before approval');
-    const awaiting = result.find(api.events.treasury.RequestAwaitingApproval);
+    assert.equal(result.find(api.events.zenrockTreasury.SignatureRequested), undefined, 'not requested before approval');
+    const awaiting = result.find(api.events.zenrockTreasury.RequestAwaitingApproval);
     assert.ok(awaiting, `RequestAwaitingApproval among ${result.names}`);
     const action = awaiting.data.action.toNumber();
     const detail = (await api.call.policyApi.actionDetail(action)).unwrap();
     assert.equal(detail.policy.toNumber(), story.valuePolicy);
     assert.equal(detail.context.txValue.unwrap().toBigInt(), value, 'the policy sees the value as tx.value');
 
-    const approval = await submit(bob, api.tx.policy.approve(action));
+    const approval = await submit(bob, api.tx.zenrockPolicy.approve(action));
     expectOk(approval, 'approve');
-    const requested = approval.find(api.events.treasury.SignatureRequested);
+    const requested = approval.find(api.events.zenrockTreasury.SignatureRequested);
     assert.ok(requested, `SignatureRequested among ${approval.names}`);
     assert.equal(requested.data.requester.toString(), alice.address);
     await expectSignedTransaction(requested.data.request.toNumber(), unsigned, value, approval.blockNumber);
@@ -509,10 +570,10 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     // it needs two approvals.
     const pending = await submit(
       alice,
-      api.tx.treasury.requestSignature(story.key, [toHex(keccak_256(new TextEncoder().encode('pending')))]),
+      api.tx.zenrockTreasury.requestSignature(story.key, [toHex(keccak_256(new TextEncoder().encode('pending')))]),
     );
     expectOk(pending, 'request_signature');
-    const action = pending.find(api.events.treasury.RequestAwaitingApproval)?.data.action.toNumber();
+    const action = pending.find(api.events.zenrockTreasury.RequestAwaitingApproval)?.data.action.toNumber();
     assert.ok(action !== undefined, `RequestAwaitingApproval among ${pending.names}`);
 
     const nonce = async (who) => (await api.rpc.system.accountNextIndex(who.address)).toNumber();
@@ -521,20 +582,20 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       ['alice', alice.address],
       ['bob', bob.address],
     ];
-    const createPolicy = (rule) => api.tx.policy.createPolicy('bad rule', participants, rule, null, null);
+    const createPolicy = (rule) => api.tx.zenrockPolicy.createPolicy('bad rule', participants, rule, null, null);
     // Everything at once (explicit nonces): these land in the same block or two.
     const cases = [
-      ['Dave (not an owner) requests a key', dave, api.tx.treasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null), daveNonce, 'Treasury.NotOwner'],
-      ['Dave (not a participant) approves', dave, api.tx.policy.approve(action), daveNonce + 1, 'Policy.NotParticipant'],
-      ['Alice approves her own request again', alice, api.tx.policy.approve(action), aliceNonce, 'Policy.AlreadyApproved'],
-      ['a 31-byte payload for a secp256k1 key', alice, api.tx.treasury.requestSignature(story.key, [toHex(new Uint8Array(31))]), aliceNonce + 1, 'Treasury.InvalidPayloadLength'],
-      ['a transaction for chain 1 requested for chain 5', alice, api.tx.treasury.requestTransactionSignature(story.key, { Evm: { chainId: 5 } }, toHex(transfer(2, 1n)), false), aliceNonce + 2, 'Treasury.ChainIdMismatch'],
-      ['a signature with a key that does not exist', alice, api.tx.treasury.requestSignature(999_999, [toHex(new Uint8Array(32))]), aliceNonce + 3, 'Treasury.UnknownKey'],
-      ['Bob approves an action that has completed', bob, api.tx.policy.approve(story.keyAction), undefined, 'Policy.ActionNotFound'],
-      ['rule `alice && mallory`', eve, createPolicy('alice && mallory'), eveNonce, 'Policy.RuleUnknownIdentifier'],
-      ['rule `alice + + bob`', eve, createPolicy('alice + + bob'), eveNonce + 1, 'Policy.RuleSyntax'],
-      ['rule `alice +`', eve, createPolicy('alice +'), eveNonce + 2, 'Policy.RuleUnexpectedEnd'],
-      ['rule `any(3, [alice, bob])`', eve, createPolicy('any(3, [alice, bob])'), eveNonce + 3, 'Policy.RuleBadThreshold'],
+      ['Dave (not an owner) requests a key', dave, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null), daveNonce, 'ZenrockTreasury.NotOwner'],
+      ['Dave (not a participant) approves', dave, api.tx.zenrockPolicy.approve(action), daveNonce + 1, 'ZenrockPolicy.NotParticipant'],
+      ['Alice approves her own request again', alice, api.tx.zenrockPolicy.approve(action), aliceNonce, 'ZenrockPolicy.AlreadyApproved'],
+      ['a 31-byte payload for a secp256k1 key', alice, api.tx.zenrockTreasury.requestSignature(story.key, [toHex(new Uint8Array(31))]), aliceNonce + 1, 'ZenrockTreasury.InvalidPayloadLength'],
+      ['a transaction for chain 1 requested for chain 5', alice, api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 5 } }, toHex(transfer(2, 1n)), false), aliceNonce + 2, 'ZenrockTreasury.ChainIdMismatch'],
+      ['a signature with a key that does not exist', alice, api.tx.zenrockTreasury.requestSignature(999_999, [toHex(new Uint8Array(32))]), aliceNonce + 3, 'ZenrockTreasury.UnknownKey'],
+      ['Bob approves an action that has completed', bob, api.tx.zenrockPolicy.approve(story.keyAction), undefined, 'ZenrockPolicy.ActionNotFound'],
+      ['rule `alice && mallory`', eve, createPolicy('alice && mallory'), eveNonce, 'ZenrockPolicy.RuleUnknownIdentifier'],
+      ['rule `alice + + bob`', eve, createPolicy('alice + + bob'), eveNonce + 1, 'ZenrockPolicy.RuleSyntax'],
+      ['rule `alice +`', eve, createPolicy('alice +'), eveNonce + 2, 'ZenrockPolicy.RuleUnexpectedEnd'],
+      ['rule `any(3, [alice, bob])`', eve, createPolicy('any(3, [alice, bob])'), eveNonce + 3, 'ZenrockPolicy.RuleBadThreshold'],
     ];
     const results = await Promise.all(
       cases.map(([, signer, tx, n]) => submit(signer, tx, n === undefined ? {} : { nonce: n })),
@@ -547,39 +608,77 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     }
 
     // The requester withdraws the action; it is gone.
-    const revoked = await submit(alice, api.tx.policy.revoke(action));
+    const revoked = await submit(alice, api.tx.zenrockPolicy.revoke(action));
     expectOk(revoked, 'revoke');
-    assert.ok(revoked.find(api.events.policy.ActionRevoked), `ActionRevoked among ${revoked.names}`);
-    assert.equal((await api.query.policy.actions(action)).isNone, true);
+    assert.ok(revoked.find(api.events.zenrockPolicy.ActionRevoked), `ActionRevoked among ${revoked.names}`);
+    assert.equal((await api.query.zenrockPolicy.actions(action)).isNone, true);
   });
 
-  it('an approved call that fails when dispatched ends in Policy.ActionFailed with the decoded error', { timeout: TEST_TIMEOUT_MS }, async () => {
+  it('arguments beyond their bounds are included and fail with a named error, not refused by the pool', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // Every bound check comes first in its call, so these fail by name whoever sends them and
+    // whatever the other arguments are; Ferdie (funded, in no workspace or keyring) sends all.
+    const { ferdie } = accounts;
+    const treasury = api.consts.zenrockTreasury;
+    const identity = api.consts.zenrockIdentity;
+    const bytes = (length, fill = 7) => toHex(new Uint8Array(length).fill(fill));
+    const maxPayloads = treasury.maxPayloadsPerRequest.toNumber();
+    const maxPayloadLength = treasury.maxPayloadLength.toNumber();
+    const maxTransaction = treasury.maxUnsignedTransactionLength.toNumber();
+    const maxReason = treasury.maxRejectionReasonLength.toNumber();
+    const maxOwners = identity.maxOwners.toNumber();
+    const maxParties = identity.maxKeyringParties.toNumber();
+    const maxDescription = identity.maxKeyringDescriptionLength.toNumber();
+    const someAccounts = (count) => Array.from({ length: count }, (_, i) => encodeAddress(new Uint8Array(32).fill(i + 1), 42));
+
+    const first = (await api.rpc.system.accountNextIndex(ferdie.address)).toNumber();
+    const cases = [
+      [`${maxPayloads + 1} payloads`, api.tx.zenrockTreasury.requestSignature(0, Array(maxPayloads + 1).fill(bytes(32))), 'ZenrockTreasury.TooManyPayloads'],
+      [`a ${maxPayloadLength + 1}-byte payload`, api.tx.zenrockTreasury.requestSignature(0, [bytes(maxPayloadLength + 1)]), 'ZenrockTreasury.PayloadTooLong'],
+      [`a ${maxTransaction + 1}-byte unsigned transaction`, api.tx.zenrockTreasury.requestTransactionSignature(0, { Evm: { chainId: 1 } }, bytes(maxTransaction + 1), false), 'ZenrockTreasury.TransactionTooLong'],
+      ['a 73-byte signature', api.tx.zenrockTreasury.fulfilSignatureRequest(0, [bytes(73)]), 'ZenrockTreasury.SignatureTooLong'],
+      [`${maxPayloads + 1} signatures`, api.tx.zenrockTreasury.fulfilSignatureRequest(0, Array(maxPayloads + 1).fill(bytes(65))), 'ZenrockTreasury.WrongSignatureCount'],
+      ['a 66-byte public key', api.tx.zenrockTreasury.fulfilKeyRequest(0, bytes(66)), 'ZenrockTreasury.InvalidPublicKey'],
+      [`a ${maxReason + 1}-byte key rejection reason`, api.tx.zenrockTreasury.rejectKeyRequest(0, bytes(maxReason + 1, 0x61)), 'ZenrockTreasury.ReasonTooLong'],
+      [`a ${maxReason + 1}-byte signature rejection reason`, api.tx.zenrockTreasury.rejectSignatureRequest(0, bytes(maxReason + 1, 0x61)), 'ZenrockTreasury.ReasonTooLong'],
+      [`${maxOwners + 1} additional owners`, api.tx.zenrockIdentity.createWorkspace(someAccounts(maxOwners + 1), null, null), 'ZenrockIdentity.TooManyOwners'],
+      [`a ${maxDescription + 1}-byte keyring description`, api.tx.zenrockIdentity.registerKeyring(bytes(maxDescription + 1, 0x64), [], 1, 0, 0), 'ZenrockIdentity.DescriptionTooLong'],
+      [`${maxParties + 1} keyring parties`, api.tx.zenrockIdentity.registerKeyring('0x', someAccounts(maxParties + 1), 1, 0, 0), 'ZenrockIdentity.TooManyParties'],
+      [`a ${maxDescription + 1}-byte description update`, api.tx.zenrockIdentity.updateKeyring(0, bytes(maxDescription + 1, 0x64), null, null, null), 'ZenrockIdentity.DescriptionTooLong'],
+    ];
+    const results = await Promise.all(cases.map(([, tx], i) => submit(ferdie, tx, { nonce: first + i })));
+    const got = cases.map(([what], i) => [what, results[i].error]);
+    const expected = cases.map(([what, , error]) => [what, error]);
+    assert.deepEqual(got, expected);
+    t.diagnostic(`${cases.length} over-bound arguments, each included and failed by name`);
+  });
+
+  it('an approved call that fails when dispatched ends in ZenrockPolicy.ActionFailed with the decoded error', { timeout: TEST_TIMEOUT_MS }, async () => {
     need('workspace');
     const { alice, bob } = accounts;
     // Alice (admin of keyring 0) asks for a key, then deactivates the keyring before Bob approves.
     const aliceNonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
     const [requested, deactivated] = await Promise.all([
-      submit(alice, api.tx.treasury.requestKey(story.workspace, GENESIS_KEYRING, 'Ed25519', null), { nonce: aliceNonce }),
-      submit(alice, api.tx.identity.deactivateKeyring(GENESIS_KEYRING), { nonce: aliceNonce + 1 }),
+      submit(alice, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'Ed25519', null), { nonce: aliceNonce }),
+      submit(alice, api.tx.zenrockIdentity.deactivateKeyring(GENESIS_KEYRING), { nonce: aliceNonce + 1 }),
     ]);
     try {
       expectOk(requested, 'request_key');
       expectOk(deactivated, 'deactivate_keyring');
-      assert.ok(deactivated.find(api.events.identity.KeyringDeactivated), `KeyringDeactivated among ${deactivated.names}`);
-      const action = requested.find(api.events.treasury.RequestAwaitingApproval)?.data.action.toNumber();
+      assert.ok(deactivated.find(api.events.zenrockIdentity.KeyringDeactivated), `KeyringDeactivated among ${deactivated.names}`);
+      const action = requested.find(api.events.zenrockTreasury.RequestAwaitingApproval)?.data.action.toNumber();
       assert.ok(action !== undefined, `RequestAwaitingApproval among ${requested.names}`);
 
-      const approval = await submit(bob, api.tx.policy.approve(action));
+      const approval = await submit(bob, api.tx.zenrockPolicy.approve(action));
       expectOk(approval, 'approve (the approval itself succeeds)');
-      assert.equal(approval.find(api.events.treasury.KeyRequested), undefined);
-      const failed = approval.find(api.events.policy.ActionFailed);
+      assert.equal(approval.find(api.events.zenrockTreasury.KeyRequested), undefined);
+      const failed = approval.find(api.events.zenrockPolicy.ActionFailed);
       assert.ok(failed, `ActionFailed among ${approval.names}`);
       assert.equal(failed.data.action.toNumber(), action);
-      assert.equal(describeDispatchError(api, failed.data.error), 'Treasury.KeyringInactive');
-      assert.equal((await api.query.policy.actions(action)).isNone, true, 'a failed action is closed');
+      assert.equal(describeDispatchError(api, failed.data.error), 'ZenrockTreasury.KeyringInactive');
+      assert.equal((await api.query.zenrockPolicy.actions(action)).isNone, true, 'a failed action is closed');
     } finally {
       if (deactivated.ok) {
-        const reactivated = await submit(alice, api.tx.identity.reactivateKeyring(GENESIS_KEYRING));
+        const reactivated = await submit(alice, api.tx.zenrockIdentity.reactivateKeyring(GENESIS_KEYRING));
         expectOk(reactivated, 'reactivate_keyring');
       }
     }

@@ -1,43 +1,31 @@
 //! Test runtime: System, a mock treasury that only defines the four answer calls, and the
 //! keyring controller. Keyrings, pending requests and recorded answers are thread-local tables
 //! standing in for the identity and treasury pallets ([`set_keyring`], [`add_key_request`],
-//! [`add_sign_request`], [`mark_responded`]). Transactions are
-//! `UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature, Nonce>`, signed over
-//! `(call, nonce)` with the party key, so tests can check who signed and with which nonce.
+//! [`add_sign_request`], [`mark_responded`]). Transactions are those of
+//! `zenrock_test_support::offchain`: `UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature,
+//! Nonce>`, signed over `(call, nonce)` with the party key, so tests can check who signed and with
+//! which nonce; [`Node`] runs the worker on a test node.
 
 use crate as pallet_zenrock_keyring_controller;
 use crate::{
 	KeyringId, KeyringWork, PartyAuthId, PendingKeyRequest, PendingSignRequest, RequestId,
 	ResponseCalls, PARTY_KEY_TYPE,
 };
-use codec::{Decode, Encode};
-use core::cell::{Cell, RefCell};
+use core::{
+	cell::{Cell, RefCell},
+	ops::{Deref, DerefMut},
+};
 use frame_support::{derive_impl, traits::ConstU32};
-use frame_system::offchain::{
-	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
-};
-use sp_core::offchain::{
-	testing::{TestOffchainExt, TestTransactionPoolExt},
-	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
-};
 use sp_io::TestExternalities;
-use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
-use sp_runtime::{
-	generic::UncheckedExtrinsic,
-	traits::{IdentifyAccount, IdentityLookup, Verify},
-	BuildStorage, MultiSignature, MultiSigner,
-};
-use std::{
-	collections::{BTreeMap, BTreeSet},
-	sync::Arc,
-};
+use sp_runtime::{traits::IdentityLookup, BuildStorage};
+use std::collections::{BTreeMap, BTreeSet};
+use zenrock_test_support::offchain::TestNode;
+pub use zenrock_test_support::offchain::{set_signing_fails, AccountId};
 
-pub type AccountId = <<MultiSignature as Verify>::Signer as IdentifyAccount>::AccountId;
-pub type Nonce = u32;
 pub type BlockNumber = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
-/// The transactions the worker submits.
-pub type Extrinsic = UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature, Nonce>;
+/// A submitted transaction, decoded and its signature checked.
+pub type Submitted = zenrock_test_support::offchain::Submitted<RuntimeCall>;
 
 /// Blocks the worker waits before resubmitting an answer.
 pub const RESUBMIT_AFTER: BlockNumber = 5;
@@ -114,41 +102,7 @@ impl frame_system::Config for Test {
 
 impl mock_treasury::Config for Test {}
 
-impl SigningTypes for Test {
-	type Public = MultiSigner;
-	type Signature = MultiSignature;
-}
-
-impl<LocalCall> CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<C: AppCrypto<MultiSigner, MultiSignature>>(
-		call: RuntimeCall,
-		public: MultiSigner,
-		account: AccountId,
-		nonce: Nonce,
-	) -> Option<Extrinsic> {
-		if SIGNING_FAILS.with(Cell::get) {
-			return None;
-		}
-		let signature = C::sign(&signed_payload(&call, nonce), public)?;
-		Some(Extrinsic::new_signed(call, account, signature, nonce))
-	}
-}
-
-/// What a mock transaction's signature covers.
-pub fn signed_payload(call: &RuntimeCall, nonce: Nonce) -> Vec<u8> {
-	(call, nonce).encode()
-}
+zenrock_test_support::impl_signed_transactions!(Test);
 
 impl pallet_zenrock_keyring_controller::Config for Test {
 	type AuthorityId = PartyAuthId;
@@ -171,7 +125,6 @@ struct ChainState {
 
 thread_local! {
 	static CHAIN: RefCell<ChainState> = RefCell::new(ChainState::default());
-	static SIGNING_FAILS: Cell<bool> = const { Cell::new(false) };
 	static PENDING_READS: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -216,11 +169,6 @@ pub fn settle(request: RequestId) {
 		chain.key_requests.retain(|r| r.id != request);
 		chain.sign_requests.retain(|r| r.id != request);
 	});
-}
-
-/// Makes `CreateSignedTransaction` fail (as if signing were impossible) while `fails`.
-pub fn set_signing_fails(fails: bool) {
-	SIGNING_FAILS.with(|f| f.set(fails));
 }
 
 /// How often the worker read a pending-request list.
@@ -290,95 +238,45 @@ impl ResponseCalls<RuntimeCall> for MockCalls {
 	}
 }
 
-/// A submitted transaction, decoded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Submitted {
-	/// The account that signed it.
-	pub from: AccountId,
-	/// Its nonce.
-	pub nonce: Nonce,
-	/// The call.
-	pub call: RuntimeCall,
-}
-
-/// A test node: chain state, off-chain database, transaction pool and keystore. A *restart*
-/// ([`Node::restart`]) keeps the off-chain database, the keystore and the chain state but
-/// starts with an empty transaction pool, as a restarted node does.
-pub struct Node {
-	pub ext: TestExternalities,
-	/// The off-chain database and clock (`offchain.0.write().timestamp = ..`).
-	pub offchain: TestOffchainExt,
-	pub keystore: Arc<MemoryKeystore>,
-	/// Takes the encoded transactions submitted to the pool so far.
-	take_pool: Box<dyn Fn() -> Vec<Vec<u8>>>,
-}
+/// A test node: chain state, off-chain database, transaction pool and keystore
+/// ([`TestNode`]), running the keyring controller's worker. A *restart* ([`Node::restart`]) keeps
+/// the off-chain database, the keystore and the chain state but starts with an empty transaction
+/// pool, as a restarted node does.
+pub struct Node(TestNode<Test, KeyringController>);
 
 impl Node {
 	/// A node with an empty keystore.
 	pub fn new() -> Self {
 		let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		let mut ext: TestExternalities = storage.into();
-		let (offchain, _) = TestOffchainExt::new();
-		let keystore = Arc::new(MemoryKeystore::new());
-		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(KeystoreExt::from(keystore.clone()));
-		ext.execute_with(|| System::set_block_number(1));
-		let mut node = Node { ext, offchain, keystore, take_pool: Box::new(Vec::new) };
-		node.new_pool();
-		node
-	}
-
-	fn new_pool(&mut self) {
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		self.ext.register_extension(TransactionPoolExt::new(pool));
-		self.take_pool = Box::new(move || std::mem::take(&mut pool_state.write().transactions));
+		let mut chain: TestExternalities = storage.into();
+		chain.execute_with(|| System::set_block_number(1));
+		Node(TestNode::new(chain))
 	}
 
 	/// The same node after a restart: same off-chain database, keystore and chain, empty pool,
 	/// no lock held.
-	pub fn restart(mut self) -> Self {
-		self.new_pool();
-		self
+	pub fn restart(self) -> Self {
+		Node(self.0.restart())
 	}
 
 	/// Inserts a party key (`zprt`) from `seed` (e.g. `"//Alice"`) and returns its account.
 	pub fn add_party(&self, seed: &str) -> AccountId {
-		let public = self.keystore.sr25519_generate_new(PARTY_KEY_TYPE, Some(seed)).unwrap();
-		MultiSigner::from(public).into_account()
+		self.add_account_key(PARTY_KEY_TYPE, seed)
 	}
+}
 
-	/// Runs the off-chain worker at block `block`.
-	pub fn run_worker(&mut self, block: BlockNumber) {
-		self.ext.execute_with(|| {
-			System::set_block_number(block);
-			<KeyringController as frame_support::traits::Hooks<BlockNumber>>::offchain_worker(
-				block,
-			);
-		});
+// The harness's own methods (`run_worker`, `take_submitted`, `execute`, the keystore, ...) are
+// the node's.
+impl Deref for Node {
+	type Target = TestNode<Test, KeyringController>;
+
+	fn deref(&self) -> &Self::Target {
+		&self.0
 	}
+}
 
-	/// Takes the transactions submitted since the last call, checking each signature.
-	pub fn take_submitted(&self) -> Vec<Submitted> {
-		(self.take_pool)()
-			.into_iter()
-			.map(|bytes| {
-				let xt = Extrinsic::decode(&mut &bytes[..]).expect("a transaction of ours");
-				let sp_runtime::generic::Preamble::Signed(from, signature, nonce) = xt.preamble
-				else {
-					panic!("not a signed transaction: {:?}", xt.preamble)
-				};
-				assert!(
-					signature.verify(&signed_payload(&xt.function, nonce)[..], &from),
-					"bad transaction signature"
-				);
-				Submitted { from, nonce, call: xt.function }
-			})
-			.collect()
-	}
-
-	/// Runs `f` in the node's externalities.
-	pub fn execute<R>(&mut self, f: impl FnOnce() -> R) -> R {
-		self.ext.execute_with(f)
+impl DerefMut for Node {
+	fn deref_mut(&mut self) -> &mut Self::Target {
+		&mut self.0
 	}
 }

@@ -291,8 +291,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRelayers: Get<u32>;
 
-		/// The most broadcast transactions awaiting their receipt at once; an accepted
-		/// broadcast is refused while this many are in flight. Suggested: 1024.
+		/// The most broadcast transactions awaiting their receipt at once; a report of an
+		/// accepted broadcast is refused while this many are in flight. Suggested: 1024.
 		#[pallet::constant]
 		type MaxInFlight: Get<u32>;
 
@@ -334,7 +334,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Relayers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
 
-	/// The number of registered relayers (at most [`Config::MaxRelayers`]).
+	/// The number of registered relayers (at most MaxRelayers).
 	#[pallet::storage]
 	pub type RelayerCount<T> = StorageValue<_, u32, ValueQuery>;
 
@@ -348,7 +348,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AwaitingReceipt<T> = StorageMap<_, Twox64Concat, RequestId, ()>;
 
-	/// The number of entries of [`AwaitingReceipt`] (at most [`Config::MaxInFlight`]).
+	/// The number of requests in AwaitingReceipt (at most MaxInFlight).
 	#[pallet::storage]
 	pub type AwaitingReceiptCount<T> = StorageValue<_, u32, ValueQuery>;
 
@@ -372,22 +372,24 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// `relayer` was registered.
+		/// A relayer account was registered; the chain now accepts its reports.
 		RelayerAdded { relayer: T::AccountId },
-		/// `relayer` was unregistered.
+		/// A relayer account was unregistered; its earlier reports stand.
 		RelayerRemoved { relayer: T::AccountId },
-		/// The destination chain accepted the signed transaction of `request` with hash
-		/// `tx_hash`, as `relayer` reported; its receipt is awaited.
+		/// A relayer reported that the destination chain accepted the signed transaction of a
+		/// request, under the transaction hash given; relayers now wait for its receipt.
 		BroadcastAccepted { request: RequestId, tx_hash: TxHash, relayer: T::AccountId },
-		/// The broadcast of `request` failed for good, as `relayer` reported.
+		/// A relayer reported that the broadcast of a request's signed transaction failed for
+		/// good, with the class of failure and the node's message or a description; no relayer
+		/// will broadcast it again.
 		BroadcastFailed {
 			request: RequestId,
 			class: FailureClass,
 			message: ReportMessageOf<T>,
 			relayer: T::AccountId,
 		},
-		/// The transaction of `request` was included in destination-chain block `block`,
-		/// successfully or reverted, as `relayer` reported.
+		/// A relayer reported that the transaction of a request was included in the given block
+		/// of the destination chain, and whether it succeeded or was reverted.
 		InclusionReported {
 			request: RequestId,
 			tx_hash: TxHash,
@@ -403,10 +405,11 @@ pub mod pallet {
 		AlreadyRelayer,
 		/// The account is not a registered relayer.
 		NotRelayer,
-		/// There are already `MaxRelayers` relayers.
+		/// There are already MaxRelayers registered relayers.
 		TooManyRelayers,
-		/// The request is not awaiting broadcast: unknown, not fulfilled yet, private (its
-		/// requester broadcasts it) or already reported.
+		/// The request is not awaiting broadcast: it is unknown, not a transaction-signature
+		/// request, not fulfilled yet, private (its requester broadcasts it) or already
+		/// reported.
 		NotAwaitingBroadcast,
 		/// The request awaits broadcast but the chain cannot assemble its signed transaction.
 		UnknownTransaction,
@@ -417,7 +420,8 @@ pub mod pallet {
 		/// The request's broadcast has not been reported as accepted, so there is no
 		/// transaction whose inclusion could be reported.
 		NotBroadcast,
-		/// `MaxInFlight` broadcast transactions already await their receipt.
+		/// MaxInFlight broadcast transactions already await their receipt; try again once some
+		/// of them are reported included.
 		TooManyInFlight,
 	}
 
@@ -432,9 +436,11 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Register `relayer`, whose broadcast and inclusion reports the chain then accepts.
+		/// Register a relayer account; the chain then accepts its broadcast and inclusion
+		/// reports.
 		///
-		/// Origin: [`Config::RelayerAdminOrigin`]. Emits [`Event::RelayerAdded`].
+		/// Only the relayer admin origin (root or governance) may call this. Emits
+		/// RelayerAdded.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::add_relayer())]
 		pub fn add_relayer(origin: OriginFor<T>, relayer: T::AccountId) -> DispatchResult {
@@ -444,9 +450,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Unregister `relayer`. Its earlier reports stand.
+		/// Unregister a relayer account. Its earlier reports stand.
 		///
-		/// Origin: [`Config::RelayerAdminOrigin`]. Emits [`Event::RelayerRemoved`].
+		/// Only the relayer admin origin (root or governance) may call this. Emits
+		/// RelayerRemoved.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::remove_relayer())]
 		pub fn remove_relayer(origin: OriginFor<T>, relayer: T::AccountId) -> DispatchResult {
@@ -457,17 +464,19 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Report the outcome of broadcasting the signed transaction of `request`, which must
-		/// be awaiting broadcast.
+		/// Report the outcome of broadcasting the signed transaction of a request that is
+		/// awaiting broadcast. Must be signed by a registered relayer; a report the chain
+		/// accepts pays no fee.
 		///
-		/// - `Accepted { tx_hash }`: `tx_hash` must be the hash of the request's signed
-		///   transaction. The request becomes `Broadcast` and joins [`AwaitingReceipt`] (at most
-		///   `MaxInFlight`). Emits [`Event::BroadcastAccepted`].
-		/// - `Failed { class, message }`: the request becomes `Failed`. Emits
-		///   [`Event::BroadcastFailed`].
+		/// If the destination chain accepted the transaction, the hash reported must be the hash
+		/// of the request's signed transaction. The request's status becomes Broadcast and it
+		/// joins AwaitingReceipt (at most MaxInFlight requests). Emits BroadcastAccepted.
 		///
-		/// Either way the request leaves the treasury's index of requests awaiting broadcast,
-		/// so no relayer broadcasts it again. Origin: a registered relayer; free when accepted.
+		/// If the broadcast failed for good, the report gives the class of failure and a message;
+		/// the request's status becomes Failed. Emits BroadcastFailed.
+		///
+		/// Either way the request leaves the treasury's list of requests awaiting broadcast, so
+		/// no relayer broadcasts it again.
 		#[pallet::call_index(2)]
 		#[pallet::weight(
 			T::WeightInfo::report_broadcast_accepted()
@@ -527,11 +536,12 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Report that the accepted transaction of `request` was included in destination-chain
-		/// block `block_number`, successfully (`success`) or reverted. The request becomes
-		/// `Included` and leaves [`AwaitingReceipt`].
+		/// Report that the accepted transaction of a request was included in the given block of
+		/// the destination chain, and whether it succeeded or was reverted. The request's status
+		/// becomes Included and it leaves AwaitingReceipt.
 		///
-		/// Origin: a registered relayer; free when accepted. Emits [`Event::InclusionReported`].
+		/// Must be signed by a registered relayer; a report the chain accepts pays no fee. Emits
+		/// InclusionReported.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::report_inclusion())]
 		pub fn report_inclusion(

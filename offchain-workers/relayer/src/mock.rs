@@ -2,48 +2,43 @@
 //! ([`add_signed_transaction`]) and a test node ([`Node`]) whose off-chain worker talks to a
 //! scripted HTTP endpoint ([`Node::expect_rpc`], [`Node::expect_failure`]).
 //!
-//! Transactions are `UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature, Nonce>`, signed
-//! over `(call, nonce)` with the relayer key, so tests check who signed and with which nonce.
+//! Transactions are those of `zenrock_test_support::offchain`: `UncheckedExtrinsic<AccountId,
+//! RuntimeCall, MultiSignature, Nonce>`, signed over `(call, nonce)` with the relayer key, so tests
+//! check who signed and with which nonce.
 
 use crate as pallet_zenrock_relayer;
 use crate::{
 	json_rpc::request_body, BroadcastSource, Chain, RelayerAuthId, RequestId, RELAYER_KEY_TYPE,
 };
-use codec::{Decode, Encode};
-use core::cell::RefCell;
+use core::{
+	cell::RefCell,
+	ops::{Deref, DerefMut},
+};
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchResultWithPostInfo,
 	traits::{ConstU32, ConstU64},
 };
-use frame_system::{
-	offchain::{AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes},
-	EnsureRoot,
-};
+use frame_system::EnsureRoot;
 use sp_core::offchain::{
-	testing::{PendingRequest, TestOffchainExt, TestTransactionPoolExt},
-	Externalities, HttpError, HttpRequestId, HttpRequestStatus, OffchainDbExt, OffchainWorkerExt,
-	OpaqueNetworkState, StorageKind, Timestamp, TransactionPoolExt,
+	testing::{PendingRequest, TestOffchainExt},
+	Externalities, HttpError, HttpRequestId, HttpRequestStatus, OpaqueNetworkState, StorageKind,
+	Timestamp,
 };
 use sp_core::OpaquePeerId;
 use sp_io::TestExternalities;
-use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
-use sp_runtime::{
-	generic::UncheckedExtrinsic,
-	traits::{Dispatchable, IdentifyAccount, IdentityLookup, Verify},
-	BuildStorage, MultiSignature, MultiSigner,
-};
+use sp_runtime::{traits::IdentityLookup, BuildStorage};
 use std::{
 	collections::{BTreeMap, BTreeSet, VecDeque},
 	sync::{Arc, Mutex},
 };
+pub use zenrock_test_support::offchain::AccountId;
+use zenrock_test_support::offchain::TestNode;
 
-pub type AccountId = <<MultiSignature as Verify>::Signer as IdentifyAccount>::AccountId;
-pub type Nonce = u32;
 pub type BlockNumber = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
-/// The transactions the worker submits.
-pub type Extrinsic = UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature, Nonce>;
+/// A submitted transaction, decoded and its signature checked.
+pub type Submitted = zenrock_test_support::offchain::Submitted<RuntimeCall>;
 
 pub const MAX_RELAYERS: u32 = 3;
 pub const MAX_IN_FLIGHT: u32 = 4;
@@ -75,38 +70,7 @@ impl frame_system::Config for Test {
 	type Lookup = IdentityLookup<AccountId>;
 }
 
-impl SigningTypes for Test {
-	type Public = MultiSigner;
-	type Signature = MultiSignature;
-}
-
-impl<LocalCall> CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<C: AppCrypto<MultiSigner, MultiSignature>>(
-		call: RuntimeCall,
-		public: MultiSigner,
-		account: AccountId,
-		nonce: Nonce,
-	) -> Option<Extrinsic> {
-		let signature = C::sign(&signed_payload(&call, nonce), public)?;
-		Some(Extrinsic::new_signed(call, account, signature, nonce))
-	}
-}
-
-/// What a mock transaction's signature covers.
-pub fn signed_payload(call: &RuntimeCall, nonce: Nonce) -> Vec<u8> {
-	(call, nonce).encode()
-}
+zenrock_test_support::impl_signed_transactions!(Test);
 
 impl pallet_zenrock_relayer::Config for Test {
 	type WeightInfo = ();
@@ -415,45 +379,22 @@ impl Externalities for ScriptedHttp {
 // Test node
 // ------------------------------------------------------------------------------------------
 
-/// A submitted transaction, decoded and its signature checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Submitted {
-	/// The account that signed it.
-	pub from: AccountId,
-	/// Its nonce.
-	pub nonce: Nonce,
-	/// The call.
-	pub call: RuntimeCall,
-}
-
-/// A test node: chain state, off-chain database, scripted HTTP endpoint, transaction pool and
-/// keystore.
+/// A test node ([`TestNode`]: chain state, off-chain database, transaction pool and keystore)
+/// running the relayer's worker against a scripted HTTP endpoint.
 pub struct Node {
-	pub ext: TestExternalities,
-	/// The off-chain database, clock and expected HTTP requests.
-	pub offchain: TestOffchainExt,
-	pub keystore: Arc<MemoryKeystore>,
+	node: TestNode<Test, Relayer>,
 	script: Arc<Mutex<HttpScript>>,
-	take_pool: Box<dyn Fn() -> Vec<Vec<u8>>>,
 }
 
 impl Node {
 	/// A node with an empty keystore and no relayer registered.
 	pub fn new() -> Self {
-		let mut ext = new_test_ext();
-		let (offchain, _) = TestOffchainExt::new();
 		let script = Arc::new(Mutex::new(HttpScript::default()));
-		let keystore = Arc::new(MemoryKeystore::new());
-		ext.register_extension(OffchainWorkerExt::new(ScriptedHttp {
-			inner: offchain.clone(),
+		let node = TestNode::with_worker_externalities(new_test_ext(), |offchain| ScriptedHttp {
+			inner: offchain,
 			script: script.clone(),
-		}));
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(KeystoreExt::from(keystore.clone()));
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		ext.register_extension(TransactionPoolExt::new(pool));
-		let take_pool = Box::new(move || std::mem::take(&mut pool_state.write().transactions));
-		Node { ext, offchain, keystore, script, take_pool }
+		});
+		Node { node, script }
 	}
 
 	/// A node with the relayer key of `seed` (e.g. `"//Alice"`) in its keystore, that account
@@ -468,8 +409,7 @@ impl Node {
 
 	/// Inserts a relayer key (`zrly`) from `seed` and returns its account.
 	pub fn add_relayer_key(&self, seed: &str) -> AccountId {
-		let public = self.keystore.sr25519_generate_new(RELAYER_KEY_TYPE, Some(seed)).unwrap();
-		MultiSigner::from(public).into_account()
+		self.add_account_key(RELAYER_KEY_TYPE, seed)
 	}
 
 	/// Writes this node's endpoint for `chain`, as the node's CLI flag or the
@@ -517,44 +457,27 @@ impl Node {
 		assert!(script.steps.is_empty(), "scripted HTTP exchanges not made: {:?}", script.steps);
 	}
 
-	/// Runs the off-chain worker at block `block` (the chain is at that block too).
-	pub fn run_worker(&mut self, block: BlockNumber) {
-		self.ext.execute_with(|| {
-			System::set_block_number(block);
-			<Relayer as frame_support::traits::Hooks<BlockNumber>>::offchain_worker(block);
-		});
-	}
-
-	/// Takes the transactions submitted since the last call, checking each signature.
-	pub fn take_submitted(&self) -> Vec<Submitted> {
-		(self.take_pool)()
-			.into_iter()
-			.map(|bytes| {
-				let xt = Extrinsic::decode(&mut &bytes[..]).expect("a transaction of ours");
-				let sp_runtime::generic::Preamble::Signed(from, signature, nonce) = xt.preamble
-				else {
-					panic!("not a signed transaction: {:?}", xt.preamble)
-				};
-				assert!(
-					signature.verify(&signed_payload(&xt.function, nonce)[..], &from),
-					"bad transaction signature"
-				);
-				Submitted { from, nonce, call: xt.function }
-			})
-			.collect()
-	}
-
-	/// Includes `submitted` on chain: bumps the sender's nonce and dispatches the call.
+	/// Includes `submitted` on chain: bumps the sender's nonce and dispatches the call. Not left to
+	/// `Deref`: tests write `node.include(&single(&node))`, which borrows through `deref_mut`
+	/// before the argument is read unless the method is the node's own.
 	pub fn include(&mut self, submitted: &Submitted) -> DispatchResultWithPostInfo {
-		self.execute(|| {
-			System::inc_account_nonce(&submitted.from);
-			submitted.call.clone().dispatch(RuntimeOrigin::signed(submitted.from.clone()))
-		})
+		self.node.include(submitted)
 	}
+}
 
-	/// Runs `f` in the node's externalities.
-	pub fn execute<R>(&mut self, f: impl FnOnce() -> R) -> R {
-		self.ext.execute_with(f)
+// The harness's own methods (`run_worker`, `take_submitted`, `execute`, the off-chain state, ...)
+// are the node's.
+impl Deref for Node {
+	type Target = TestNode<Test, Relayer>;
+
+	fn deref(&self) -> &Self::Target {
+		&self.node
+	}
+}
+
+impl DerefMut for Node {
+	fn deref_mut(&mut self) -> &mut Self::Target {
+		&mut self.node
 	}
 }
 

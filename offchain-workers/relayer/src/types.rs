@@ -18,8 +18,8 @@ pub const MAX_TX_HASH_LENGTH: u32 = 64;
 pub type TxHash = BoundedVec<u8, ConstU32<MAX_TX_HASH_LENGTH>>;
 
 /// Why one attempt to reach a destination chain's endpoint gave no usable answer. Such failures
-/// are retried with backoff; only when [`crate::Config::MaxAttempts`] attempts failed is the
-/// broadcast reported as [`FailureClass::RetriesExhausted`].
+/// are retried with backoff; only when MaxAttempts attempts have failed is the broadcast
+/// reported as failed, with the class RetriesExhausted.
 #[derive(
 	Clone,
 	Copy,
@@ -35,7 +35,7 @@ pub type TxHash = BoundedVec<u8, ConstU32<MAX_TX_HASH_LENGTH>>;
 pub enum AttemptFailure {
 	/// No HTTP exchange: the endpoint refused the connection, could not be resolved or closed it.
 	Unreachable,
-	/// No answer before the deadline ([`crate::Config::HttpTimeoutMillis`]).
+	/// No answer within HttpTimeoutMillis milliseconds.
 	Timeout,
 	/// The endpoint answered with this HTTP status and no JSON-RPC error.
 	HttpStatus {
@@ -61,17 +61,17 @@ pub enum AttemptFailure {
 	MaxEncodedLen,
 )]
 pub enum RejectionKind {
-	/// The sender's nonce is past the transaction's nonce (`nonce too low`): another
+	/// The sender's nonce is past the transaction's nonce ("nonce too low"): another
 	/// transaction of the same key was included first.
 	NonceTooLow,
-	/// The sender cannot pay value plus maximum fee (`insufficient funds`).
+	/// The sender cannot pay value plus maximum fee ("insufficient funds").
 	InsufficientFunds,
-	/// The fees are too low (`underpriced`, `max fee per gas less than block base fee`, ...).
+	/// The fees are too low ("underpriced", "max fee per gas less than block base fee", ...).
 	FeeTooLow,
-	/// The gas limit is unusable (`intrinsic gas too low`, `exceeds block gas limit`).
+	/// The gas limit is unusable ("intrinsic gas too low", "exceeds block gas limit").
 	GasLimit,
-	/// The transaction is malformed or signed for another chain (`invalid sender`,
-	/// `invalid chain id`, `rlp: ...`).
+	/// The transaction is malformed or signed for another chain ("invalid sender",
+	/// "invalid chain id", "rlp: ...").
 	Invalid,
 	/// Any other error; the report's message has the node's text.
 	Other,
@@ -98,7 +98,8 @@ pub enum FailureClass {
 		/// What the error message says.
 		kind: RejectionKind,
 	},
-	/// No usable answer from the endpoint in `attempts` attempts, spaced by exponential backoff.
+	/// No usable answer from the endpoint in any of the attempts made, spaced by exponential
+	/// backoff.
 	RetriesExhausted {
 		/// How many attempts were made.
 		attempts: u32,
@@ -107,8 +108,8 @@ pub enum FailureClass {
 	},
 }
 
-/// What a relayer reports about the broadcast of a request (the argument of
-/// [`report_broadcast`](crate::Pallet::report_broadcast)).
+/// What a relayer reports about the broadcast of a request (the outcome given to
+/// report_broadcast).
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
@@ -121,10 +122,10 @@ pub enum BroadcastOutcome<Message> {
 	},
 	/// The broadcast failed for good.
 	Failed {
-		/// Why.
+		/// Why the broadcast failed.
 		class: FailureClass,
-		/// The node's error message or a description of the last failed attempt (UTF-8,
-		/// truncated to [`crate::Config::MaxReportLength`] bytes).
+		/// The node's error message or a description of the last failed attempt (UTF-8, at
+		/// most MaxReportLength bytes).
 		message: Message,
 	},
 }
@@ -177,7 +178,7 @@ pub enum BroadcastStatus<AccountId, BlockNumber, Message> {
 	},
 	/// The broadcast failed for good; nothing will broadcast the transaction again.
 	Failed {
-		/// Why.
+		/// Why the broadcast failed.
 		class: FailureClass,
 		/// The node's error message or a description of the last failed attempt (UTF-8).
 		message: Message,

@@ -57,8 +57,7 @@ fn create<T: Config>(
 	admin_policy: Option<PolicyId>,
 	sign_policy: Option<PolicyId>,
 ) -> WorkspaceId {
-	let additional: BoundedVec<_, T::MaxOwners> =
-		owners[1..].to_vec().try_into().expect("within MaxOwners");
+	let additional = owners[1..].to_vec();
 	Pallet::<T>::create_workspace(
 		RawOrigin::Signed(owners[0].clone()).into(),
 		additional,
@@ -107,8 +106,8 @@ fn worst_case_keyring<T: Config>() -> (KeyringId, T::AccountId) {
 	let threshold = (parties.len() as u32).max(1);
 	Pallet::<T>::register_keyring(
 		RawOrigin::Signed(admin.clone()).into(),
-		description.try_into().expect("within bound"),
-		parties.try_into().expect("within bound"),
+		description,
+		parties,
 		threshold,
 		1u32.into(),
 		1u32.into(),
@@ -135,8 +134,7 @@ mod benchmarks {
 		let all = owners::<T>(o + 1);
 		let admin_policy = T::BenchmarkHelper::policy_with_participants(all.clone());
 		let sign_policy = T::BenchmarkHelper::policy_with_participants(all.clone());
-		let additional: BoundedVec<_, T::MaxOwners> =
-			all[1..].to_vec().try_into().expect("within MaxOwners");
+		let additional = all[1..].to_vec();
 		let id = NextWorkspaceId::<T>::get();
 
 		#[extrinsic_call]
@@ -252,13 +250,9 @@ mod benchmarks {
 		p: Linear<0, { T::MaxKeyringParties::get() }>,
 	) {
 		let admin = funded::<T>("admin", 0);
-		let description: BoundedVec<_, _> =
-			vec![b'k'; d as usize].try_into().expect("within bound");
-		let parties: BoundedVec<_, _> = (0..p)
-			.map(|i| account::<T::AccountId>("party", i, SEED))
-			.collect::<Vec<_>>()
-			.try_into()
-			.expect("within bound");
+		let description = vec![b'k'; d as usize];
+		let parties: Vec<T::AccountId> =
+			(0..p).map(|i| account::<T::AccountId>("party", i, SEED)).collect();
 		let id = NextKeyringId::<T>::get();
 
 		#[extrinsic_call]
@@ -338,10 +332,7 @@ mod benchmarks {
 	#[benchmark]
 	fn update_keyring() {
 		let (keyring, admin) = worst_case_keyring::<T>();
-		let description: BoundedVec<_, _> =
-			vec![b'u'; T::MaxKeyringDescriptionLength::get() as usize]
-				.try_into()
-				.expect("within bound");
+		let description = vec![b'u'; T::MaxKeyringDescriptionLength::get() as usize];
 		let threshold = 1;
 
 		#[extrinsic_call]
@@ -355,7 +346,7 @@ mod benchmarks {
 		);
 
 		let kr = Keyrings::<T>::get(keyring).expect("keyring exists");
-		assert_eq!(kr.description, description);
+		assert_eq!(kr.description.into_inner(), description);
 		assert_eq!(kr.party_threshold, threshold);
 	}
 

@@ -241,7 +241,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// The deposit held from the creator of a workspace.
+		/// The deposit held from the creator of a workspace, released when it is removed.
 		#[pallet::constant]
 		type WorkspaceDeposit: Get<BalanceOf<Self>>;
 
@@ -257,8 +257,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxChildren: Get<u32>;
 
-		/// The maximum number of ancestors (parent, grandparent, ...) a workspace may have and
-		/// still be given a child. Bounds the cycle check when appending a child.
+		/// A workspace that already has this many ancestors (parent, grandparent, ...) cannot be
+		/// given a child. Bounds the cycle check when appending a child.
 		#[pallet::constant]
 		type MaxWorkspaceDepth: Get<u32>;
 
@@ -301,7 +301,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Workspaces<T: Config> = StorageMap<_, Twox64Concat, WorkspaceId, Workspace<T>>;
 
-	/// Index: the workspaces each account owns (`(owner, workspace) -> ()`); list by owner prefix.
+	/// Index of the workspaces each account owns, keyed by owner first, so that an account's
+	/// workspaces can be listed without a scan.
 	#[pallet::storage]
 	pub type OwnerWorkspaces<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, WorkspaceId, ()>;
@@ -314,12 +315,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Keyrings<T: Config> = StorageMap<_, Twox64Concat, KeyringId, Keyring<T>>;
 
-	/// Index: the keyrings each account administers (`(admin, keyring) -> ()`).
+	/// Index of the keyrings each account administers, keyed by admin first.
 	#[pallet::storage]
 	pub type AdminKeyrings<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, KeyringId, ()>;
 
-	/// Index: the keyrings each account is a party of (`(party, keyring) -> ()`).
+	/// Index of the keyrings each account is a party of, keyed by party first.
 	#[pallet::storage]
 	pub type PartyKeyrings<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, KeyringId, ()>;
@@ -378,7 +379,8 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A workspace was created (as a child of `parent`, if given).
+		/// A workspace was created, as a child of the parent workspace if one is given. A policy
+		/// that is not given is the default policy: any one owner.
 		WorkspaceCreated {
 			workspace: WorkspaceId,
 			creator: T::AccountId,
@@ -395,15 +397,16 @@ pub mod pallet {
 		OwnerRemoved { workspace: WorkspaceId, owner: T::AccountId },
 		/// An existing workspace became a child of another one.
 		ChildWorkspaceAppended { parent: WorkspaceId, child: WorkspaceId },
-		/// A workspace's policies changed (`None`: the default policy, any one owner).
+		/// A workspace's policies changed; the event gives both policies now in force. A policy
+		/// that is not given is the default policy: any one owner.
 		WorkspacePoliciesUpdated {
 			workspace: WorkspaceId,
 			admin_policy: Option<PolicyId>,
 			sign_policy: Option<PolicyId>,
 		},
-		/// A workspace operation waits for approvals in policy action `action`.
+		/// A workspace operation waits for approvals in the policy action given.
 		OperationPending { workspace: WorkspaceId, requester: T::AccountId, action: ActionId },
-		/// A keyring was registered, with `admin` as its first admin.
+		/// A keyring was registered; the admin given is its first admin.
 		KeyringRegistered {
 			keyring: KeyringId,
 			admin: T::AccountId,
@@ -414,11 +417,11 @@ pub mod pallet {
 		KeyringAdminAdded { keyring: KeyringId, admin: T::AccountId },
 		/// An admin was removed from a keyring.
 		KeyringAdminRemoved { keyring: KeyringId, admin: T::AccountId },
-		/// A party was added to a keyring; `party_threshold` is the threshold now in force.
+		/// A party was added to a keyring; the party threshold given is the one now in force.
 		KeyringPartyAdded { keyring: KeyringId, party: T::AccountId, party_threshold: u32 },
-		/// A party was removed from a keyring; `party_threshold` is the threshold now in force.
+		/// A party was removed from a keyring; the party threshold given is the one now in force.
 		KeyringPartyRemoved { keyring: KeyringId, party: T::AccountId, party_threshold: u32 },
-		/// Some fields of a keyring changed; a field that is `None` here did not change.
+		/// Some fields of a keyring changed; the fields not given did not change.
 		KeyringUpdated {
 			keyring: KeyringId,
 			description: Option<BoundedVec<u8, T::MaxKeyringDescriptionLength>>,
@@ -445,7 +448,7 @@ pub mod pallet {
 		AlreadyOwner,
 		/// The same account is listed more than once as an owner.
 		DuplicateOwner,
-		/// The workspace would have more than `MaxOwners` owners.
+		/// The workspace would have more than MaxOwners owners.
 		TooManyOwners,
 		/// The account to remove is not an owner of the workspace.
 		OwnerNotFound,
@@ -455,13 +458,13 @@ pub mod pallet {
 		OwnerIsPolicyParticipant,
 		/// A participant of the given policy is not an owner of the workspace.
 		PolicyParticipantNotOwner,
-		/// The workspace would have more than `MaxChildren` children.
+		/// The workspace would have more than MaxChildren children.
 		TooManyChildren,
 		/// The workspace already has a parent; a workspace has at most one.
 		AlreadyHasParent,
 		/// Appending the workspace would make it its own ancestor.
 		WouldCreateCycle,
-		/// The parent has `MaxWorkspaceDepth` ancestors already and cannot be given a child.
+		/// The parent has MaxWorkspaceDepth ancestors already and cannot be given a child.
 		HierarchyTooDeep,
 		/// The workspace still has child workspaces; it cannot be removed.
 		HasChildren,
@@ -485,7 +488,7 @@ pub mod pallet {
 		AlreadyKeyringAdmin,
 		/// The account to remove is not an admin of the keyring.
 		AdminNotFound,
-		/// The keyring would have more than `MaxKeyringAdmins` admins.
+		/// The keyring would have more than MaxKeyringAdmins admins.
 		TooManyAdmins,
 		/// The last admin of a keyring cannot be removed.
 		LastAdmin,
@@ -495,7 +498,7 @@ pub mod pallet {
 		DuplicateParty,
 		/// The account to remove is not a party of the keyring.
 		PartyNotFound,
-		/// The keyring would have more than `MaxKeyringParties` parties.
+		/// The keyring would have more than MaxKeyringParties parties.
 		TooManyParties,
 		/// The party threshold must be at least 1 and at most the number of parties (1 while there
 		/// are none).
@@ -506,6 +509,14 @@ pub mod pallet {
 		KeyringAlreadyInactive,
 		/// The keyring's account does not hold that much above its existential deposit.
 		InsufficientKeyringFunds,
+		/// The keyring description is longer than MaxKeyringDescriptionLength bytes.
+		DescriptionTooLong,
+		/// The caller's free balance cannot cover the workspace deposit (WorkspaceDeposit), held
+		/// until the workspace is removed.
+		InsufficientBalanceForWorkspaceDeposit,
+		/// The caller's free balance cannot cover the keyring deposit (KeyringDeposit), held while
+		/// the keyring is registered.
+		InsufficientBalanceForKeyringDeposit,
 	}
 
 	#[pallet::hooks]
@@ -523,19 +534,19 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Create a workspace owned by the caller and `additional_owners`.
+		/// Create a workspace owned by the caller and the additional owners given.
 		///
-		/// Any signed account may call. Holds `WorkspaceDeposit` from the caller. Owners must be
-		/// distinct (the caller is included automatically) and at most `MaxOwners`; every
-		/// participant of a given `admin_policy` / `sign_policy` must be an owner (`None`: the
-		/// default policy, any one owner).
+		/// Any signed account may call. Holds WorkspaceDeposit from the caller. Owners must be
+		/// distinct (the caller is included automatically) and at most MaxOwners. Every participant
+		/// of a given admin or sign policy must be an owner; a policy not given is the default
+		/// policy, any one owner.
 		///
-		/// Emits `WorkspaceCreated`.
+		/// Emits WorkspaceCreated.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_workspace(additional_owners.len() as u32))]
 		pub fn create_workspace(
 			origin: OriginFor<T>,
-			additional_owners: BoundedVec<T::AccountId, T::MaxOwners>,
+			additional_owners: Vec<T::AccountId>,
 			admin_policy: Option<PolicyId>,
 			sign_policy: Option<PolicyId>,
 		) -> DispatchResult {
@@ -544,15 +555,15 @@ pub mod pallet {
 			Self::ensure_policy_within_owners(admin_policy, &owners)?;
 			Self::ensure_policy_within_owners(sign_policy, &owners)?;
 			let deposit = T::WorkspaceDeposit::get();
-			T::Currency::hold(&HoldReason::WorkspaceDeposit.into(), &creator, deposit)?;
+			Self::hold_deposit(HoldReason::WorkspaceDeposit, &creator, deposit)?;
 			Self::insert_workspace(creator, deposit, owners, admin_policy, sign_policy, None)?;
 			Ok(())
 		}
 
-		/// Add `new_owner` to `workspace`. Gated by the workspace's admin policy.
+		/// Add a new owner to a workspace. Gated by the workspace's admin policy.
 		///
 		/// Signed by an owner: checked, then submitted to the policy gate (runs at once or emits
-		/// `OperationPending`). With the approved origin: runs. Emits `OwnerAdded`.
+		/// OperationPending). With the approved origin: runs. Emits OwnerAdded.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::add_owner().saturating_add(T::PolicyGate::submit_weight()))]
 		pub fn add_owner(
@@ -576,11 +587,11 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::add_owner()).into())
 		}
 
-		/// Remove `owner` from `workspace`. Gated by the workspace's admin policy.
+		/// Remove an owner from a workspace. Gated by the workspace's admin policy.
 		///
 		/// Refused for the last owner and for an owner who participates in the workspace's admin or
 		/// sign policy. Signed by an owner: checked, then submitted to the policy gate. With the
-		/// approved origin: runs. Emits `OwnerRemoved`.
+		/// approved origin: runs. Emits OwnerRemoved.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove_owner().saturating_add(T::PolicyGate::submit_weight()))]
 		pub fn remove_owner(
@@ -604,11 +615,11 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::remove_owner()).into())
 		}
 
-		/// Create a child workspace of `parent`, with the parent's owners and policies. Gated by the
-		/// parent's admin policy.
+		/// Create a child workspace of a parent workspace, with the parent's owners and policies.
+		/// Gated by the parent's admin policy.
 		///
-		/// The requester becomes the child's creator: `WorkspaceDeposit` is held from them when the
-		/// operation runs. Emits `WorkspaceCreated` with `parent` set.
+		/// The requester becomes the child's creator: WorkspaceDeposit is held from them when the
+		/// operation runs. Emits WorkspaceCreated with parent set.
 		#[pallet::call_index(3)]
 		#[pallet::weight(
 			T::WeightInfo::add_child_workspace().saturating_add(T::PolicyGate::submit_weight())
@@ -627,7 +638,7 @@ pub mod pallet {
 				return Ok(().into());
 			};
 			let deposit = T::WorkspaceDeposit::get();
-			T::Currency::hold(&HoldReason::WorkspaceDeposit.into(), &requester, deposit)?;
+			Self::hold_deposit(HoldReason::WorkspaceDeposit, &requester, deposit)?;
 			let child = Self::insert_workspace(
 				requester,
 				deposit,
@@ -641,11 +652,11 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::add_child_workspace()).into())
 		}
 
-		/// Make the existing workspace `child` a child of `parent`. Gated by the parent's admin
-		/// policy.
+		/// Make an existing workspace (child) a child of another (parent). Gated by the parent's
+		/// admin policy.
 		///
-		/// The requester must own both; `child` must have no parent, and must not be `parent` or an
-		/// ancestor of it. Emits `ChildWorkspaceAppended`.
+		/// The requester must own both; the child must have no parent yet, and must not be the
+		/// parent itself or one of its ancestors. Emits ChildWorkspaceAppended.
 		#[pallet::call_index(4)]
 		#[pallet::weight(
 			T::WeightInfo::append_child_workspace().saturating_add(T::PolicyGate::submit_weight())
@@ -678,12 +689,13 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::append_child_workspace()).into())
 		}
 
-		/// Change the admin and/or sign policy of `workspace`. Gated by the workspace's CURRENT
+		/// Change the admin and/or sign policy of a workspace. Gated by the workspace's CURRENT
 		/// admin policy.
 		///
-		/// For each policy: `None` keeps it, `Some(None)` sets the default policy (any one owner),
-		/// `Some(Some(id))` sets policy `id`, all of whose participants must be owners.
-		/// Emits `WorkspacePoliciesUpdated`.
+		/// For each of the two policies: not given keeps it; given as none sets the default policy
+		/// (any one owner); given as a policy id sets that policy, all of whose participants must
+		/// be owners.
+		/// Emits WorkspacePoliciesUpdated.
 		#[pallet::call_index(5)]
 		#[pallet::weight(
 			T::WeightInfo::update_workspace_policies()
@@ -732,11 +744,11 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::update_workspace_policies()).into())
 		}
 
-		/// Remove `workspace` and release its deposit to its creator. Gated by the workspace's
+		/// Remove a workspace and release its deposit to its creator. Gated by the workspace's
 		/// admin policy.
 		///
-		/// Refused while it has children, while it is in use elsewhere (`WorkspaceInUse`), or while
-		/// its account holds funds. A child is detached from its parent. Emits `WorkspaceRemoved`.
+		/// Refused while it has children, while it is in use elsewhere (WorkspaceInUse), or while
+		/// its account holds funds. A child is detached from its parent. Emits WorkspaceRemoved.
 		#[pallet::call_index(6)]
 		#[pallet::weight(
 			T::WeightInfo::remove_workspace().saturating_add(T::PolicyGate::submit_weight())
@@ -784,10 +796,11 @@ pub mod pallet {
 
 		/// Register a keyring; the caller becomes its first admin.
 		///
-		/// Any signed account may call. Holds `KeyringDeposit` from the caller. `parties` may be
-		/// empty (add them later) and must be distinct; `party_threshold` must satisfy
-		/// `1 <= party_threshold <= max(1, parties.len())`. The keyring starts active.
-		/// Emits `KeyringRegistered`.
+		/// Any signed account may call. Holds KeyringDeposit from the caller. The parties may be
+		/// empty (add them later), must be distinct and at most MaxKeyringParties; the description
+		/// is at most MaxKeyringDescriptionLength bytes. The party threshold must be at least 1 and
+		/// at most the number of parties (1 while there are none). The keyring starts active.
+		/// Emits KeyringRegistered.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::register_keyring(
 			description.len() as u32,
@@ -795,17 +808,20 @@ pub mod pallet {
 		))]
 		pub fn register_keyring(
 			origin: OriginFor<T>,
-			description: BoundedVec<u8, T::MaxKeyringDescriptionLength>,
-			parties: BoundedVec<T::AccountId, T::MaxKeyringParties>,
+			description: Vec<u8>,
+			parties: Vec<T::AccountId>,
 			party_threshold: u32,
 			key_request_fee: BalanceOf<T>,
 			sign_request_fee: BalanceOf<T>,
 		) -> DispatchResult {
+			let description = Self::bounded_description(description)?;
+			let parties: BoundedVec<T::AccountId, T::MaxKeyringParties> =
+				parties.try_into().map_err(|_| Error::<T>::TooManyParties)?;
 			let admin = ensure_signed(origin)?;
 			Self::ensure_valid_threshold(party_threshold, parties.len())?;
 			Self::ensure_distinct_parties(&parties)?;
 			let deposit = T::KeyringDeposit::get();
-			T::Currency::hold(&HoldReason::KeyringDeposit.into(), &admin, deposit)?;
+			Self::hold_deposit(HoldReason::KeyringDeposit, &admin, deposit)?;
 			Self::insert_keyring(
 				admin,
 				deposit,
@@ -818,9 +834,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Add `admin` to `keyring`. Only an admin of the keyring may call.
+		/// Add an admin to a keyring. Only an admin of the keyring may call.
 		///
-		/// Emits `KeyringAdminAdded`.
+		/// Emits KeyringAdminAdded.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::add_keyring_admin())]
 		pub fn add_keyring_admin(
@@ -838,10 +854,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove `admin` from `keyring` (never the last admin). Only an admin of the keyring may
+		/// Remove an admin from a keyring (never the last admin). Only an admin of the keyring may
 		/// call; an admin may remove themself.
 		///
-		/// Emits `KeyringAdminRemoved`.
+		/// Emits KeyringAdminRemoved.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::remove_keyring_admin())]
 		pub fn remove_keyring_admin(
@@ -861,11 +877,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Add `party` to `keyring`, and set the threshold to `new_threshold` if given. Only an
+		/// Add a party to a keyring, and set a new threshold if one is given. Only an
 		/// admin of the keyring may call.
 		///
-		/// The resulting threshold must satisfy `1 <= threshold <= number of parties`.
-		/// Emits `KeyringPartyAdded`.
+		/// The resulting threshold must be at least 1 and at most the number of parties.
+		/// Emits KeyringPartyAdded.
 		#[pallet::call_index(13)]
 		#[pallet::weight(T::WeightInfo::add_keyring_party())]
 		pub fn add_keyring_party(
@@ -887,12 +903,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove `party` from `keyring`, and set the threshold to `new_threshold` if given. Only
+		/// Remove a party from a keyring, and set a new threshold if one is given. Only
 		/// an admin of the keyring may call.
 		///
-		/// The resulting threshold must satisfy `1 <= threshold <= max(1, number of parties)`: to
-		/// remove a party when the threshold equals the party count, give a lower `new_threshold`.
-		/// Emits `KeyringPartyRemoved`.
+		/// The resulting threshold must be at least 1 and at most the number of parties (1 while
+		/// there are none): to remove a party when the threshold equals the party count, give a
+		/// lower new threshold.
+		/// Emits KeyringPartyRemoved.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::remove_keyring_party())]
 		pub fn remove_keyring_party(
@@ -915,21 +932,22 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Change some fields of `keyring`; fields given as `None` keep their value. Only an admin
-		/// of the keyring may call.
+		/// Change some fields of a keyring; fields not given keep their value. Only an admin of the
+		/// keyring may call.
 		///
-		/// A new `party_threshold` must satisfy `1 <= party_threshold <= max(1, number of
-		/// parties)`. At least one field must be given. Emits `KeyringUpdated`.
+		/// A new party threshold must be at least 1 and at most the number of parties (1 while
+		/// there are none). At least one field must be given. Emits KeyringUpdated.
 		#[pallet::call_index(15)]
 		#[pallet::weight(T::WeightInfo::update_keyring())]
 		pub fn update_keyring(
 			origin: OriginFor<T>,
 			keyring: KeyringId,
-			description: Option<BoundedVec<u8, T::MaxKeyringDescriptionLength>>,
+			description: Option<Vec<u8>>,
 			party_threshold: Option<u32>,
 			key_request_fee: Option<BalanceOf<T>>,
 			sign_request_fee: Option<BalanceOf<T>>,
 		) -> DispatchResult {
+			let description = description.map(Self::bounded_description).transpose()?;
 			let who = ensure_signed(origin)?;
 			let mut kr = Self::keyring_for_admin(keyring, &who)?;
 			ensure!(
@@ -963,9 +981,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stop `keyring` from accepting new requests. Only an admin of the keyring may call.
+		/// Stop a keyring from accepting new requests. Only an admin of the keyring may call.
 		///
-		/// Emits `KeyringDeactivated`.
+		/// Emits KeyringDeactivated.
 		#[pallet::call_index(16)]
 		#[pallet::weight(T::WeightInfo::deactivate_keyring())]
 		pub fn deactivate_keyring(origin: OriginFor<T>, keyring: KeyringId) -> DispatchResult {
@@ -978,9 +996,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Let `keyring` accept new requests again. Only an admin of the keyring may call.
+		/// Let a keyring accept new requests again. Only an admin of the keyring may call.
 		///
-		/// Emits `KeyringReactivated`.
+		/// Emits KeyringReactivated.
 		#[pallet::call_index(17)]
 		#[pallet::weight(T::WeightInfo::reactivate_keyring())]
 		pub fn reactivate_keyring(origin: OriginFor<T>, keyring: KeyringId) -> DispatchResult {
@@ -993,11 +1011,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Move `amount` of earned fees from `keyring`'s account to the caller. Only an admin of
+		/// Move an amount of earned fees from a keyring's account to the caller. Only an admin of
 		/// the keyring may call.
 		///
 		/// The keyring's account is kept alive (its existential deposit stays), so that it can
-		/// keep receiving small fees. Emits `KeyringFeesWithdrawn`.
+		/// keep receiving small fees. Emits KeyringFeesWithdrawn.
 		#[pallet::call_index(18)]
 		#[pallet::weight(T::WeightInfo::withdraw_keyring_fees())]
 		pub fn withdraw_keyring_fees(
@@ -1189,6 +1207,29 @@ impl<T: Config> Pallet<T> {
 		let max = (party_count as u32).max(1);
 		ensure!(threshold >= 1 && threshold <= max, Error::<T>::InvalidThreshold);
 		Ok(())
+	}
+
+	/// A keyring description, once it is within `MaxKeyringDescriptionLength`.
+	fn bounded_description(
+		description: Vec<u8>,
+	) -> Result<BoundedVec<u8, T::MaxKeyringDescriptionLength>, DispatchError> {
+		Ok(description.try_into().map_err(|_| Error::<T>::DescriptionTooLong)?)
+	}
+
+	/// Hold a deposit; a hold that fails for want of funds says which deposit could not be held.
+	fn hold_deposit(
+		reason: HoldReason,
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		T::Currency::hold(&reason.into(), who, amount).map_err(|error| match error {
+			DispatchError::Token(_) => match reason {
+				HoldReason::WorkspaceDeposit => Error::<T>::InsufficientBalanceForWorkspaceDeposit,
+				HoldReason::KeyringDeposit => Error::<T>::InsufficientBalanceForKeyringDeposit,
+			}
+			.into(),
+			other => other,
+		})
 	}
 
 	fn ensure_distinct_parties(parties: &[T::AccountId]) -> DispatchResult {

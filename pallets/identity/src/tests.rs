@@ -7,9 +7,8 @@ use crate::{
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold, Mutate},
-	BoundedVec,
 };
-use sp_runtime::{traits::BadOrigin, DispatchError, TokenError};
+use sp_runtime::{traits::BadOrigin, DispatchError};
 use zenrock_primitives::{
 	Approval, KeyringId, KeyringInspect, KeyringTerms, PolicyId, WorkspaceId, WorkspaceInspect,
 };
@@ -31,16 +30,16 @@ fn approved(
 	approved_origin(Approval { workspace, policy, requester, action: None })
 }
 
-fn owners(accounts: &[AccountId]) -> BoundedVec<AccountId, MaxOwners> {
-	accounts.to_vec().try_into().expect("test owner list within bound")
+fn owners(accounts: &[AccountId]) -> Vec<AccountId> {
+	accounts.to_vec()
 }
 
-fn description(text: &[u8]) -> BoundedVec<u8, MaxKeyringDescriptionLength> {
-	text.to_vec().try_into().expect("test description within bound")
+fn description(text: &[u8]) -> Vec<u8> {
+	text.to_vec()
 }
 
-fn parties(accounts: &[AccountId]) -> BoundedVec<AccountId, MaxKeyringParties> {
-	accounts.to_vec().try_into().expect("test party list within bound")
+fn parties(accounts: &[AccountId]) -> Vec<AccountId> {
+	accounts.to_vec()
 }
 
 /// Create a workspace (default policies) and return its id.
@@ -200,6 +199,13 @@ fn create_workspace_rejects_too_many_owners() {
 			Identity::create_workspace(signed(1), owners(&[2, 3, 4, 5, 6]), None, None),
 			Error::<Test>::TooManyOwners
 		);
+		// A list longer than any workspace may have is refused by name too (not by a decoding
+		// failure), however long it is.
+		let many: Vec<AccountId> = (100..200).collect();
+		assert_noop!(
+			Identity::create_workspace(signed(1), many, None, None),
+			Error::<Test>::TooManyOwners
+		);
 		// The creator plus 4 is exactly the bound.
 		create(1, &[2, 3, 4, 5]);
 	});
@@ -231,7 +237,7 @@ fn create_workspace_needs_deposit_and_signature() {
 		// Account 20 has no funds.
 		assert_noop!(
 			Identity::create_workspace(signed(20), owners(&[]), None, None),
-			TokenError::FundsUnavailable
+			Error::<Test>::InsufficientBalanceForWorkspaceDeposit
 		);
 		assert_noop!(
 			Identity::create_workspace(RuntimeOrigin::root(), owners(&[]), None, None),
@@ -520,7 +526,7 @@ fn add_child_workspace_errors() {
 		assert_ok!(Identity::add_owner(signed(1), parent, 20));
 		assert_noop!(
 			Identity::add_child_workspace(signed(20), parent),
-			TokenError::FundsUnavailable
+			Error::<Test>::InsufficientBalanceForWorkspaceDeposit
 		);
 		// MaxChildren is 3.
 		for _ in 0..3 {
@@ -906,7 +912,7 @@ fn register_keyring_rejects_duplicates_and_needs_deposit() {
 		);
 		assert_noop!(
 			Identity::register_keyring(signed(20), description(b""), parties(&[]), 1, 0, 0),
-			TokenError::FundsUnavailable
+			Error::<Test>::InsufficientBalanceForKeyringDeposit
 		);
 		assert_noop!(
 			Identity::register_keyring(
@@ -1384,5 +1390,28 @@ fn integrity_test_passes() {
 	use frame_support::traits::Hooks;
 	new_test_ext().execute_with(|| {
 		<Identity as Hooks<u64>>::integrity_test();
+	});
+}
+
+#[test]
+fn keyring_arguments_beyond_their_bounds_are_refused_by_name() {
+	build_and_execute(|| {
+		let too_long = vec![b'd'; MaxKeyringDescriptionLength::get() as usize + 1];
+		assert_noop!(
+			Identity::register_keyring(signed(1), too_long.clone(), parties(&[3]), 1, 0, 0),
+			Error::<Test>::DescriptionTooLong
+		);
+		let too_many: Vec<AccountId> = (100..100 + MaxKeyringParties::get() as u128 + 1).collect();
+		assert_noop!(
+			Identity::register_keyring(signed(1), description(b"k"), too_many, 1, 0, 0),
+			Error::<Test>::TooManyParties
+		);
+		let longest = vec![b'd'; MaxKeyringDescriptionLength::get() as usize];
+		assert_ok!(Identity::register_keyring(signed(1), longest, parties(&[3]), 1, 0, 0));
+		let keyring = NextKeyringId::<Test>::get() - 1;
+		assert_noop!(
+			Identity::update_keyring(signed(1), keyring, Some(too_long), None, None, None),
+			Error::<Test>::DescriptionTooLong
+		);
 	});
 }

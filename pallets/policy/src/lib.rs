@@ -154,7 +154,8 @@ pub struct Policy<T: Config> {
 	pub approve_rule: RuleOf<T>,
 	/// The rule that, once it holds over the rejections, rejects the action.
 	pub reject_rule: Option<RuleOf<T>>,
-	/// Blocks an action under this policy stays open; `None`: [`Config::DefaultActionExpiry`].
+	/// How many blocks an action under this policy stays open; if not set, the
+	/// DefaultActionExpiry constant applies.
 	pub default_expiry: Option<BlockNumberFor<T>>,
 	/// The deposit held from the creator for this policy.
 	pub deposit: BalanceOf<T>,
@@ -196,7 +197,8 @@ pub struct Action<T: Config> {
 	pub call_weight: Weight,
 	/// The values the rules may read.
 	pub context: PolicyContext,
-	/// Participants who approved, in order of approval (the requester first).
+	/// Participants who approved, in order of approval (the requester's approval, given when the
+	/// call was submitted, comes first unless the requester withdrew it).
 	pub approvals: BoundedVec<T::AccountId, T::MaxParticipants>,
 	/// Participants who rejected.
 	pub rejections: BoundedVec<T::AccountId, T::MaxParticipants>,
@@ -270,8 +272,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRuleLength: Get<u32>;
 
-		/// The deepest nesting of a rule (parentheses, `!`, `any`/`all`; the whole rule is level
-		/// 1).
+		/// The deepest nesting of a rule: each parenthesised group, each "!" and each "any" or
+		/// "all" adds a level; the whole rule is level 1.
 		#[pallet::constant]
 		type MaxRuleDepth: Get<u32>;
 
@@ -279,8 +281,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCallSize: Get<u32>;
 
-		/// The heaviest gated call accepted; `approve` is charged this much up front and refunds
-		/// what the call did not use.
+		/// The heaviest gated call accepted. Approving an action is charged this much up front,
+		/// and what the action's call did not use is refunded.
 		#[pallet::constant]
 		type MaxGatedCallWeight: Get<Weight>;
 
@@ -288,7 +290,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type DefaultActionExpiry: Get<BlockNumberFor<Self>>;
 
-		/// The most actions that may expire in one block (bounds the `on_initialize` sweep).
+		/// The most actions that may expire in one block. When the block of an action's deadline
+		/// is full, the action expires in the next block with room.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
 
@@ -325,7 +328,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Actions<T: Config> = StorageMap<_, Twox64Concat, ActionId, Action<T>>;
 
-	/// Open actions by participant of their policy: `(participant, action) -> ()`.
+	/// Index of open actions by account: for each participant, the open actions under a
+	/// policy they take part in, whether they have voted or not.
 	#[pallet::storage]
 	pub type PendingActions<T: Config> = StorageDoubleMap<
 		_,
@@ -350,12 +354,16 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A policy was created.
+		/// A policy was created. Its deposit is held from the creator for as long as the policy
+		/// exists, which is for good.
 		PolicyCreated { policy: PolicyId, creator: T::AccountId, deposit: BalanceOf<T> },
-		/// A gated call ran at once and succeeded: the requester's approval alone satisfied the
-		/// policy (`policy: None`: the default policy, any one owner).
+		/// A gated call ran at once and succeeded, because the requester's approval alone
+		/// satisfied the policy. When no policy is given, the workspace's default policy applied:
+		/// any one owner.
 		CallExecuted { workspace: WorkspaceId, policy: Option<PolicyId>, requester: T::AccountId },
-		/// A gated call waits for approvals in a new action.
+		/// A gated call now waits for approvals in a new action. The requester's approval already
+		/// counts and the deposit is held from the requester until the action ends. The action
+		/// expires at the start of the deadline block if it is still open then.
 		ActionCreated {
 			action: ActionId,
 			workspace: WorkspaceId,
@@ -364,26 +372,30 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 			deposit: BalanceOf<T>,
 		},
-		/// A participant approved an action.
+		/// A participant approved an action (withdrawing their earlier rejection, if any).
 		ApprovalRecorded { action: ActionId, who: T::AccountId },
-		/// A participant rejected an action.
+		/// A participant rejected an action (withdrawing their earlier approval, if any).
 		RejectionRecorded { action: ActionId, who: T::AccountId },
-		/// The approve rule held: the action's call was dispatched and succeeded. The action is
-		/// closed and its deposit returned.
+		/// The approve rule held and the action's call ran and succeeded. The action is closed
+		/// and the deposit returned to the requester.
 		ActionCompleted { action: ActionId, workspace: WorkspaceId, policy: PolicyId },
-		/// The approve rule held but the action's call failed with `error`. The action is closed
-		/// and its deposit returned.
+		/// The approve rule held but the action's call failed with the error given, or could not
+		/// run at all (it no longer decodes, or has become too heavy). The action is closed and
+		/// the deposit returned to the requester.
 		ActionFailed {
 			action: ActionId,
 			workspace: WorkspaceId,
 			policy: PolicyId,
 			error: DispatchError,
 		},
-		/// The reject rule held: the action is closed without running its call; deposit returned.
+		/// The reject rule held: the action is closed without running its call, and the deposit
+		/// returned to the requester.
 		ActionRejected { action: ActionId },
-		/// The requester withdrew the action; deposit returned.
+		/// The requester withdrew the action: it is closed without running its call, and the
+		/// deposit returned.
 		ActionRevoked { action: ActionId },
-		/// The action reached its deadline while open; deposit returned.
+		/// The action reached its deadline while still open: it is closed without running its
+		/// call, and the deposit returned to the requester.
 		ActionExpired { action: ActionId },
 	}
 
@@ -401,16 +413,16 @@ pub mod pallet {
 		AlreadyApproved,
 		/// This participant has already rejected the action.
 		AlreadyRejected,
-		/// The policy name is longer than `MaxNameLength`.
+		/// The policy name is longer than MaxNameLength bytes.
 		NameTooLong,
 		/// A policy needs at least one participant.
 		NoParticipants,
-		/// More participants than `MaxParticipants`.
+		/// The policy has more participants than MaxParticipants.
 		TooManyParticipants,
-		/// A participant label is longer than `MaxLabelLength`.
+		/// A participant label is longer than MaxLabelLength bytes.
 		LabelTooLong,
-		/// A participant label must be letters, digits and `_`, not start with a digit, and not be
-		/// `any`, `all` or `tx`.
+		/// A participant label must be one or more letters, digits and underscores, must not
+		/// start with a digit, and must not be "any", "all" or "tx".
 		InvalidLabel,
 		/// Two participants have the same label.
 		DuplicateLabel,
@@ -420,46 +432,57 @@ pub mod pallet {
 		InvalidExpiry,
 		/// A rule is empty.
 		RuleEmpty,
-		/// A rule is longer than `MaxRuleLength` bytes.
+		/// A rule is longer than MaxRuleLength bytes.
 		RuleTooLong,
-		/// A rule nests deeper than `MaxRuleDepth` (parentheses, `!`, `any`/`all`).
+		/// A rule nests deeper than MaxRuleDepth allows (each parenthesised group, "!", "any"
+		/// and "all" adds a level).
 		RuleTooDeep,
-		/// A rule contains a character that is not part of the language (allowed: letters,
-		/// digits, `_`, `.`, spaces and `+ - * ( ) [ ] , ! < > = & |`).
+		/// A rule contains a character that is not part of the rule language. Allowed are
+		/// letters, digits, underscores, dots within names, spaces, tabs, line breaks and
+		/// these signs: + - * ( ) [ ] , ! < > = & |
 		RuleInvalidCharacter,
-		/// A rule's tokens are in an order the grammar does not allow (e.g. `a + + b`, `a b`,
-		/// `a < b < c`, a lone `=`, `&` or `|`, unbalanced parentheses).
+		/// A rule's words and signs are in an order the rule language does not allow, for
+		/// example "a + + b", "a b", "a < b < c", a single "=", "&" or "|", or unbalanced
+		/// parentheses.
 		RuleSyntax,
-		/// A rule ends where more was expected (e.g. `a +`, `(a`).
+		/// A rule ends where more was expected, for example "a +" or "(a".
 		RuleUnexpectedEnd,
-		/// A rule names something that is not a participant label, `tx.value`, `any` or `all`.
+		/// A rule uses a name that is not a participant label, "tx.value", "any" or "all".
 		RuleUnknownIdentifier,
-		/// An integer in a rule is larger than 170141183460469231731687303715884105727 (i128).
+		/// A number in a rule is larger than 170141183460469231731687303715884105727.
 		RuleLiteralTooLarge,
-		/// The `n` of `any(n, [...])` must be an integer from 1 to the list's length.
+		/// The threshold n in "any(n, [...])" must be a whole number from 1 to the number of
+		/// participants listed.
 		RuleBadThreshold,
-		/// The participant list of `any`/`all` is empty.
+		/// The participant list of "any" or "all" is empty.
 		RuleEmptyList,
-		/// The participant list of `any`/`all` may only hold participant labels.
+		/// The participant list of "any" or "all" may only hold participant labels.
 		RuleListItemNotParticipant,
-		/// The participant list of `any`/`all` names a participant twice.
+		/// The participant list of "any" or "all" names a participant twice.
 		RuleDuplicateInList,
 		/// The reject rule holds before anyone votes, whatever the context: it would reject
 		/// every action.
 		RejectRuleAlwaysHolds,
 		/// The policy's reject rule holds for this operation: it is refused.
 		RejectedByPolicy,
-		/// The gated call's weight exceeds `MaxGatedCallWeight`.
+		/// The gated call's weight is above MaxGatedCallWeight. This is checked when the call is
+		/// submitted and again before a stored call runs, as a runtime upgrade may change it.
 		CallTooHeavy,
-		/// The encoded gated call is larger than `MaxCallSize`.
+		/// The encoded gated call is larger than MaxCallSize bytes.
 		CallTooLarge,
 		/// The stored call can no longer be decoded (e.g. after a runtime upgrade).
 		CallUndecodable,
-		/// Too many actions already expire in each of the next blocks after this action's
-		/// deadline; try again later.
+		/// Too many actions already expire at this action's deadline and in each of the blocks
+		/// right after it; try again later.
 		ExpiryQueueFull,
 		/// An action has more votes than the policy has participants (never expected).
 		TooManyVotes,
+		/// The caller's free balance cannot cover the policy deposit, held while the policy
+		/// exists.
+		InsufficientBalanceForPolicyDeposit,
+		/// The requester's free balance cannot cover the action deposit, held while the request
+		/// waits for approvals.
+		InsufficientBalanceForActionDeposit,
 	}
 
 	#[pallet::hooks]
@@ -485,20 +508,25 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Create a policy.
 		///
-		/// The dispatch origin must be _Signed_; any account may create policies. A deposit of
-		/// `PolicyDeposit + DepositPerByte * encoded size` is held from it for the policy's
-		/// lifetime (policies are permanent: workspaces refer to them by id).
+		/// Any signed account may create a policy. A deposit of PolicyDeposit plus DepositPerByte
+		/// for each byte of the stored policy is held from it for good, since policies are
+		/// permanent: workspaces refer to them by id.
 		///
-		/// - `name`: a name for people, at most `MaxNameLength` bytes.
-		/// - `participants`: `(label, account)` pairs, 1 to `MaxParticipants`, labels and accounts
-		///   unique; a label is letters, digits and `_` (at most `MaxLabelLength` bytes).
-		/// - `approve_rule`: the rule text that approves an action, e.g. `any(2, [a, b, c])`; a
-		///   label counts 1 when that participant approved. See the `rule` module docs.
-		/// - `reject_rule`: optional rule text that rejects an action; a label counts 1 when that
-		///   participant rejected. Without it, rejections are only recorded.
-		/// - `default_expiry`: blocks an action stays open (default `DefaultActionExpiry`).
+		/// The name is for people, at most MaxNameLength bytes. The participants are 1 to
+		/// MaxParticipants pairs of a label and an account, each label and each account used
+		/// once; a label is letters, digits and underscores (at most MaxLabelLength bytes) and
+		/// names its participant in the rules.
 		///
-		/// Emits `PolicyCreated`.
+		/// The approve rule is the text of the rule that approves an action, for example
+		/// "any(2, [a, b, c])"; in it a label counts 1 when that participant approved, and
+		/// "tx.value" is the value of the transaction to sign, if any. The reject rule is
+		/// optional and works the same way over the rejections; it must not hold before anyone
+		/// votes. Without a reject rule, rejections are only recorded.
+		///
+		/// The default expiry is how many blocks an action under this policy stays open; if it
+		/// is not given, DefaultActionExpiry applies.
+		///
+		/// Emits PolicyCreated.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_policy(
 			saturated_len(participants.len()),
@@ -581,14 +609,16 @@ pub mod pallet {
 
 		/// Approve an open action.
 		///
-		/// The dispatch origin must be _Signed_ by a participant of the action's policy who has not
-		/// approved it yet (a rejection by the same participant is withdrawn). When the approve
-		/// rule then holds, the stored call is dispatched with an origin carrying an `Approval`
-		/// (`action: Some(id)`), the action is closed and the deposit returned to the requester.
+		/// Must be signed by a participant of the action's policy who has not approved it yet;
+		/// if that participant had rejected it, the rejection is withdrawn. When the approve rule
+		/// then holds, the action is closed, the deposit returned to the requester and the
+		/// stored call run as approved by the policy.
 		///
-		/// Charged up front for `MaxGatedCallWeight`; what the call did not use is refunded.
+		/// Charged up front for MaxGatedCallWeight; what the stored call did not use is
+		/// refunded.
 		///
-		/// Emits `ApprovalRecorded`, then `ActionCompleted` or `ActionFailed` if the call ran.
+		/// Emits ApprovalRecorded and, when the approve rule holds, ActionCompleted or
+		/// ActionFailed.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::approve().saturating_add(T::MaxGatedCallWeight::get()))]
 		pub fn approve(origin: OriginFor<T>, action: ActionId) -> DispatchResultWithPostInfo {
@@ -604,12 +634,13 @@ pub mod pallet {
 
 		/// Reject an open action.
 		///
-		/// The dispatch origin must be _Signed_ by a participant of the action's policy who has not
-		/// rejected it yet (an approval by the same participant is withdrawn). When the policy's
+		/// Must be signed by a participant of the action's policy who has not rejected it yet;
+		/// if that participant had approved it, the approval is withdrawn. When the policy's
 		/// reject rule then holds, the action is closed without running its call and the deposit
-		/// returned. Without a reject rule the rejection is only recorded.
+		/// returned to the requester. If the policy has no reject rule, the rejection is only
+		/// recorded.
 		///
-		/// Emits `RejectionRecorded`, then `ActionRejected` if the reject rule holds.
+		/// Emits RejectionRecorded and, when the reject rule holds, ActionRejected.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reject())]
 		pub fn reject(origin: OriginFor<T>, action: ActionId) -> DispatchResult {
@@ -637,10 +668,10 @@ pub mod pallet {
 
 		/// Withdraw an open action.
 		///
-		/// The dispatch origin must be _Signed_ by the action's requester. The action is closed
-		/// without running its call and the deposit returned.
+		/// Must be signed by the action's requester. The action is closed without running its
+		/// call and the deposit returned.
 		///
-		/// Emits `ActionRevoked`.
+		/// Emits ActionRevoked.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::revoke())]
 		pub fn revoke(origin: OriginFor<T>, action: ActionId) -> DispatchResult {
@@ -697,7 +728,15 @@ impl<T: Config> Pallet<T> {
 		if amount.is_zero() {
 			return Ok(());
 		}
-		T::Currency::hold(&(*reason).into(), who, amount)
+		T::Currency::hold(&(*reason).into(), who, amount).map_err(|error| match error {
+			// The hold failed for want of funds: say which deposit could not be held.
+			DispatchError::Token(_) => match reason {
+				HoldReason::PolicyDeposit => Error::<T>::InsufficientBalanceForPolicyDeposit,
+				HoldReason::ActionDeposit => Error::<T>::InsufficientBalanceForActionDeposit,
+			}
+			.into(),
+			other => other,
+		})
 	}
 
 	fn release(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {

@@ -18,7 +18,7 @@ use frame_support::{
 	weights::Weight,
 	BoundedVec,
 };
-use sp_runtime::{DispatchError, TokenError};
+use sp_runtime::DispatchError;
 use zenrock_primitives::{Approval, GateOutcome, PolicyContext, PolicyGate, PolicyId};
 
 const A: AccountId = 1;
@@ -1195,7 +1195,24 @@ fn submission_needs_funds_for_the_deposit() {
 		let policy = create_policy_with(&[("a", 99), ("b", B)], "all([a, b])", None, None);
 		assert_noop!(
 			submit(99, Some(policy), record(1), None),
-			DispatchError::Token(TokenError::FundsUnavailable)
+			Error::<Test>::InsufficientBalanceForActionDeposit
+		);
+	});
+}
+
+#[test]
+fn creating_a_policy_needs_funds_for_its_deposit() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Policy::create_policy(
+				RuntimeOrigin::signed(99),
+				b"p".to_vec(),
+				vec![(b"a".to_vec(), 99)],
+				b"a".to_vec(),
+				None,
+				None
+			),
+			Error::<Test>::InsufficientBalanceForPolicyDeposit
 		);
 	});
 }

@@ -152,25 +152,15 @@ fn answer_all_but_last<T: Config>(
 
 /// Make a signature request through the call and return its id.
 fn sign_request<T: Config>(setup: &Setup<T>, key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId {
-	let payloads: Vec<BoundedVec<u8, T::MaxPayloadLength>> =
-		payloads.into_iter().map(|p| p.try_into().expect("payload within bound")).collect();
 	let request = NextRequestId::<T>::get();
-	Pallet::<T>::request_signature(
-		setup.approved(None),
-		key,
-		payloads.try_into().expect("payloads within bound"),
-	)
-	.expect("signature requested");
+	Pallet::<T>::request_signature(setup.approved(None), key, payloads)
+		.expect("signature requested");
 	request
 }
 
 /// The worst-case state for the deciding signature answer: the request is a transaction marked
 /// for broadcast and all parties but the last gave `signatures`.
-fn prepare_sign_answer<T: Config>(
-	setup: &Setup<T>,
-	request: RequestId,
-	signatures: &SignaturesOf<T>,
-) {
+fn prepare_sign_answer<T: Config>(setup: &Setup<T>, request: RequestId, signatures: &[Vec<u8>]) {
 	let digest = sp_io::hashing::blake2_256(&signatures.encode());
 	SignRequests::<T>::mutate(request, |req| {
 		let req = req.as_mut().expect("request exists");
@@ -228,7 +218,7 @@ mod benchmarks {
 			let req = req.as_mut().expect("request exists");
 			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Fulfil(digest));
 		});
-		let submitted: SubmittedPublicKey = uncompressed.to_vec().try_into().expect("65 bytes");
+		let submitted = uncompressed.to_vec();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(setup.last_party()), request, submitted);
@@ -257,9 +247,7 @@ mod benchmarks {
 			let req = req.as_mut().expect("request exists");
 			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
 		});
-		let reason: ReasonOf<T> = vec![b'r'; T::MaxRejectionReasonLength::get() as usize]
-			.try_into()
-			.expect("within bound");
+		let reason = vec![b'r'; T::MaxRejectionReasonLength::get() as usize];
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(setup.last_party()), request, reason);
@@ -273,9 +261,7 @@ mod benchmarks {
 		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, None);
 		crowd_expiry_slots::<T>();
 		let length = T::MaxPayloadLength::get() as usize;
-		let payloads: Vec<BoundedVec<u8, T::MaxPayloadLength>> =
-			(0..p).map(|i| vec![i as u8; length].try_into().expect("within bound")).collect();
-		let payloads: PayloadsOf<T> = payloads.try_into().expect("within bound");
+		let payloads: Vec<Vec<u8>> = (0..p).map(|i| vec![i as u8; length]).collect();
 		let request = NextRequestId::<T>::get();
 		let origin = setup.approved(None);
 
@@ -293,8 +279,6 @@ mod benchmarks {
 		let key = insert_key::<T>(&setup, KeyType::EcdsaSecp256k1, &ecdsa_key().0, None);
 		crowd_expiry_slots::<T>();
 		let transaction = eip1559_transaction_of_length(l as usize);
-		let transaction: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
-			transaction.try_into().expect("within MaxUnsignedTransactionLength");
 		let request = NextRequestId::<T>::get();
 		let origin = setup.approved(None);
 
@@ -312,7 +296,7 @@ mod benchmarks {
 		let key = insert_key::<T>(&setup, KeyType::BitcoinSecp256k1, &public.0, None);
 		// Prehashes whose signatures have recovery id 1: DER verification then tries both ids.
 		let mut payloads = Vec::new();
-		let mut signatures = SignaturesOf::<T>::new();
+		let mut signatures: Vec<Vec<u8>> = Vec::new();
 		let mut nonce: u32 = 0;
 		while (payloads.len() as u32) < p {
 			nonce += 1;
@@ -324,7 +308,7 @@ mod benchmarks {
 				continue;
 			}
 			let der = parsed.to_der().expect("valid scalars");
-			signatures.try_push(der.try_into().expect("DER within 72 bytes")).expect("within p");
+			signatures.push(der);
 			payloads.push(prehash.to_vec());
 		}
 		let request = sign_request::<T>(&setup, key, payloads);
@@ -344,13 +328,11 @@ mod benchmarks {
 		let key = insert_key::<T>(&setup, KeyType::Ed25519, &public.0, None);
 		let length = T::MaxPayloadLength::get() as usize;
 		let payloads: Vec<Vec<u8>> = (0..p).map(|i| vec![i as u8 ^ 0x5a; length]).collect();
-		let mut signatures = SignaturesOf::<T>::new();
+		let mut signatures: Vec<Vec<u8>> = Vec::new();
 		for payload in &payloads {
 			let signature = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &public, payload)
 				.expect("key in keystore");
-			signatures
-				.try_push(signature.0.to_vec().try_into().expect("64 bytes"))
-				.expect("within p");
+			signatures.push(signature.0.to_vec());
 		}
 		let request = sign_request::<T>(&setup, key, payloads);
 		prepare_sign_answer::<T>(&setup, request, &signatures);
@@ -370,9 +352,7 @@ mod benchmarks {
 			let req = req.as_mut().expect("request exists");
 			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
 		});
-		let reason: ReasonOf<T> = vec![b'r'; T::MaxRejectionReasonLength::get() as usize]
-			.try_into()
-			.expect("within bound");
+		let reason = vec![b'r'; T::MaxRejectionReasonLength::get() as usize];
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(setup.last_party()), request, reason);

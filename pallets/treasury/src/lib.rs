@@ -243,6 +243,66 @@ enum Tally {
 	Rejected,
 }
 
+/// What answering needs of a request, whether it asks for a key or for signatures: lets one body
+/// serve both kinds where their handling is the same.
+trait AnsweredRequest<T: Config>: Sized {
+	fn load(request: RequestId) -> Option<Self>;
+	fn store(self, request: RequestId);
+	fn status(&self) -> RequestStatus;
+	fn set_status(&mut self, status: RequestStatus);
+	fn keyring(&self) -> KeyringId;
+	fn party_threshold(&self) -> u32;
+	fn responses_mut(&mut self) -> &mut ResponsesOf<T>;
+	/// The event recording one party's rejection.
+	fn rejection_recorded(request: RequestId, party: T::AccountId, reason: ReasonOf<T>)
+		-> Event<T>;
+	/// Reject (with a reason) or expire (without) the open request, refunding its fee.
+	fn close(self, request: RequestId, status: RequestStatus, reason: Option<ReasonOf<T>>);
+}
+
+/// Implements [`AnsweredRequest`] for a request type over its storage map, its rejection event
+/// and its closing function.
+macro_rules! impl_answered_request {
+	($request:ident, $storage:ident, $rejection_recorded:ident, $close:ident) => {
+		impl<T: Config> AnsweredRequest<T> for $request<T> {
+			fn load(request: RequestId) -> Option<Self> {
+				$storage::<T>::get(request)
+			}
+			fn store(self, request: RequestId) {
+				$storage::<T>::insert(request, self)
+			}
+			fn status(&self) -> RequestStatus {
+				self.status
+			}
+			fn set_status(&mut self, status: RequestStatus) {
+				self.status = status
+			}
+			fn keyring(&self) -> KeyringId {
+				self.keyring
+			}
+			fn party_threshold(&self) -> u32 {
+				self.party_threshold
+			}
+			fn responses_mut(&mut self) -> &mut ResponsesOf<T> {
+				&mut self.responses
+			}
+			fn rejection_recorded(
+				request: RequestId,
+				party: T::AccountId,
+				reason: ReasonOf<T>,
+			) -> Event<T> {
+				Event::$rejection_recorded { request, party, reason }
+			}
+			fn close(self, request: RequestId, status: RequestStatus, reason: Option<ReasonOf<T>>) {
+				Pallet::<T>::$close(request, self, status, reason)
+			}
+		}
+	};
+}
+
+impl_answered_request!(KeyRequest, KeyRequests, KeyRejectionRecorded, close_key_request);
+impl_answered_request!(SignRequest, SignRequests, SignatureRejectionRecorded, close_sign_request);
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -301,7 +361,8 @@ pub mod pallet {
 		/// Keyrings: their parties, thresholds, fees and accounts (the identity pallet).
 		type Keyrings: KeyringInspect<Self::AccountId, BalanceOf<Self>>;
 
-		/// Number of blocks after which an unanswered request expires.
+		/// Number of blocks after which a request that is still undecided expires and its fee is
+		/// refunded.
 		#[pallet::constant]
 		type RequestTimeout: Get<BlockNumberFor<Self>>;
 
@@ -320,7 +381,7 @@ pub mod pallet {
 		type MaxUnsignedTransactionLength: Get<u32>;
 
 		/// The maximum number of parties that can answer one request: requests to keyrings with
-		/// more parties are refused. Set it to at least the identity pallet's `MaxKeyringParties`.
+		/// more parties are refused. Set it to at least the identity pallet's MaxKeyringParties.
 		#[pallet::constant]
 		type MaxParties: Get<u32>;
 
@@ -328,7 +389,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRejectionReasonLength: Get<u32>;
 
-		/// The maximum number of requests that expire in one block.
+		/// The maximum number of requests that expire in one block. When the block of a request's
+		/// deadline is full, the request expires in the next block with room.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
 
@@ -380,28 +442,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Keys<T: Config> = StorageMap<_, Twox64Concat, KeyId, Key<BlockNumberFor<T>>>;
 
-	/// Index: the keys of each workspace (`(workspace, key) -> ()`); list by workspace prefix.
+	/// Index of the keys of each workspace, keyed by workspace first, so that a workspace's
+	/// keys can be listed without a scan.
 	#[pallet::storage]
 	pub type WorkspaceKeys<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, WorkspaceId, Twox64Concat, KeyId, ()>;
 
 	/// Number of open key requests of each workspace (absent when zero). A workspace with keys or
-	/// open key requests is in use ([`WorkspacesWithKeys`]).
+	/// open key requests is in use and cannot be removed.
 	#[pallet::storage]
 	pub type OpenKeyRequestCount<T: Config> = StorageMap<_, Twox64Concat, WorkspaceId, u32>;
 
 	/// Index: a key by the BLAKE2b-256 hash of one of its default addresses as text (EVM
-	/// EIP-55, Cosmos, SS58, Bitcoin P2WPKH, Solana). Use [`Pallet::key_by_address`], which
-	/// normalises the address first.
+	/// EIP-55, Cosmos, SS58, Bitcoin P2WPKH, Solana). Look keys up with the key_by_address
+	/// runtime API, which normalises the address first.
 	#[pallet::storage]
 	pub type KeyByAddress<T: Config> = StorageMap<_, Identity, [u8; 32], KeyId>;
 
-	/// Index: the open key requests of each keyring (`(keyring, request) -> ()`).
+	/// Index of the open key requests of each keyring, keyed by keyring first.
 	#[pallet::storage]
 	pub type PendingKeyRequests<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, KeyringId, Twox64Concat, RequestId, ()>;
 
-	/// Index: the open signature requests of each keyring (`(keyring, request) -> ()`).
+	/// Index of the open signature requests of each keyring, keyed by keyring first.
 	#[pallet::storage]
 	pub type PendingSignRequests<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, KeyringId, Twox64Concat, RequestId, ()>;
@@ -425,13 +488,14 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A request waits for approvals in policy action `action`.
+		/// A request waits for approvals in the policy action given.
 		RequestAwaitingApproval {
 			workspace: WorkspaceId,
 			requester: T::AccountId,
 			action: ActionId,
 		},
-		/// A key was requested from a keyring; `fee` is escrowed from `requester`.
+		/// A key was requested from a keyring. The fee is held from the requester until the
+		/// request is decided or expires.
 		KeyRequested {
 			request: RequestId,
 			workspace: WorkspaceId,
@@ -441,12 +505,14 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			expires_at: BlockNumberFor<T>,
 		},
-		/// A party of the keyring answered a key request with `public_key` (stored form).
+		/// A party of the keyring answered a key request with the public key given (in stored
+		/// form).
 		KeyAnswerRecorded { request: RequestId, party: T::AccountId, public_key: StoredPublicKey },
 		/// A party of the keyring rejected a key request.
 		KeyRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
-		/// A key request was fulfilled: key `key` was created; `fee_paid` went from the escrow to
-		/// the keyring's account.
+		/// A key request was fulfilled and its key created (the key's id is the request's id). The
+		/// fee paid went from the requester's hold to the keyring's account; it is zero if the
+		/// payment failed and the fee was refunded instead.
 		KeyRequestFulfilled {
 			request: RequestId,
 			key: KeyId,
@@ -455,13 +521,15 @@ pub mod pallet {
 			public_key: StoredPublicKey,
 			fee_paid: BalanceOf<T>,
 		},
-		/// A key request was rejected (`reason`: the deciding party's, or "conflicting answers");
-		/// `refunded` was released to the requester.
+		/// A key request was rejected, for the reason of the deciding party or for "conflicting
+		/// answers". The refunded fee was released to the requester.
 		KeyRequestRejected { request: RequestId, reason: ReasonOf<T>, refunded: BalanceOf<T> },
-		/// A key request expired unanswered; `refunded` was released to the requester.
+		/// A key request expired before it was decided; the refunded fee was released to the
+		/// requester.
 		KeyRequestExpired { request: RequestId, refunded: BalanceOf<T> },
-		/// Signatures were requested with key `key` (of a transaction for `chain` if given);
-		/// `fee` is escrowed from `requester`.
+		/// Signatures were requested with a key: of the number of payloads given, or of a
+		/// transaction when a chain is given. The fee is held from the requester until the
+		/// request is decided or expires.
 		SignatureRequested {
 			request: RequestId,
 			key: KeyId,
@@ -476,19 +544,24 @@ pub mod pallet {
 		SignatureAnswerRecorded { request: RequestId, party: T::AccountId },
 		/// A party of the keyring rejected a signature request.
 		SignatureRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
-		/// A signature request was fulfilled and its signatures stored; `fee_paid` went from the
-		/// escrow to the keyring's account. `awaiting_broadcast`: relayers should broadcast it.
+		/// A signature request was fulfilled and its signatures stored. The fee paid went from the
+		/// requester's hold to the keyring's account; it is zero if the payment failed and the
+		/// fee was refunded instead. If awaiting broadcast is true, the signed transaction is now
+		/// listed for relayers to broadcast.
 		SignatureRequestFulfilled {
 			request: RequestId,
 			key: KeyId,
 			fee_paid: BalanceOf<T>,
 			awaiting_broadcast: bool,
 		},
-		/// A signature request was rejected; `refunded` was released to the requester.
+		/// A signature request was rejected, for the reason given; the refunded fee was released
+		/// to the requester.
 		SignatureRequestRejected { request: RequestId, reason: ReasonOf<T>, refunded: BalanceOf<T> },
-		/// A signature request expired unanswered; `refunded` was released to the requester.
+		/// A signature request expired before it was decided; the refunded fee was released to
+		/// the requester.
 		SignatureRequestExpired { request: RequestId, refunded: BalanceOf<T> },
-		/// A key's sign policy changed (`None`: the workspace's sign policy).
+		/// A key's sign policy changed; if no policy is given, the workspace's sign policy
+		/// applies.
 		KeyPolicyUpdated { key: KeyId, sign_policy: Option<PolicyId> },
 		/// The fee of a fulfilled request could not be paid to the keyring's account (e.g. the
 		/// account does not exist and the fee is below the existential deposit); it was
@@ -515,13 +588,13 @@ pub mod pallet {
 		KeyringInactive,
 		/// The keyring has fewer parties than its threshold, so it cannot answer requests.
 		InsufficientParties,
-		/// The keyring has more parties than `MaxParties`.
+		/// The keyring has more parties than a request can record answers for (MaxParties).
 		TooManyParties,
 		/// No key has this id.
 		UnknownKey,
-		/// No request has this id (of the kind the call answers).
+		/// No request of the kind this call answers has this id.
 		UnknownRequest,
-		/// The request is no longer open (it was fulfilled, rejected or has expired).
+		/// The request is no longer open: it was fulfilled, rejected or has expired.
 		RequestNotPending,
 		/// The caller is not a party of the request's keyring.
 		NotParty,
@@ -529,25 +602,33 @@ pub mod pallet {
 		AlreadyResponded,
 		/// The request has as many answers as it can record.
 		TooManyResponses,
-		/// The public key is not a valid key of the requested type (wrong length, or not a valid
-		/// curve point).
+		/// The public key is not a valid key of the requested type: wrong length (at most 65
+		/// bytes), or not a valid curve point.
 		InvalidPublicKey,
 		/// The public key (one of its addresses) already belongs to another key.
 		PublicKeyInUse,
 		/// A signature request needs at least one payload.
 		NoPayloads,
-		/// More payloads than `MaxPayloadsPerRequest` (a transaction with too many inputs).
+		/// More payloads than a request may have (MaxPayloadsPerRequest), given directly or by a
+		/// Bitcoin transaction with that many inputs.
 		TooManyPayloads,
 		/// A payload has the wrong length for the key: secp256k1 keys sign 32-byte prehashes,
-		/// Ed25519 keys messages of 1 to `MaxPayloadLength` bytes.
+		/// Ed25519 keys messages of at least 1 byte.
 		InvalidPayloadLength,
-		/// A payload the transaction needs signed is longer than `MaxPayloadLength` (a long
-		/// Solana message).
+		/// A payload is longer than MaxPayloadLength bytes (given directly, or the message of a
+		/// long Solana transaction).
 		PayloadTooLong,
+		/// The unsigned transaction is longer than MaxUnsignedTransactionLength bytes.
+		TransactionTooLong,
 		/// The number of signatures differs from the number of payloads of the request.
 		WrongSignatureCount,
+		/// A signature is longer than any valid signature (72 bytes, a DER-encoded Bitcoin
+		/// signature).
+		SignatureTooLong,
 		/// A signature is malformed or not valid for the key and its payload.
 		InvalidSignature,
+		/// A rejection reason is longer than MaxRejectionReasonLength bytes.
+		ReasonTooLong,
 		/// The unsigned transaction is not a valid transaction of its chain (malformed,
 		/// unsupported type, or not spending the key's own coins).
 		InvalidTransaction,
@@ -556,6 +637,10 @@ pub mod pallet {
 		/// The key's type cannot sign transactions of this chain (EVM and Bitcoin need a
 		/// secp256k1 key, Solana an Ed25519 key).
 		KeyTypeNotSupportedByChain,
+		/// The requester's free balance cannot cover the keyring's request fee, which is held from
+		/// the requester until the request is answered (paid to the keyring) or ends unanswered
+		/// (refunded).
+		InsufficientBalanceForRequestFee,
 		/// The expiry index is full for the deadline block and the blocks after it; try later.
 		ExpiryQueueFull,
 		/// No more request ids are available.
@@ -593,15 +678,15 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Ask `keyring` for a key of `key_type` for `workspace`. Gated by the workspace's sign
-		/// policy.
+		/// Ask a keyring for a new key of the given type for a workspace. Gated by the workspace's
+		/// sign policy.
 		///
-		/// The requester must own the workspace; the keyring must exist, be active and have at
-		/// least `party_threshold` parties (and at most `MaxParties`); every participant of
-		/// `sign_policy` (the key's own sign policy, `None`: the workspace's) must be an owner.
-		/// Signed by an owner: checked, then submitted to the policy gate (runs at once or emits
-		/// `RequestAwaitingApproval`). With the approved origin: the keyring's key request fee is
-		/// escrowed from the requester and `KeyRequested` is emitted.
+		/// The requester must own the workspace. The keyring must exist, be active, and have at least
+		/// its threshold of parties (and at most MaxParties). If a sign policy is given for the key,
+		/// every one of its participants must be an owner; without one, the key follows the
+		/// workspace's sign policy. Signed by an owner, the call is checked and submitted to the policy
+		/// gate: it runs at once, or waits for approvals (event RequestAwaitingApproval). When it runs,
+		/// the keyring's key request fee is held from the requester and KeyRequested is emitted.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::request_key().saturating_add(T::PolicyGate::submit_weight()))]
 		pub fn request_key(
@@ -671,22 +756,26 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::request_key()).into())
 		}
 
-		/// Answer key request `request` with `public_key`. Only a party of the request's
-		/// keyring that has not answered yet may call.
+		/// Answer a key request with a public key. Only a party of the request's keyring that has
+		/// not answered it yet may call.
 		///
-		/// The key must be valid for the requested type (secp256k1 keys may be given compressed
-		/// or uncompressed; they are stored compressed) and must not belong to another key.
-		/// Emits `KeyAnswerRecorded`; when `party_threshold` parties gave the identical key, the
-		/// key is created with the request's id, the escrowed fee is paid to the keyring's account
-		/// and `KeyRequestFulfilled` is emitted; if conflicting answers make the threshold
-		/// unreachable, the request is rejected and refunded (`KeyRequestRejected`).
+		/// The key must be valid for the requested type (secp256k1 keys may be given compressed or
+		/// uncompressed, at most 65 bytes, and are stored compressed) and must not belong to another
+		/// key. Emits KeyAnswerRecorded. When the threshold of parties gave the identical key, the key
+		/// is created (its id is the request's id), the held fee is paid to the keyring's account and
+		/// KeyRequestFulfilled is emitted. If conflicting answers make the threshold unreachable, the
+		/// request is rejected and the fee refunded (KeyRequestRejected).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::fulfil_key_request())]
 		pub fn fulfil_key_request(
 			origin: OriginFor<T>,
 			request: RequestId,
-			public_key: SubmittedPublicKey,
+			public_key: Vec<u8>,
 		) -> DispatchResult {
+			ensure!(
+				public_key.len() <= MAX_SUBMITTED_PUBLIC_KEY_LENGTH as usize,
+				Error::<T>::InvalidPublicKey
+			);
 			let party = ensure_signed(origin)?;
 			let mut req = KeyRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
 			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
@@ -728,56 +817,30 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Reject key request `request`, giving `reason`. Only a party of the request's keyring
-		/// that has not answered yet may call.
+		/// Reject a key request, giving a reason (at most MaxRejectionReasonLength bytes). Only a
+		/// party of the request's keyring that has not answered it yet may call.
 		///
-		/// Emits `KeyRejectionRecorded`. Once so many parties rejected (or answered differently)
-		/// that `party_threshold` identical keys can no longer be given, the request is rejected,
-		/// the escrowed fee is refunded and `KeyRequestRejected` is emitted.
+		/// Emits KeyRejectionRecorded. Once so many parties rejected it (or answered differently) that
+		/// the threshold of identical keys can no longer be reached, the request is rejected, the held
+		/// fee is refunded and KeyRequestRejected is emitted.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reject_key_request())]
 		pub fn reject_key_request(
 			origin: OriginFor<T>,
 			request: RequestId,
-			reason: ReasonOf<T>,
+			reason: Vec<u8>,
 		) -> DispatchResult {
-			let party = ensure_signed(origin)?;
-			let mut req = KeyRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
-			let tally = Self::record_answer(
-				&mut req.responses,
-				party.clone(),
-				Answer::Reject,
-				req.party_threshold,
-				req.keyring,
-			)?;
-			Self::deposit_event(Event::KeyRejectionRecorded {
-				request,
-				party,
-				reason: reason.clone(),
-			});
-			match tally {
-				Tally::Rejected => {
-					Self::close_key_request(request, req, RequestStatus::Rejected, Some(reason))
-				}
-				// A rejection never completes a fulfilment.
-				Tally::Open | Tally::Fulfilled => {
-					req.status = RequestStatus::Partial;
-					KeyRequests::<T>::insert(request, req);
-				}
-			}
-			Ok(())
+			Self::reject::<KeyRequest<T>>(origin, request, reason)
 		}
 
-		/// Ask for signatures of `payloads` with `key`. Gated by the key's sign policy, else the
-		/// workspace's sign policy.
+		/// Ask for signatures of one or more payloads with a key. Gated by the key's sign policy, or
+		/// the workspace's sign policy if the key has none.
 		///
-		/// Payloads are 32-byte prehashes for secp256k1 keys and messages of 1 to
-		/// `MaxPayloadLength` bytes for Ed25519 keys; at least one, at most
-		/// `MaxPayloadsPerRequest`. The requester must own the key's workspace and the key's
-		/// keyring must be able to serve. Signed by an owner: checked, then submitted to the
-		/// policy gate. With the approved origin: the keyring's sign request fee is escrowed and
-		/// `SignatureRequested` is emitted.
+		/// Payloads are 32-byte prehashes for secp256k1 keys and messages of 1 to MaxPayloadLength
+		/// bytes for Ed25519 keys; at least one and at most MaxPayloadsPerRequest. The requester must
+		/// own the key's workspace and the key's keyring must be able to serve. Signed by an owner, the
+		/// call is checked and submitted to the policy gate. When it runs, the keyring's sign request
+		/// fee is held from the requester and SignatureRequested is emitted.
 		#[pallet::call_index(3)]
 		#[pallet::weight(
 			T::WeightInfo::request_signature(payloads.len() as u32)
@@ -786,8 +849,9 @@ pub mod pallet {
 		pub fn request_signature(
 			origin: OriginFor<T>,
 			key: KeyId,
-			payloads: PayloadsOf<T>,
+			payloads: Vec<Vec<u8>>,
 		) -> DispatchResultWithPostInfo {
+			let bounded_payloads = Self::bounded_payloads(&payloads)?;
 			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
 			let policy = Self::key_policy(&stored_key);
 			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
@@ -815,18 +879,26 @@ pub mod pallet {
 				}
 				Authorized::Execute(requester) => requester,
 			};
-			Self::open_sign_request(key, &stored_key, &terms, requester, payloads, None, None)?;
+			Self::open_sign_request(
+				key,
+				&stored_key,
+				&terms,
+				requester,
+				bounded_payloads,
+				None,
+				None,
+			)?;
 			Ok(Some(T::WeightInfo::request_signature(count)).into())
 		}
 
-		/// Ask for the signatures of `unsigned_transaction` for `chain` with `key`. Gated by the
-		/// key's sign policy, else the workspace's sign policy; the policy sees the value the
-		/// transaction moves as `tx.value`.
+		/// Ask for the signatures of an unsigned transaction for a chain with a key. Gated as
+		/// request_signature; the policy sees the value the transaction moves as tx.value.
 		///
-		/// The chain parses the transaction and computes what must be signed (EVM: one keccak
-		/// prehash, Bitcoin: one BIP-143 sighash per input, Solana: the message). `broadcast`:
-		/// once fulfilled, relayers broadcast it (it appears in `AwaitingBroadcast`); otherwise
-		/// it is private. Otherwise as `request_signature`.
+		/// The chain parses the transaction (at most MaxUnsignedTransactionLength bytes) and computes
+		/// what must be signed: for EVM one keccak prehash, for Bitcoin one BIP-143 sighash per input,
+		/// for Solana the message. With broadcast set, relayers broadcast the transaction once it is
+		/// signed (it is listed in AwaitingBroadcast); otherwise it stays private. Otherwise as
+		/// request_signature.
 		#[pallet::call_index(4)]
 		#[pallet::weight(
 			T::WeightInfo::request_transaction_signature(unsigned_transaction.len() as u32)
@@ -836,9 +908,14 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			key: KeyId,
 			chain: Chain,
-			unsigned_transaction: BoundedVec<u8, T::MaxUnsignedTransactionLength>,
+			unsigned_transaction: Vec<u8>,
 			broadcast: bool,
 		) -> DispatchResultWithPostInfo {
+			let bounded_transaction: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
+				unsigned_transaction
+					.clone()
+					.try_into()
+					.map_err(|_| Error::<T>::TransactionTooLong)?;
 			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
 			let policy = Self::key_policy(&stored_key);
 			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
@@ -888,28 +965,38 @@ pub mod pallet {
 				requester,
 				payloads,
 				Some(summary),
-				Some(unsigned_transaction),
+				Some(bounded_transaction),
 			)?;
 			Ok(Some(T::WeightInfo::request_transaction_signature(length)).into())
 		}
 
-		/// Answer signature request `request` with `signatures`, one per payload in order. Only
-		/// a party of the request's keyring that has not answered yet may call.
+		/// Answer a signature request with signatures, one per payload in order. Only a party of the
+		/// request's keyring that has not answered it yet may call.
 		///
-		/// Every signature is verified against the key and its payload first (secp256k1: 65-byte
-		/// `r ‖ s ‖ v`, low-S, or strict DER for Bitcoin keys; Ed25519: 64 bytes); a bad one
-		/// refuses the whole answer. Emits `SignatureAnswerRecorded`; when `party_threshold`
-		/// parties gave identical signatures they are stored, the escrowed fee is paid to the
-		/// keyring's account and `SignatureRequestFulfilled` is emitted (a transaction marked for
-		/// broadcast enters `AwaitingBroadcast`); if conflicting answers make the threshold
-		/// unreachable, the request is rejected and refunded.
+		/// Every signature is verified against the key and its payload first (secp256k1: 65 bytes r, s
+		/// and recovery id, low-S, or strict DER for Bitcoin keys; Ed25519: 64 bytes); one bad
+		/// signature refuses the whole answer. Emits SignatureAnswerRecorded. When the threshold of
+		/// parties gave identical signatures they are stored, the held fee is paid to the keyring's
+		/// account and SignatureRequestFulfilled is emitted (a transaction marked for broadcast is
+		/// listed in AwaitingBroadcast). If conflicting answers make the threshold unreachable, the
+		/// request is rejected and the fee refunded.
 		#[pallet::call_index(5)]
 		#[pallet::weight(Pallet::<T>::fulfil_signature_weight(signatures.len() as u32))]
 		pub fn fulfil_signature_request(
 			origin: OriginFor<T>,
 			request: RequestId,
-			signatures: SignaturesOf<T>,
+			signatures: Vec<Vec<u8>>,
 		) -> DispatchResult {
+			ensure!(
+				signatures.len() <= T::MaxPayloadsPerRequest::get() as usize,
+				Error::<T>::WrongSignatureCount
+			);
+			let signatures: SignaturesOf<T> = signatures
+				.into_iter()
+				.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
+				.collect::<Result<Vec<Signature>, _>>()?
+				.try_into()
+				.map_err(|_| Error::<T>::WrongSignatureCount)?;
 			let party = ensure_signed(origin)?;
 			let mut req = SignRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
 			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
@@ -947,51 +1034,27 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Reject signature request `request`, giving `reason`. Only a party of the request's
-		/// keyring that has not answered yet may call.
+		/// Reject a signature request, giving a reason (at most MaxRejectionReasonLength bytes). Only
+		/// a party of the request's keyring that has not answered it yet may call.
 		///
-		/// Emits `SignatureRejectionRecorded`. Once the threshold of identical signatures can no
-		/// longer be reached, the request is rejected, the escrowed fee is refunded and
-		/// `SignatureRequestRejected` is emitted.
+		/// Emits SignatureRejectionRecorded. Once the threshold of identical signatures can no longer be
+		/// reached, the request is rejected, the held fee is refunded and SignatureRequestRejected is
+		/// emitted.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::reject_signature_request())]
 		pub fn reject_signature_request(
 			origin: OriginFor<T>,
 			request: RequestId,
-			reason: ReasonOf<T>,
+			reason: Vec<u8>,
 		) -> DispatchResult {
-			let party = ensure_signed(origin)?;
-			let mut req = SignRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			Self::ensure_can_answer(req.status, req.keyring, &req.responses, &party)?;
-			let tally = Self::record_answer(
-				&mut req.responses,
-				party.clone(),
-				Answer::Reject,
-				req.party_threshold,
-				req.keyring,
-			)?;
-			Self::deposit_event(Event::SignatureRejectionRecorded {
-				request,
-				party,
-				reason: reason.clone(),
-			});
-			match tally {
-				Tally::Rejected => {
-					Self::close_sign_request(request, req, RequestStatus::Rejected, Some(reason))
-				}
-				Tally::Open | Tally::Fulfilled => {
-					req.status = RequestStatus::Partial;
-					SignRequests::<T>::insert(request, req);
-				}
-			}
-			Ok(())
+			Self::reject::<SignRequest<T>>(origin, request, reason)
 		}
 
-		/// Set the sign policy of `key` (`None`: use the workspace's sign policy). Gated by the
-		/// key's CURRENT sign policy, else the workspace's sign policy.
+		/// Set or clear the sign policy of a key (without one, the workspace's sign policy applies).
+		/// Gated by the key's current sign policy, or the workspace's if it has none.
 		///
-		/// Every participant of the new policy must be an owner of the key's workspace.
-		/// Emits `KeyPolicyUpdated`.
+		/// Every participant of the new policy must be an owner of the key's workspace. Emits
+		/// KeyPolicyUpdated.
 		#[pallet::call_index(7)]
 		#[pallet::weight(
 			T::WeightInfo::update_key_policy().saturating_add(T::PolicyGate::submit_weight())
@@ -1261,6 +1324,55 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// `payloads` as stored, once they are within `MaxPayloadsPerRequest` and `MaxPayloadLength`.
+	fn bounded_payloads(payloads: &[Vec<u8>]) -> Result<PayloadsOf<T>, DispatchError> {
+		ensure!(
+			payloads.len() <= T::MaxPayloadsPerRequest::get() as usize,
+			Error::<T>::TooManyPayloads
+		);
+		let bounded = payloads
+			.iter()
+			.map(|payload| payload.clone().try_into().map_err(|_| Error::<T>::PayloadTooLong))
+			.collect::<Result<Vec<_>, _>>()?;
+		Ok(bounded.try_into().map_err(|_| Error::<T>::TooManyPayloads)?)
+	}
+
+	/// A party's rejection reason, once it is within `MaxRejectionReasonLength`.
+	fn bounded_reason(reason: Vec<u8>) -> Result<ReasonOf<T>, DispatchError> {
+		Ok(reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?)
+	}
+
+	/// Record `party`'s rejection of `request` (a key or a signature request, by `R`) and reject
+	/// the request once its threshold can no longer be reached.
+	fn reject<R: AnsweredRequest<T>>(
+		origin: OriginFor<T>,
+		request: RequestId,
+		reason: Vec<u8>,
+	) -> DispatchResult {
+		let reason = Self::bounded_reason(reason)?;
+		let party = ensure_signed(origin)?;
+		let mut req = R::load(request).ok_or(Error::<T>::UnknownRequest)?;
+		let (status, keyring, threshold) = (req.status(), req.keyring(), req.party_threshold());
+		Self::ensure_can_answer(status, keyring, req.responses_mut(), &party)?;
+		let tally = Self::record_answer(
+			req.responses_mut(),
+			party.clone(),
+			Answer::Reject,
+			threshold,
+			keyring,
+		)?;
+		Self::deposit_event(R::rejection_recorded(request, party, reason.clone()));
+		match tally {
+			Tally::Rejected => req.close(request, RequestStatus::Rejected, Some(reason)),
+			// A rejection never completes a fulfilment.
+			Tally::Open | Tally::Fulfilled => {
+				req.set_status(RequestStatus::Partial);
+				req.store(request);
+			}
+		}
+		Ok(())
+	}
+
 	/// Record `answer` of `party` and tally the answers (see the crate docs).
 	fn record_answer(
 		responses: &mut ResponsesOf<T>,
@@ -1357,7 +1469,13 @@ impl<T: Config> Pallet<T> {
 
 	fn escrow(requester: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
 		if !fee.is_zero() {
-			T::Currency::hold(&HoldReason::RequestFee.into(), requester, fee)?;
+			T::Currency::hold(&HoldReason::RequestFee.into(), requester, fee).map_err(|error| {
+				match error {
+					// The hold failed for want of funds: say which charge could not be held.
+					DispatchError::Token(_) => Error::<T>::InsufficientBalanceForRequestFee.into(),
+					other => other,
+				}
+			})?;
 		}
 		Ok(())
 	}

@@ -1,59 +1,29 @@
 //! Test runtime: System, Balances, a mock policy gate, mock workspaces and keyrings, and the
 //! treasury pallet.
 //!
-//! The mock gate ([`TestGate`]) stands in for the policy pallet. In [`GateMode::Immediate`] it
-//! dispatches every submitted call at once with an approved origin; in [`GateMode::Pending`] it
-//! stores the call as an action that a test dispatches later with [`approve`]. It records every
-//! submission with its [`PolicyContext`]. Policies are participant lists set with [`set_policy`].
-//! Workspaces ([`set_workspace`]) and keyrings ([`set_keyring`]) are plain thread-local tables
-//! standing in for the identity pallet.
+//! The mock gate (`zenrock_test_support::gate`) stands in for the policy pallet. In
+//! [`GateMode::Immediate`] it dispatches every submitted call at once with an approved origin; in
+//! [`GateMode::Pending`] it stores the call as an action that a test dispatches later with
+//! [`approve`]. It records every submission with its policy context. Policies are participant lists
+//! set with [`set_policy`]. Workspaces ([`set_workspace`]) and keyrings ([`set_keyring`]) are plain
+//! thread-local tables standing in for the identity pallet.
 
 use crate as pallet_zenrock_treasury;
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::cell::RefCell;
-use frame_support::{
-	derive_impl,
-	dispatch::DispatchResultWithPostInfo,
-	parameter_types,
-	traits::{ConstU64, EnsureOrigin},
-	weights::Weight,
-};
-use scale_info::TypeInfo;
-use sp_runtime::{
-	traits::{Dispatchable, IdentityLookup},
-	BuildStorage, DispatchError,
-};
+use frame_support::{derive_impl, parameter_types, traits::ConstU64};
+use sp_runtime::{traits::IdentityLookup, BuildStorage};
 use std::collections::BTreeMap;
 use zenrock_primitives::{
-	ActionId, Approval, GateOutcome, KeyringId, KeyringInspect, KeyringTerms, PolicyContext,
-	PolicyGate, PolicyId, WorkspaceId, WorkspaceInspect,
+	KeyringId, KeyringInspect, KeyringTerms, PolicyId, WorkspaceId, WorkspaceInspect,
+};
+use zenrock_test_support::gate::{self, mock_gate, EnsureApproved, TestGate};
+pub use zenrock_test_support::gate::{
+	approve, approved_origin, pending_actions, set_gate_mode, GateMode,
 };
 
 pub type AccountId = u128;
 pub type Balance = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
-
-/// A tiny pallet that only defines the origin with which the mock gate dispatches approved calls.
-#[frame_support::pallet]
-pub mod mock_gate {
-	#[pallet::pallet]
-	pub struct Pallet<T>(_);
-
-	#[pallet::config]
-	pub trait Config: frame_system::Config {}
-
-	#[pallet::origin]
-	pub type Origin<T> = super::GateOrigin<<T as frame_system::Config>::AccountId>;
-}
-
-/// The origin of a call dispatched by the mock gate.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub enum GateOrigin<AccountId> {
-	/// The call was approved.
-	Approved(Approval<AccountId>),
-}
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -85,23 +55,8 @@ impl pallet_balances::Config for Test {
 
 impl mock_gate::Config for Test {}
 
-/// How the mock gate treats submitted calls.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum GateMode {
-	/// Dispatch at once with an approved origin.
-	Immediate,
-	/// Store as a pending action.
-	Pending,
-}
-
 /// A call the mock gate received.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Submission {
-	pub requester: AccountId,
-	pub workspace: WorkspaceId,
-	pub policy: Option<PolicyId>,
-	pub context: PolicyContext,
-}
+pub type Submission = gate::Submission<AccountId>;
 
 /// A mock workspace.
 #[derive(Clone, Debug, Default)]
@@ -121,46 +76,18 @@ pub struct MockKeyring {
 }
 
 thread_local! {
-	static GATE_MODE: RefCell<GateMode> = const { RefCell::new(GateMode::Immediate) };
-	static POLICIES: RefCell<BTreeMap<PolicyId, Vec<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
-	static PENDING: RefCell<BTreeMap<ActionId, (Approval<AccountId>, RuntimeCall)>> =
-		const { RefCell::new(BTreeMap::new()) };
-	static NEXT_ACTION: RefCell<ActionId> = const { RefCell::new(0) };
-	static SUBMISSIONS: RefCell<Vec<Submission>> = const { RefCell::new(Vec::new()) };
 	static WORKSPACES: RefCell<BTreeMap<WorkspaceId, MockWorkspace>> = const { RefCell::new(BTreeMap::new()) };
 	static KEYRINGS: RefCell<BTreeMap<KeyringId, MockKeyring>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Set how the mock gate treats submitted calls.
-pub fn set_gate_mode(mode: GateMode) {
-	GATE_MODE.with(|m| *m.borrow_mut() = mode);
-}
-
 /// Register (or replace) policy `id` with these participants.
 pub fn set_policy(id: PolicyId, participants: Vec<AccountId>) {
-	POLICIES.with(|p| p.borrow_mut().insert(id, participants));
+	gate::set_policy(id, participants);
 }
 
 /// Every call the mock gate received, oldest first.
 pub fn submissions() -> Vec<Submission> {
-	SUBMISSIONS.with(|s| s.borrow().clone())
-}
-
-/// Ids of the actions waiting for approval.
-pub fn pending_actions() -> Vec<ActionId> {
-	PENDING.with(|p| p.borrow().keys().copied().collect())
-}
-
-/// Dispatch pending action `action` with the approval recorded when it was submitted.
-pub fn approve(action: ActionId) -> DispatchResultWithPostInfo {
-	let (approval, call) =
-		PENDING.with(|p| p.borrow_mut().remove(&action)).expect("approve: no such pending action");
-	call.dispatch(approved_origin(approval))
-}
-
-/// The origin the mock gate dispatches with.
-pub fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
-	GateOrigin::Approved(approval).into()
+	gate::submissions()
 }
 
 /// Create or replace workspace `id`.
@@ -204,70 +131,6 @@ pub fn update_keyring(id: KeyringId, change: impl FnOnce(&mut MockKeyring)) {
 /// The account of keyring `id`, which receives its fees.
 pub fn keyring_account(id: KeyringId) -> AccountId {
 	1_000_000 + id as AccountId
-}
-
-/// The mock policy gate.
-pub struct TestGate;
-
-impl PolicyGate<AccountId, RuntimeCall> for TestGate {
-	fn submit(
-		requester: &AccountId,
-		workspace: WorkspaceId,
-		policy: Option<PolicyId>,
-		call: RuntimeCall,
-		context: PolicyContext,
-	) -> Result<GateOutcome, DispatchError> {
-		if let Some(id) = policy {
-			Self::participants(id)?;
-		}
-		SUBMISSIONS.with(|s| {
-			s.borrow_mut().push(Submission { requester: *requester, workspace, policy, context })
-		});
-		let mut approval = Approval { workspace, policy, requester: *requester, action: None };
-		match GATE_MODE.with(|m| *m.borrow()) {
-			GateMode::Immediate => call
-				.dispatch(approved_origin(approval))
-				.map(|_| GateOutcome::Executed)
-				.map_err(|e| e.error),
-			GateMode::Pending => {
-				let action = NEXT_ACTION.with(|n| {
-					let id = *n.borrow();
-					*n.borrow_mut() = id + 1;
-					id
-				});
-				approval.action = Some(action);
-				PENDING.with(|p| p.borrow_mut().insert(action, (approval, call)));
-				Ok(GateOutcome::Pending(action))
-			}
-		}
-	}
-
-	fn submit_weight() -> Weight {
-		Weight::from_parts(1_000_000, 1_000)
-	}
-
-	fn participants(policy: PolicyId) -> Result<Vec<AccountId>, DispatchError> {
-		POLICIES
-			.with(|p| p.borrow().get(&policy).cloned())
-			.ok_or(DispatchError::Other("UnknownPolicy"))
-	}
-}
-
-/// Accepts only origins of the mock gate.
-pub struct EnsureApproved;
-
-impl EnsureOrigin<RuntimeOrigin> for EnsureApproved {
-	type Success = Approval<AccountId>;
-
-	fn try_origin(o: RuntimeOrigin) -> Result<Self::Success, RuntimeOrigin> {
-		let gate_origin: Result<GateOrigin<AccountId>, RuntimeOrigin> = o.into();
-		gate_origin.map(|GateOrigin::Approved(approval)| approval)
-	}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
-		Ok(approved_origin(Approval { workspace: 0, policy: None, requester: 0, action: None }))
-	}
 }
 
 /// The mock identity pallet: workspaces.
@@ -324,14 +187,12 @@ pub struct TestBenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId, Balance, RuntimeOrigin> for TestBenchmarkHelper {
-	fn approved_origin(approval: Approval<AccountId>) -> RuntimeOrigin {
+	fn approved_origin(approval: zenrock_primitives::Approval<AccountId>) -> RuntimeOrigin {
 		approved_origin(approval)
 	}
 
 	fn policy_with_participants(participants: Vec<AccountId>) -> PolicyId {
-		let id = POLICIES.with(|p| p.borrow().keys().last().map_or(0, |last| last + 1));
-		set_policy(id, participants);
-		id
+		gate::add_policy(participants)
 	}
 
 	fn create_workspace(owners: Vec<AccountId>) -> WorkspaceId {
@@ -368,8 +229,8 @@ impl pallet_zenrock_treasury::Config for Test {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
-	type PolicyGate = TestGate;
-	type ApprovedOrigin = EnsureApproved;
+	type PolicyGate = TestGate<Test>;
+	type ApprovedOrigin = EnsureApproved<Test>;
 	type Workspaces = TestWorkspaces;
 	type Keyrings = TestKeyrings;
 	type RequestTimeout = ConstU64<REQUEST_TIMEOUT>;
@@ -389,11 +250,7 @@ pub const INITIAL_BALANCE: Balance = 1_000;
 
 /// Externalities with accounts 1..=9 funded, block 1, an in-memory keystore and fresh mocks.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	GATE_MODE.with(|m| *m.borrow_mut() = GateMode::Immediate);
-	POLICIES.with(|p| p.borrow_mut().clear());
-	PENDING.with(|p| p.borrow_mut().clear());
-	NEXT_ACTION.with(|n| *n.borrow_mut() = 0);
-	SUBMISSIONS.with(|s| s.borrow_mut().clear());
+	gate::reset();
 	WORKSPACES.with(|w| w.borrow_mut().clear());
 	KEYRINGS.with(|k| k.borrow_mut().clear());
 	let storage = RuntimeGenesisConfig {

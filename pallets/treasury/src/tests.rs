@@ -6,9 +6,8 @@ use crate::{
 	Answer, AwaitingBroadcast, BroadcastInfo, Chain, Error, Event, HoldReason, Key, KeyByAddress,
 	KeyRequests, KeyType, Keys, NextRequestId, OpenKeyRequestCount, PayloadsOf, PendingKeyRequests,
 	PendingSignRequests, ReasonOf, RequestExpiries, RequestKind, RequestStatus, Response,
-	SignPayloads, SignRequests, Signatures, SignaturesOf, SubmittedPublicKey, TransactionSummary,
-	UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys, CONFLICTING_ANSWERS_REASON,
-	EXPIRY_SEARCH_BLOCKS,
+	SignPayloads, SignRequests, Signatures, SignaturesOf, TransactionSummary, UnsignedTransactions,
+	WorkspaceKeys, WorkspacesWithKeys, CONFLICTING_ANSWERS_REASON, EXPIRY_SEARCH_BLOCKS,
 };
 use codec::Encode;
 use frame_support::{
@@ -91,36 +90,54 @@ fn ed25519_pair(seed: u8) -> ed25519::Pair {
 	ed25519::Pair::from_seed(&[seed; 32])
 }
 
-fn submitted(bytes: &[u8]) -> SubmittedPublicKey {
-	bytes.to_vec().try_into().expect("public key within 65 bytes")
+fn submitted(bytes: &[u8]) -> Vec<u8> {
+	bytes.to_vec()
 }
 
-fn ecdsa_public(pair: &ecdsa::Pair) -> SubmittedPublicKey {
+fn ecdsa_public(pair: &ecdsa::Pair) -> Vec<u8> {
 	submitted(&pair.public().0)
 }
 
-fn ed25519_public(pair: &ed25519::Pair) -> SubmittedPublicKey {
+fn ed25519_public(pair: &ed25519::Pair) -> Vec<u8> {
 	submitted(&pair.public().0)
 }
 
-fn payloads(items: &[Vec<u8>]) -> PayloadsOf<Test> {
+/// Payloads as a call takes them.
+fn payloads(items: &[Vec<u8>]) -> Vec<Vec<u8>> {
+	items.to_vec()
+}
+
+/// Payloads as the treasury stores them.
+fn stored_payloads(items: &[Vec<u8>]) -> PayloadsOf<Test> {
 	let inner: Vec<BoundedVec<u8, MaxPayloadLength>> =
 		items.iter().map(|p| p.clone().try_into().expect("payload within bound")).collect();
 	inner.try_into().expect("payload count within bound")
 }
 
-fn sigs(items: &[Vec<u8>]) -> SignaturesOf<Test> {
+/// Signatures as a call takes them.
+fn sigs(items: &[Vec<u8>]) -> Vec<Vec<u8>> {
+	items.to_vec()
+}
+
+/// Signatures as the treasury stores them.
+fn stored_sigs(items: &[Vec<u8>]) -> SignaturesOf<Test> {
 	let inner: Vec<crate::Signature> =
 		items.iter().map(|s| s.clone().try_into().expect("signature within 72 bytes")).collect();
 	inner.try_into().expect("signature count within bound")
 }
 
-fn reason(text: &[u8]) -> ReasonOf<Test> {
+/// A rejection reason as a call takes it.
+fn reason(text: &[u8]) -> Vec<u8> {
+	text.to_vec()
+}
+
+/// A rejection reason as events carry it.
+fn stored_reason(text: &[u8]) -> ReasonOf<Test> {
 	text.to_vec().try_into().expect("reason within bound")
 }
 
-fn transaction(bytes: Vec<u8>) -> BoundedVec<u8, MaxUnsignedTransactionLength> {
-	bytes.try_into().expect("transaction within bound")
+fn transaction(bytes: Vec<u8>) -> Vec<u8> {
+	bytes
 }
 
 fn treasury_events() -> Vec<Event<Test>> {
@@ -178,7 +195,7 @@ fn request_key(key_type: KeyType) -> RequestId {
 }
 
 /// Create a key with every party of the single-party keyring answering `public_key`.
-fn create_key(key_type: KeyType, public_key: SubmittedPublicKey) -> KeyId {
+fn create_key(key_type: KeyType, public_key: Vec<u8>) -> KeyId {
 	let request = request_key(key_type);
 	assert_ok!(Treasury::fulfil_key_request(signed(PARTY_A), request, public_key));
 	assert!(Keys::<Test>::contains_key(request));
@@ -734,7 +751,7 @@ fn two_of_three_conflicting_keys() {
 			last_event(),
 			Event::KeyRequestRejected {
 				request,
-				reason: reason(CONFLICTING_ANSWERS_REASON),
+				reason: stored_reason(CONFLICTING_ANSWERS_REASON),
 				refunded: KEY_FEE,
 			}
 		);
@@ -789,13 +806,17 @@ fn reject_key_request_with_one_party_rejects_and_refunds() {
 		let events = treasury_events();
 		assert_eq!(
 			events[events.len() - 2],
-			Event::KeyRejectionRecorded { request, party: PARTY_A, reason: reason(b"unsupported") }
+			Event::KeyRejectionRecorded {
+				request,
+				party: PARTY_A,
+				reason: stored_reason(b"unsupported")
+			}
 		);
 		assert_eq!(
 			last_event(),
 			Event::KeyRequestRejected {
 				request,
-				reason: reason(b"unsupported"),
+				reason: stored_reason(b"unsupported"),
 				refunded: KEY_FEE
 			}
 		);
@@ -852,7 +873,11 @@ fn two_of_three_rejections() {
 		assert_eq!(held(OWNER), 0);
 		assert_eq!(
 			last_event(),
-			Event::KeyRequestRejected { request, reason: reason(b"down"), refunded: KEY_FEE }
+			Event::KeyRequestRejected {
+				request,
+				reason: stored_reason(b"down"),
+				refunded: KEY_FEE
+			}
 		);
 
 		// A fulfilment and a rejection, then a conflicting fulfilment: unreachable.
@@ -956,7 +981,7 @@ fn request_signature_works() {
 		assert_eq!(req.transaction, None);
 		assert_eq!(req.status, RequestStatus::Pending);
 		assert_eq!(req.expires_at, 11);
-		assert_eq!(SignPayloads::<Test>::get(request).unwrap(), payloads(&items));
+		assert_eq!(SignPayloads::<Test>::get(request).unwrap(), stored_payloads(&items));
 		assert!(!UnsignedTransactions::<Test>::contains_key(request));
 		assert_eq!(
 			last_event(),
@@ -1133,7 +1158,7 @@ fn request_transaction_signature_computes_the_hash_and_passes_the_value() {
 		// What is signed is the chain's own signing hash of the transaction.
 		assert_eq!(
 			SignPayloads::<Test>::get(request).unwrap(),
-			payloads(&[hex(EIP155_SIGNING_HASH)])
+			stored_payloads(&[hex(EIP155_SIGNING_HASH)])
 		);
 		assert_eq!(UnsignedTransactions::<Test>::get(request).unwrap().to_vec(), unsigned);
 		assert_eq!(
@@ -1181,7 +1206,7 @@ fn request_transaction_signature_accepts_eip1559() {
 		let request = last_id();
 		assert_eq!(
 			SignPayloads::<Test>::get(request).unwrap(),
-			payloads(&[sp_io::hashing::keccak_256(&unsigned).to_vec()])
+			stored_payloads(&[sp_io::hashing::keccak_256(&unsigned).to_vec()])
 		);
 		assert_eq!(
 			submissions().last().unwrap().context,
@@ -1205,10 +1230,19 @@ fn request_transaction_signature_accepts_the_longest_transaction() {
 			true
 		));
 		assert_eq!(UnsignedTransactions::<Test>::get(last_id()).unwrap().to_vec(), longest);
-		// One byte more does not even decode as a call argument.
+		// One byte more is refused by the call with a named error.
 		let mut too_long = longest;
 		too_long.push(0);
-		assert!(BoundedVec::<u8, MaxUnsignedTransactionLength>::try_from(too_long).is_err());
+		assert_noop!(
+			Treasury::request_transaction_signature(
+				signed(OWNER),
+				key,
+				Chain::Evm { chain_id: 1 },
+				too_long,
+				true
+			),
+			Error::<Test>::TransactionTooLong
+		);
 	});
 }
 
@@ -1358,7 +1392,7 @@ fn evm_transaction_round_trip_reproduces_the_published_transaction() {
 			sigs(&[signature.0.to_vec()])
 		));
 		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
-		assert_eq!(Signatures::<Test>::get(request).unwrap(), sigs(&[signature.0.to_vec()]));
+		assert_eq!(Signatures::<Test>::get(request).unwrap(), stored_sigs(&[signature.0.to_vec()]));
 		assert_eq!(
 			AwaitingBroadcast::<Test>::get(request),
 			Some(BroadcastInfo { chain: Chain::Evm { chain_id: 1 }, key })
@@ -1563,7 +1597,7 @@ fn fulfil_signature_request_verifies_ed25519_signatures() {
 			request,
 			sigs(&[good_1.clone(), good_2.clone()])
 		));
-		assert_eq!(Signatures::<Test>::get(request).unwrap(), sigs(&[good_1, good_2]));
+		assert_eq!(Signatures::<Test>::get(request).unwrap(), stored_sigs(&[good_1, good_2]));
 	});
 }
 
@@ -1667,7 +1701,7 @@ fn two_of_three_signatures() {
 		assert!(!Signatures::<Test>::contains_key(request));
 		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_C), request, der.clone()));
 		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
-		assert_eq!(Signatures::<Test>::get(request).unwrap(), der);
+		assert_eq!(Signatures::<Test>::get(request).unwrap(), stored_sigs(&der));
 		let responses = SignRequests::<Test>::get(request).unwrap().responses;
 		assert_eq!(responses.len(), 3);
 		assert_eq!(
@@ -1706,14 +1740,14 @@ fn reject_signature_request_works() {
 			Event::SignatureRejectionRecorded {
 				request,
 				party: PARTY_A,
-				reason: reason(b"no key")
+				reason: stored_reason(b"no key")
 			}
 		);
 		assert_eq!(
 			last_event(),
 			Event::SignatureRequestRejected {
 				request,
-				reason: reason(b"no key"),
+				reason: stored_reason(b"no key"),
 				refunded: SIGN_FEE
 			}
 		);
@@ -2267,5 +2301,124 @@ fn a_full_answer_list_is_refused_without_harm() {
 			Error::<Test>::TooManyResponses
 		);
 		assert_eq!(KeyRequests::<Test>::get(request).unwrap().responses.len(), 4);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments beyond their bounds and fees that cannot be held: named errors from the call
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_requester_who_cannot_cover_the_fee_is_told_so() {
+	build_and_execute(|| {
+		setup_single();
+		// Leave the owner less free balance than the key request fee.
+		assert_ok!(Balances::transfer_allow_death(signed(OWNER), OUTSIDER, INITIAL_BALANCE - 10));
+		assert!(free(OWNER) < KEY_FEE);
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Error::<Test>::InsufficientBalanceForRequestFee
+		);
+
+		// The same for the signature request fee, with a key created while funds lasted.
+		assert_ok!(Balances::transfer_allow_death(signed(OUTSIDER), OWNER, 100));
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		let keep = free(OWNER) - (SIGN_FEE - 1);
+		assert_ok!(Balances::transfer_allow_death(signed(OWNER), OUTSIDER, keep));
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), key, payloads(&[b"m".to_vec()])),
+			Error::<Test>::InsufficientBalanceForRequestFee
+		);
+	});
+}
+
+#[test]
+fn more_payloads_than_the_bound_are_refused_by_name() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		let items = vec![b"m".to_vec(); MaxPayloadsPerRequest::get() as usize + 1];
+		assert_noop!(
+			Treasury::request_signature(signed(OWNER), key, items),
+			Error::<Test>::TooManyPayloads
+		);
+		// At the bound the request is made.
+		let items = vec![b"m".to_vec(); MaxPayloadsPerRequest::get() as usize];
+		assert_ok!(Treasury::request_signature(signed(OWNER), key, items));
+	});
+}
+
+#[test]
+fn a_payload_longer_than_the_bound_is_refused_by_name() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		let longest = vec![7u8; MaxPayloadLength::get() as usize];
+		assert_noop!(
+			Treasury::request_signature(
+				signed(OWNER),
+				key,
+				vec![[longest.clone(), vec![0]].concat()]
+			),
+			Error::<Test>::PayloadTooLong
+		);
+		assert_ok!(Treasury::request_signature(signed(OWNER), key, vec![longest]));
+	});
+}
+
+#[test]
+fn a_signature_longer_than_any_valid_one_is_refused_by_name() {
+	build_and_execute(|| {
+		setup_single();
+		let key = create_eip155_key();
+		let request = request_signature(key, &[prehash(1).to_vec()]);
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), request, vec![vec![1u8; 73]]),
+			Error::<Test>::SignatureTooLong
+		);
+		// More signatures than any request has payloads.
+		let too_many = vec![vec![1u8; 65]; MaxPayloadsPerRequest::get() as usize + 1];
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), request, too_many),
+			Error::<Test>::WrongSignatureCount
+		);
+		assert_eq!(status_of_sign_request(request), RequestStatus::Pending);
+	});
+}
+
+#[test]
+fn a_rejection_reason_longer_than_the_bound_is_refused_by_name() {
+	build_and_execute(|| {
+		setup_single();
+		let too_long = vec![b'r'; MaxRejectionReasonLength::get() as usize + 1];
+		let request = request_key(KeyType::Ed25519);
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_A), request, too_long.clone()),
+			Error::<Test>::ReasonTooLong
+		);
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		let sign = request_signature(key, &[b"m".to_vec()]);
+		assert_noop!(
+			Treasury::reject_signature_request(signed(PARTY_A), sign, too_long),
+			Error::<Test>::ReasonTooLong
+		);
+		// At the bound the rejection is recorded.
+		let longest = vec![b'r'; MaxRejectionReasonLength::get() as usize];
+		assert_ok!(Treasury::reject_signature_request(signed(PARTY_A), sign, longest));
+		assert_eq!(status_of_sign_request(sign), RequestStatus::Rejected);
+	});
+}
+
+#[test]
+fn a_public_key_longer_than_any_valid_one_is_refused() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::EcdsaSecp256k1);
+		let mut too_long = ecdsa_public(&eip155_pair());
+		too_long.resize(66, 0);
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), request, too_long),
+			Error::<Test>::InvalidPublicKey
+		);
 	});
 }

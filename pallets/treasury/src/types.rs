@@ -28,9 +28,10 @@ pub type Signature = BoundedVec<u8, ConstU32<MAX_SIGNATURE_LENGTH>>;
 
 /// Where a key or signature request stands.
 ///
-/// `Pending` (no answer yet) → `Partial` (some parties answered) → `Fulfilled` (`party_threshold`
-/// parties gave the identical answer) | `Rejected` (the threshold can no longer be reached) |
-/// `Expired` (the deadline passed first). The last three are final.
+/// A request starts Pending (no answer yet), becomes Partial once some parties answered, and
+/// ends Fulfilled (as many parties as the threshold gave the identical answer), Rejected (the
+/// threshold can no longer be reached) or Expired (the deadline passed first). These last
+/// three are final.
 #[derive(
 	Clone,
 	Copy,
@@ -46,7 +47,8 @@ pub type Signature = BoundedVec<u8, ConstU32<MAX_SIGNATURE_LENGTH>>;
 pub enum RequestStatus {
 	/// Waiting for the keyring's parties; nobody has answered yet.
 	Pending,
-	/// Some parties answered, but not yet `party_threshold` identical answers.
+	/// Some parties answered, but there are not yet as many identical answers as the
+	/// threshold requires.
 	Partial,
 	/// Fulfilled: the key was created, or the signatures were stored.
 	Fulfilled,
@@ -82,7 +84,8 @@ pub enum Answer {
 	/// key in stored form, or the SCALE-encoded list of signatures). Identical digests are
 	/// identical answers.
 	Fulfil([u8; 32]),
-	/// A rejection (its reason is in the `*RejectionRecorded` event).
+	/// A rejection (its reason is in the KeyRejectionRecorded or SignatureRejectionRecorded
+	/// event).
 	Reject,
 }
 
@@ -111,9 +114,9 @@ pub struct Response<AccountId> {
 	MaxEncodedLen,
 )]
 pub enum RequestKind {
-	/// A key request ([`crate::KeyRequests`]).
+	/// A key request (stored in KeyRequests).
 	Key,
-	/// A signature or transaction-signature request ([`crate::SignRequests`]).
+	/// A signature or transaction-signature request (stored in SignRequests).
 	Signature,
 }
 
@@ -130,8 +133,8 @@ pub struct Key<BlockNumber> {
 	pub key_type: KeyType,
 	/// The public key in stored form (compressed SEC1 for secp256k1, 32 bytes for Ed25519).
 	pub public_key: StoredPublicKey,
-	/// The policy that approves signature requests with this key; `None`: the workspace's sign
-	/// policy.
+	/// The policy that approves signature requests with this key; if none is set, the
+	/// workspace's sign policy applies.
 	pub sign_policy: Option<PolicyId>,
 	/// The block in which the key was created.
 	pub created_at: BlockNumber,
@@ -144,11 +147,11 @@ pub struct Key<BlockNumber> {
 pub struct TransactionSummary {
 	/// The destination chain.
 	pub chain: Chain,
-	/// Whether relayers should broadcast the signed transaction (`false`: a private transaction,
-	/// which the requester broadcasts itself).
+	/// Whether relayers should broadcast the signed transaction; if not, it is a private
+	/// transaction, which the requester broadcasts itself.
 	pub broadcast: bool,
 	/// The native value the transaction moves, as parsed by the chain (what the policy saw as
-	/// `tx.value`).
+	/// tx.value).
 	pub value: Option<u128>,
 }
 
@@ -210,11 +213,11 @@ pub struct SignedTransactionDetails {
 	pub chain: Chain,
 	/// Whether the requester asked relayers to broadcast it.
 	pub broadcast: bool,
-	/// The raw signed transaction (EVM: the bytes for `eth_sendRawTransaction`).
+	/// The raw signed transaction (EVM: the bytes for eth_sendRawTransaction).
 	pub raw: Vec<u8>,
 	/// The transaction id (EVM: the transaction hash).
 	pub id: Vec<u8>,
-	/// The transaction id in the chain's usual text form (`0x…` for EVM).
+	/// The transaction id in the chain's usual text form (0x-prefixed hex for EVM).
 	pub id_text: String,
 }
 

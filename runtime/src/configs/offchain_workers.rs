@@ -2,7 +2,10 @@
 //! identity and treasury pallets (the workers never read those pallets' storage themselves).
 
 use alloc::vec::Vec;
-use frame_support::{parameter_types, traits::ConstU32, BoundedVec};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, Get},
+};
 use pallet_zenrock_keyring_controller::{
 	KeyringWork, PendingKeyRequest, PendingSignRequest, ResponseCalls,
 };
@@ -10,8 +13,8 @@ use zenrock_chain_formats::Chain;
 use zenrock_primitives::{KeyringId, RequestId};
 
 use crate::{
-	governance::RootOrZenrockAdmin, AccountId, BlockNumber, Identity, Runtime, RuntimeCall,
-	Treasury,
+	governance::RootOrZenrockAdmin, AccountId, BlockNumber, Runtime, RuntimeCall, ZenrockIdentity,
+	ZenrockTreasury,
 };
 
 parameter_types! {
@@ -42,16 +45,16 @@ pub struct TreasuryBroadcasts;
 
 impl pallet_zenrock_relayer::BroadcastSource for TreasuryBroadcasts {
 	fn awaiting_broadcast() -> Vec<RequestId> {
-		Treasury::awaiting_broadcast()
+		ZenrockTreasury::awaiting_broadcast()
 	}
 
 	fn signed_transaction(request: RequestId) -> Option<(Chain, Vec<u8>, Vec<u8>)> {
-		Treasury::signed_transaction(request)
+		ZenrockTreasury::signed_transaction(request)
 			.map(|details| (details.chain, details.raw, details.id))
 	}
 
 	fn take_awaiting_broadcast(request: RequestId) -> bool {
-		Treasury::take_awaiting_broadcast(request).is_some()
+		ZenrockTreasury::take_awaiting_broadcast(request).is_some()
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -78,19 +81,21 @@ pub struct ChainView;
 
 impl KeyringWork<AccountId> for ChainView {
 	fn keyrings_of_party(party: &AccountId) -> Vec<KeyringId> {
-		Identity::keyrings_of_party(party)
+		ZenrockIdentity::keyrings_of_party(party)
 	}
 
 	fn keyring_parties(keyring: KeyringId) -> Vec<AccountId> {
-		Identity::keyring(keyring).map(|keyring| keyring.parties.into_inner()).unwrap_or_default()
+		ZenrockIdentity::keyring(keyring)
+			.map(|keyring| keyring.parties.into_inner())
+			.unwrap_or_default()
 	}
 
 	fn keyring_threshold(keyring: KeyringId) -> u32 {
-		Identity::keyring(keyring).map(|keyring| keyring.party_threshold).unwrap_or_default()
+		ZenrockIdentity::keyring(keyring).map(|keyring| keyring.party_threshold).unwrap_or_default()
 	}
 
 	fn pending_key_requests(keyring: KeyringId) -> Vec<PendingKeyRequest> {
-		let (key_requests, _) = Treasury::pending_requests(keyring);
+		let (key_requests, _) = ZenrockTreasury::pending_requests(keyring);
 		key_requests
 			.into_iter()
 			.map(|request| PendingKeyRequest {
@@ -102,7 +107,7 @@ impl KeyringWork<AccountId> for ChainView {
 	}
 
 	fn pending_sign_requests(keyring: KeyringId) -> Vec<PendingSignRequest> {
-		let (_, sign_requests) = Treasury::pending_requests(keyring);
+		let (_, sign_requests) = ZenrockTreasury::pending_requests(keyring);
 		sign_requests
 			.into_iter()
 			.map(|request| PendingSignRequest {
@@ -116,45 +121,44 @@ impl KeyringWork<AccountId> for ChainView {
 	}
 
 	fn has_responded(request: RequestId, party: &AccountId) -> bool {
-		Treasury::has_responded(request, party)
+		ZenrockTreasury::has_responded(request, party)
 	}
 }
 
-/// Builds the treasury calls a keyring controller submits. Inputs that exceed the treasury's bounds
-/// are cut to them: the chain then refuses such an answer with a clear error instead of the worker
-/// failing to build it.
+/// Builds the treasury calls a keyring controller submits. The treasury checks their bounds and
+/// refuses an over-long answer with a named error; a rejection reason is cut to the longest the
+/// treasury records, so that a worker's long explanation never costs its rejection.
 pub struct TreasuryResponses;
 
-fn bounded<Bound: frame_support::traits::Get<u32>>(mut bytes: Vec<u8>) -> BoundedVec<u8, Bound> {
-	bytes.truncate(Bound::get() as usize);
-	BoundedVec::truncate_from(bytes)
+fn shortened_reason(mut reason: Vec<u8>) -> Vec<u8> {
+	let longest: u32 =
+		<Runtime as pallet_zenrock_treasury::Config>::MaxRejectionReasonLength::get();
+	reason.truncate(longest as usize);
+	reason
 }
 
 impl ResponseCalls<RuntimeCall> for TreasuryResponses {
 	fn fulfil_key(request: RequestId, public_key: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::fulfil_key_request {
-			request,
-			public_key: BoundedVec::truncate_from(public_key),
-		}
-		.into()
+		pallet_zenrock_treasury::Call::fulfil_key_request { request, public_key }.into()
 	}
 
 	fn reject_key(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::reject_key_request { request, reason: bounded(reason) }
-			.into()
-	}
-
-	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> RuntimeCall {
-		let signatures = signatures.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>();
-		pallet_zenrock_treasury::Call::fulfil_signature_request {
+		pallet_zenrock_treasury::Call::reject_key_request {
 			request,
-			signatures: BoundedVec::truncate_from(signatures),
+			reason: shortened_reason(reason),
 		}
 		.into()
 	}
 
+	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> RuntimeCall {
+		pallet_zenrock_treasury::Call::fulfil_signature_request { request, signatures }.into()
+	}
+
 	fn reject_signature(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::reject_signature_request { request, reason: bounded(reason) }
-			.into()
+		pallet_zenrock_treasury::Call::reject_signature_request {
+			request,
+			reason: shortened_reason(reason),
+		}
+		.into()
 	}
 }

@@ -9,8 +9,8 @@ use frame_support::{
 
 use crate::{
 	governance::{parameters, AtLeastOneBlock},
-	Balance, Balances, Identity, Policy, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin,
-	MILLI_UNIT, UNIT,
+	Balance, Balances, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, ZenrockIdentity,
+	ZenrockPolicy, MILLI_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -57,10 +57,10 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
-	type PolicyGate = Policy;
+	type PolicyGate = ZenrockPolicy;
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
-	type Workspaces = Identity;
-	type Keyrings = Identity;
+	type Workspaces = ZenrockIdentity;
+	type Keyrings = ZenrockIdentity;
 	// A governance parameter (about an hour by default), never zero.
 	type RequestTimeout = AtLeastOneBlock<parameters::zenrock::RequestTimeout>;
 	type MaxPayloadsPerRequest = ConstU32<16>;
@@ -80,7 +80,7 @@ impl pallet_zenrock_identity::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
-	type PolicyGate = Policy;
+	type PolicyGate = ZenrockPolicy;
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
 	// A workspace that holds keys cannot be removed.
 	type WorkspaceInUse = pallet_zenrock_treasury::WorkspacesWithKeys<Runtime>;
@@ -105,7 +105,8 @@ pub(crate) use benchmark_helpers::benchmark_awaiting_broadcast;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers {
 	use crate::{
-		AccountId, Balance, Balances, Identity, Policy, Runtime, RuntimeOrigin, Treasury, UNIT,
+		AccountId, Balance, Balances, Runtime, RuntimeOrigin, ZenrockIdentity, ZenrockPolicy,
+		ZenrockTreasury, UNIT,
 	};
 	use alloc::{format, vec::Vec};
 	use frame_support::traits::fungible::Mutate;
@@ -133,7 +134,7 @@ mod benchmark_helpers {
 			.enumerate()
 			.map(|(index, account)| (format!("p{index}").into_bytes(), account))
 			.collect();
-		Policy::create_policy(
+		ZenrockPolicy::create_policy(
 			RuntimeOrigin::signed(funded("policy-creator", 0)),
 			b"benchmark".to_vec(),
 			labelled,
@@ -171,9 +172,9 @@ mod benchmark_helpers {
 			let creator = owners.next().expect("a workspace has a creator");
 			Balances::set_balance(&creator, 1_000_000 * UNIT);
 			let id = pallet_zenrock_identity::NextWorkspaceId::<Runtime>::get();
-			Identity::create_workspace(
+			ZenrockIdentity::create_workspace(
 				RuntimeOrigin::signed(creator),
-				frame_support::BoundedVec::truncate_from(owners.collect::<Vec<_>>()),
+				owners.collect::<Vec<_>>(),
 				None,
 				None,
 			)
@@ -188,10 +189,10 @@ mod benchmark_helpers {
 			sign_request_fee: Balance,
 		) -> KeyringId {
 			let id = pallet_zenrock_identity::NextKeyringId::<Runtime>::get();
-			Identity::register_keyring(
+			ZenrockIdentity::register_keyring(
 				RuntimeOrigin::signed(funded("keyring-admin", 0)),
-				frame_support::BoundedVec::truncate_from(b"benchmark keyring".to_vec()),
-				frame_support::BoundedVec::truncate_from(parties),
+				b"benchmark keyring".to_vec(),
+				parties,
 				party_threshold,
 				key_request_fee,
 				sign_request_fee,
@@ -214,7 +215,7 @@ mod benchmark_helpers {
 		let keyring = ZenrockBenchmarkHelper::create_keyring(alloc::vec![party.clone()], 1, 0, 0);
 
 		let key = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
-		Treasury::request_key(
+		ZenrockTreasury::request_key(
 			RuntimeOrigin::signed(owner.clone()),
 			workspace,
 			keyring,
@@ -223,10 +224,10 @@ mod benchmark_helpers {
 		)
 		.expect("the key request is accepted");
 		let public = sp_io::crypto::ecdsa_generate(KEY_TYPE, Some(b"//relayer-bench".to_vec()));
-		Treasury::fulfil_key_request(
+		ZenrockTreasury::fulfil_key_request(
 			RuntimeOrigin::signed(party.clone()),
 			key,
-			frame_support::BoundedVec::truncate_from(public.0.to_vec()),
+			public.0.to_vec(),
 		)
 		.expect("the key is fulfilled");
 
@@ -237,11 +238,11 @@ mod benchmark_helpers {
 			.and_then(|key| parse_transaction(&chain, &key, &unsigned))
 			.expect("the benchmark transaction parses");
 		let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
-		Treasury::request_transaction_signature(
+		ZenrockTreasury::request_transaction_signature(
 			RuntimeOrigin::signed(owner),
 			key,
 			chain,
-			frame_support::BoundedVec::truncate_from(unsigned),
+			unsigned,
 			true,
 		)
 		.expect("the transaction signature request is accepted");
@@ -253,13 +254,13 @@ mod benchmark_helpers {
 					payload.as_bytes().try_into().expect("EVM payloads are 32-byte prehashes");
 				let signature = sp_io::crypto::ecdsa_sign_prehashed(KEY_TYPE, &public, &prehash)
 					.expect("the keystore signs");
-				frame_support::BoundedVec::truncate_from(signature.0.to_vec())
+				signature.0.to_vec()
 			})
 			.collect::<Vec<_>>();
-		Treasury::fulfil_signature_request(
+		ZenrockTreasury::fulfil_signature_request(
 			RuntimeOrigin::signed(party),
 			request,
-			frame_support::BoundedVec::truncate_from(signatures),
+			signatures,
 		)
 		.expect("the signatures are accepted");
 		request
