@@ -25,9 +25,9 @@ sp_api::decl_runtime_apis! {
 		AccountId: Codec,
 		BlockNumber: Codec,
 	{
-		/// The broadcast status of `request`: broadcast (with the destination chain and its
+		/// The broadcast status of request: broadcast (with the destination chain and its
 		/// transaction hash), included (with the destination block and success) or failed
-		/// (with the class and message); `None` while no relayer has reported on it (or it is
+		/// (with the class and message); none while no relayer has reported on it (or it is
 		/// not a request for broadcast).
 		fn broadcast_status(request: RequestId) -> Option<BroadcastStatusInfo<AccountId, BlockNumber>>;
 

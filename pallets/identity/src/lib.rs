@@ -125,15 +125,15 @@ pub type BalanceOf<T> =
 pub struct Workspace<T: Config> {
 	/// The account that created the workspace; its deposit is held from this account.
 	pub creator: T::AccountId,
-	/// The deposit held from `creator`, released when the workspace is removed.
+	/// The deposit held from the creator, released when the workspace is removed.
 	pub deposit: BalanceOf<T>,
 	/// The workspace's derived account, which can hold funds.
 	pub account: T::AccountId,
 	/// The owners, in the order they joined. Never empty.
 	pub owners: BoundedVec<T::AccountId, T::MaxOwners>,
-	/// The policy that approves changes to this workspace; `None`: any one owner.
+	/// The policy that approves changes to this workspace; if none, any one owner.
 	pub admin_policy: Option<PolicyId>,
-	/// The policy that approves key and signature requests; `None`: any one owner.
+	/// The policy that approves key and signature requests; if none, any one owner.
 	pub sign_policy: Option<PolicyId>,
 	/// The parent workspace, if this workspace is a child.
 	pub parent: Option<WorkspaceId>,
@@ -150,7 +150,7 @@ pub struct Workspace<T: Config> {
 pub struct Keyring<T: Config> {
 	/// The account that registered the keyring; its deposit is held from this account.
 	pub creator: T::AccountId,
-	/// The deposit held from `creator`.
+	/// The deposit held from the creator.
 	pub deposit: BalanceOf<T>,
 	/// The keyring's derived account, which receives the fees the keyring earns.
 	pub account: T::AccountId,
@@ -160,8 +160,8 @@ pub struct Keyring<T: Config> {
 	pub admins: BoundedVec<T::AccountId, T::MaxKeyringAdmins>,
 	/// The accounts that answer the keyring's requests, in the order they were added.
 	pub parties: BoundedVec<T::AccountId, T::MaxKeyringParties>,
-	/// Number of identical party answers that fulfil a request;
-	/// `1 <= party_threshold <= max(1, parties.len())`.
+	/// Number of identical party answers that fulfil a request: at least 1 and at most the
+	/// number of parties (1 while there are none).
 	pub party_threshold: u32,
 	/// Fee for a key request.
 	pub key_request_fee: BalanceOf<T>,

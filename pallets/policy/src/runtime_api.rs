@@ -21,7 +21,7 @@ pub struct ActionDetail<AccountId, BlockNumber, Balance> {
 	pub call: Vec<u8>,
 	/// The call's weight when it was submitted.
 	pub call_weight: Weight,
-	/// The values the rules read (e.g. `tx.value`).
+	/// The values the rules read (e.g. tx.value).
 	pub context: PolicyContext,
 	/// Participants who approved.
 	pub approvals: Vec<AccountId>,
@@ -44,17 +44,17 @@ pub struct ActionDetail<AccountId, BlockNumber, Balance> {
 sp_api::decl_runtime_apis! {
 	/// Queries about the open actions of the policy pallet.
 	///
-	/// The runtime implements it with `Policy::pending_actions(&who)` and
-	/// `Policy::action_detail(action)`.
+	/// The runtime implements it with Policy::pending_actions(&who) and
+	/// Policy::action_detail(action).
 	pub trait PolicyApi<AccountId, BlockNumber, Balance>
 	where
 		AccountId: Codec,
 		BlockNumber: Codec,
 		Balance: Codec,
 	{
-		/// The open actions of which `who` is a participant (voted or not), by id.
+		/// The open actions of which who is a participant (voted or not), by id.
 		fn pending_actions(who: AccountId) -> Vec<ActionId>;
-		/// An open action's detail, or `None` if no such action is open (it never existed or has
+		/// An open action's detail, or none if no such action is open (it never existed or has
 		/// ended: its outcome is in the events).
 		fn action_detail(action: ActionId) -> Option<ActionDetail<AccountId, BlockNumber, Balance>>;
 	}

@@ -167,11 +167,11 @@ pub struct KeyRequest<T: Config> {
 	pub keyring: KeyringId,
 	/// The type of key to create.
 	pub key_type: KeyType,
-	/// The key's sign policy once created (`None`: the workspace's sign policy).
+	/// The key's sign policy once created; if none, the workspace's sign policy applies.
 	pub sign_policy: Option<PolicyId>,
 	/// The owner who asked; the fee is escrowed from this account.
 	pub requester: T::AccountId,
-	/// The fee escrowed (held) from `requester`.
+	/// The fee escrowed (held) from the requester.
 	pub fee: BalanceOf<T>,
 	/// Identical answers needed: the keyring's threshold when the request was made.
 	pub party_threshold: u32,
@@ -200,12 +200,12 @@ pub struct SignRequest<T: Config> {
 	pub keyring: KeyringId,
 	/// The owner who asked; the fee is escrowed from this account.
 	pub requester: T::AccountId,
-	/// The fee escrowed (held) from `requester`.
+	/// The fee escrowed (held) from the requester.
 	pub fee: BalanceOf<T>,
 	/// Identical answers needed: the keyring's threshold when the request was made.
 	pub party_threshold: u32,
-	/// For a transaction-signature request, what the transaction is (the unsigned bytes are in
-	/// [`UnsignedTransactions`]); `None` for plain payloads.
+	/// For a transaction-signature request, what the transaction is (its unsigned bytes are
+	/// stored separately); none for plain payloads.
 	pub transaction: Option<TransactionSummary>,
 	/// Where the request stands.
 	pub status: RequestStatus,

@@ -17,16 +17,16 @@ sp_api::decl_runtime_apis! {
 		AccountId: Codec,
 		BlockNumber: Codec,
 	{
-		/// Key `key` with its default addresses (format and text: EVM, Cosmos and SS58 for
+		/// Key key with its default addresses (format and text: EVM, Cosmos and SS58 for
 		/// ECDSA keys; Bitcoin P2WPKH on mainnet, testnet and regtest for Bitcoin keys; Solana
-		/// and SS58 for Ed25519 keys), or `None` if there is no such key.
+		/// and SS58 for Ed25519 keys), or none if there is no such key.
 		fn key_with_addresses(key: KeyId) -> Option<KeyWithAddresses<BlockNumber>>;
 
-		/// The open key requests and open signature requests of `keyring`, oldest first, with
+		/// The open key requests and open signature requests of keyring, oldest first, with
 		/// what a keyring controller needs to answer them.
 		fn pending_requests(keyring: KeyringId) -> PendingRequests<AccountId, BlockNumber>;
 
-		/// The key one of whose default addresses is `address` (UTF-8 text; EVM addresses in any
+		/// The key one of whose default addresses is address (UTF-8 text; EVM addresses in any
 		/// case, or as 20 raw bytes).
 		fn key_by_address(address: Vec<u8>) -> Option<KeyId>;
 
@@ -35,7 +35,7 @@ sp_api::decl_runtime_apis! {
 		fn awaiting_broadcast() -> Vec<RequestId>;
 
 		/// The signed transaction of a fulfilled transaction-signature request, assembled from
-		/// its unsigned transaction and verified signatures; `None` if the request is not a
+		/// its unsigned transaction and verified signatures; none if the request is not a
 		/// fulfilled transaction-signature request.
 		fn signed_transaction(request: RequestId) -> Option<SignedTransactionDetails>;
 	}
