@@ -6,9 +6,8 @@
 //! created through the helper.
 //!
 //! Worst cases:
-//! - requests: the expiry slots of the deadline block and the `EXPIRY_SEARCH_BLOCKS - 1` blocks
-//!   after it are full, so the request lands in the last block searched; payloads at
-//!   `MaxPayloadLength` (Ed25519); the transaction is an EIP-1559 transaction of exactly `l` bytes.
+//! - requests: payloads at `MaxPayloadLength` (Ed25519); the transaction is an EIP-1559
+//!   transaction of exactly `l` bytes. (Appending to the expiry queue costs the same always.)
 //! - answers: the keyring has `MaxParties` parties and the deciding answer is the last one
 //!   (`MaxParties - 1` answers recorded before). Keys are submitted uncompressed (ECDSA; the key
 //!   type with the most default addresses). secp256k1 signatures are Bitcoin strict-DER
@@ -91,21 +90,6 @@ fn setup<T: Config>(threshold: Option<u32>) -> Setup<T> {
 	Setup { owners, workspace, keyring, parties }
 }
 
-/// Fill the expiry slots of the deadline block of a request made now and of the blocks after
-/// it, so that the request lands in the last block searched.
-fn crowd_expiry_slots<T: Config>() {
-	let now = frame_system::Pallet::<T>::block_number();
-	let mut slot = now.saturating_add(T::RequestTimeout::get());
-	let full: Vec<(RequestKind, RequestId)> = (0..T::MaxExpiriesPerBlock::get())
-		.map(|i| (RequestKind::Key, RequestId::MAX - u64::from(i)))
-		.collect();
-	let full: BoundedVec<_, T::MaxExpiriesPerBlock> = full.try_into().expect("within bound");
-	for _ in 0..EXPIRY_SEARCH_BLOCKS {
-		RequestExpiries::<T>::insert(slot, full.clone());
-		slot = slot.saturating_add(One::one());
-	}
-}
-
 /// Store a key of the setup's workspace and keyring directly.
 fn insert_key<T: Config>(
 	setup: &Setup<T>,
@@ -181,7 +165,6 @@ mod benchmarks {
 	fn request_key() {
 		let setup = setup::<T>(None);
 		let policy = T::BenchmarkHelper::policy_with_participants(setup.owners.clone());
-		crowd_expiry_slots::<T>();
 		let request = NextRequestId::<T>::get();
 		let origin = setup.approved(None);
 
@@ -259,7 +242,6 @@ mod benchmarks {
 	fn request_signature(p: Linear<1, { T::MaxPayloadsPerRequest::get() }>) {
 		let setup = setup::<T>(None);
 		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, None);
-		crowd_expiry_slots::<T>();
 		let length = T::MaxPayloadLength::get() as usize;
 		let payloads: Vec<Vec<u8>> = (0..p).map(|i| vec![i as u8; length]).collect();
 		let request = NextRequestId::<T>::get();
@@ -277,7 +259,6 @@ mod benchmarks {
 	) {
 		let setup = setup::<T>(None);
 		let key = insert_key::<T>(&setup, KeyType::EcdsaSecp256k1, &ecdsa_key().0, None);
-		crowd_expiry_slots::<T>();
 		let transaction = eip1559_transaction_of_length(l as usize);
 		let request = NextRequestId::<T>::get();
 		let origin = setup.approved(None);
@@ -392,7 +373,8 @@ mod benchmarks {
 			.expect("key requested");
 		}
 		let at = frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTimeout::get());
-		assert_eq!(RequestExpiries::<T>::decode_len(at).unwrap_or(0) as u32, n);
+		let ends = ExpiryQueueEnds::<T>::get();
+		assert_eq!(ends.next - ends.oldest, u64::from(n));
 
 		#[block]
 		{

@@ -3,11 +3,11 @@
 use crate::{
 	mock::*,
 	test_transactions::{eip1559_transaction, eip1559_transaction_of_length},
-	Answer, AwaitingBroadcast, BroadcastInfo, Chain, Error, Event, HoldReason, Key, KeyByAddress,
-	KeyRequests, KeyType, Keys, NextRequestId, OpenKeyRequestCount, PayloadsOf, PendingKeyRequests,
-	PendingSignRequests, ReasonOf, RequestExpiries, RequestKind, RequestStatus, Response,
-	SignPayloads, SignRequests, Signatures, SignaturesOf, TransactionSummary, UnsignedTransactions,
-	WorkspaceKeys, WorkspacesWithKeys, CONFLICTING_ANSWERS_REASON, EXPIRY_SEARCH_BLOCKS,
+	Answer, AwaitingBroadcast, BroadcastInfo, Chain, Error, Event, ExpiryQueue, ExpiryQueueEnds,
+	HoldReason, Key, KeyByAddress, KeyRequests, KeyType, Keys, NextRequestId, OpenKeyRequestCount,
+	PayloadsOf, PendingKeyRequests, PendingSignRequests, ReasonOf, RequestKind, RequestStatus,
+	Response, SignPayloads, SignRequests, Signatures, SignaturesOf, TransactionSummary,
+	UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys, CONFLICTING_ANSWERS_REASON,
 };
 use codec::Encode;
 use frame_support::{
@@ -166,6 +166,17 @@ fn free(who: AccountId) -> Balance {
 	Balances::free_balance(who)
 }
 
+/// The expiry queue, oldest first: (kind, request, deadline).
+fn queued() -> Vec<(RequestKind, RequestId, u64)> {
+	let ends = ExpiryQueueEnds::<Test>::get();
+	(ends.oldest..ends.next)
+		.map(|position| {
+			let entry = ExpiryQueue::<Test>::get(position).expect("no holes in the queue");
+			(entry.kind, entry.request, entry.expires_at)
+		})
+		.collect()
+}
+
 fn last_id() -> RequestId {
 	NextRequestId::<Test>::get() - 1
 }
@@ -274,7 +285,7 @@ fn request_key_works() {
 		// Indexes.
 		assert!(PendingKeyRequests::<Test>::contains_key(KR, request));
 		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), Some(1));
-		assert_eq!(RequestExpiries::<Test>::get(11).to_vec(), vec![(RequestKind::Key, request)]);
+		assert_eq!(queued(), vec![(RequestKind::Key, request, 11)]);
 		// Gated by the workspace's sign policy (the default one), without a value.
 		assert_eq!(
 			submissions(),
@@ -574,7 +585,6 @@ fn fulfil_key_request_creates_the_key_and_pays_the_keyring() {
 		assert!(WorkspaceKeys::<Test>::contains_key(WS, request));
 		assert!(!PendingKeyRequests::<Test>::contains_key(KR, request));
 		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), None);
-		assert!(RequestExpiries::<Test>::get(11).is_empty());
 		assert_eq!(Treasury::key_by_address(EIP155_ADDRESS.as_bytes()), Some(request));
 	});
 }
@@ -825,7 +835,6 @@ fn reject_key_request_with_one_party_rejects_and_refunds() {
 		assert_eq!(free(keyring_account(KR)), 0);
 		assert!(!PendingKeyRequests::<Test>::contains_key(KR, request));
 		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), None);
-		assert!(RequestExpiries::<Test>::get(11).is_empty());
 		// Decided.
 		assert_noop!(
 			Treasury::reject_key_request(signed(PARTY_A), request, reason(b"again")),
@@ -998,10 +1007,7 @@ fn request_signature_works() {
 		);
 		assert_eq!(held(OWNER_2), SIGN_FEE);
 		assert!(PendingSignRequests::<Test>::contains_key(KR, request));
-		assert_eq!(
-			RequestExpiries::<Test>::get(11).to_vec(),
-			vec![(RequestKind::Signature, request)]
-		);
+		assert_eq!(queued().last(), Some(&(RequestKind::Signature, request, 11)));
 	});
 }
 
@@ -1418,7 +1424,6 @@ fn evm_transaction_round_trip_reproduces_the_published_transaction() {
 		assert_eq!(free(PARTY_A), party_before);
 		assert_eq!(held(OWNER), 0);
 		assert!(!PendingSignRequests::<Test>::contains_key(KR, request));
-		assert!(RequestExpiries::<Test>::get(11).is_empty());
 		// The relayer takes it off the index once reported.
 		assert_eq!(
 			Treasury::take_awaiting_broadcast(request),
@@ -1891,7 +1896,7 @@ fn open_requests_expire_and_are_refunded() {
 		));
 		let sign = request_signature(key_request, &[b"m".to_vec()]);
 		assert_eq!(held(OWNER), 2 * KEY_FEE + SIGN_FEE);
-		assert_eq!(RequestExpiries::<Test>::get(13).len(), 3);
+		assert_eq!(queued().iter().filter(|(_, _, at)| *at == 13).count(), 3);
 
 		run_to_block(12);
 		assert_eq!(status_of_key_request(pending), RequestStatus::Pending);
@@ -1904,7 +1909,7 @@ fn open_requests_expire_and_are_refunded() {
 		assert!(has_event(Event::SignatureRequestExpired { request: sign, refunded: SIGN_FEE }));
 		assert_eq!(held(OWNER), 0);
 		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
-		assert!(RequestExpiries::<Test>::get(13).is_empty());
+		assert!(queued().iter().all(|(_, _, at)| *at > 13));
 		assert!(PendingKeyRequests::<Test>::iter().next().is_none());
 		assert!(PendingSignRequests::<Test>::iter().next().is_none());
 		assert_eq!(OpenKeyRequestCount::<Test>::get(WS), None);
@@ -1927,7 +1932,7 @@ fn open_requests_expire_and_are_refunded() {
 }
 
 #[test]
-fn decided_requests_leave_the_expiry_index() {
+fn the_sweep_drops_decided_requests_without_touching_them() {
 	build_and_execute(|| {
 		setup_single();
 		let fulfilled = request_key(KeyType::Ed25519);
@@ -1939,8 +1944,20 @@ fn decided_requests_leave_the_expiry_index() {
 			ed25519_public(&ed25519_pair(1))
 		));
 		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), rejected, reason(b"x")));
-		assert_eq!(RequestExpiries::<Test>::get(11).to_vec(), vec![(RequestKind::Key, open)]);
+		// Answering does not touch the queue: the sweep drops those entries when it reaches them.
+		assert_eq!(
+			queued(),
+			vec![
+				(RequestKind::Key, fulfilled, 11),
+				(RequestKind::Key, rejected, 11),
+				(RequestKind::Key, open, 11)
+			]
+		);
+		let held_before = held(OWNER);
 		run_to_block(11);
+		assert!(queued().is_empty());
+		// Only the open request's fee was refunded.
+		assert_eq!(held(OWNER), held_before - KEY_FEE);
 		assert_eq!(status_of_key_request(fulfilled), RequestStatus::Fulfilled);
 		assert_eq!(status_of_key_request(rejected), RequestStatus::Rejected);
 		assert_eq!(status_of_key_request(open), RequestStatus::Expired);
@@ -1954,32 +1971,62 @@ fn decided_requests_leave_the_expiry_index() {
 }
 
 #[test]
-fn a_full_expiry_slot_moves_requests_to_the_next_block_with_room() {
+fn requests_are_never_refused_for_expiry_and_the_sweep_is_bounded_per_block() {
 	build_and_execute(|| {
 		setup_single();
 		update_keyring(KR, |k| k.key_request_fee = 0);
-		// MaxExpiriesPerBlock = 3: requests 4..6 expire one block later, and so on.
-		let mut expiries = Vec::new();
-		let slots = (EXPIRY_SEARCH_BLOCKS + 1) as usize;
-		for _ in 0..(3 * slots) {
-			let request = request_key(KeyType::Ed25519);
-			expiries.push(KeyRequests::<Test>::get(request).unwrap().expires_at);
+		// MaxExpiriesPerBlock = 3; 10 requests share one deadline: all are accepted.
+		let requests: Vec<RequestId> = (0..10).map(|_| request_key(KeyType::Ed25519)).collect();
+		for request in &requests {
+			assert_eq!(KeyRequests::<Test>::get(request).unwrap().expires_at, 11);
 		}
-		for (i, expires_at) in expiries.iter().enumerate() {
-			assert_eq!(*expires_at, 11 + (i / 3) as u64);
-		}
-		// Every slot within reach is full: refused.
-		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
-			Error::<Test>::ExpiryQueueFull
-		);
-		// Once the first slot is swept there is room again, one timeout later.
+		// At the deadline no party can answer any of them, swept or not.
 		run_to_block(11);
-		assert_eq!(request_key(KeyType::Ed25519), 3 * slots as u64);
 		assert_eq!(
-			KeyRequests::<Test>::get(3 * slots as u64).unwrap().expires_at,
-			11 + REQUEST_TIMEOUT
+			requests
+				.iter()
+				.filter(|r| status_of_key_request(**r) == RequestStatus::Expired)
+				.count(),
+			3
 		);
+		assert_noop!(
+			Treasury::fulfil_key_request(
+				signed(PARTY_A),
+				requests[9],
+				ed25519_public(&ed25519_pair(1))
+			),
+			Error::<Test>::RequestNotPending
+		);
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_A), requests[9], reason(b"late")),
+			Error::<Test>::RequestNotPending
+		);
+		// Nor are they offered to the keyring's parties any more.
+		assert!(Treasury::pending_requests(KR).0.is_empty());
+		// Three per block: the rest expire in the next blocks, oldest first.
+		run_to_block(12);
+		assert_eq!(status_of_key_request(requests[5]), RequestStatus::Expired);
+		assert_eq!(status_of_key_request(requests[6]), RequestStatus::Pending);
+		run_to_block(14);
+		assert!(requests.iter().all(|r| status_of_key_request(*r) == RequestStatus::Expired));
+		assert!(queued().is_empty());
+		assert!(PendingKeyRequests::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn a_request_can_be_answered_until_the_block_before_its_deadline() {
+	build_and_execute(|| {
+		setup_single();
+		let request = request_key(KeyType::Ed25519);
+		run_to_block(10);
+		assert_eq!(Treasury::pending_requests(KR).0.len(), 1);
+		assert_ok!(Treasury::fulfil_key_request(
+			signed(PARTY_A),
+			request,
+			ed25519_public(&ed25519_pair(1))
+		));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
 	});
 }
 
@@ -1990,9 +2037,18 @@ fn on_initialize_reports_the_weight_of_the_sweep() {
 		request_key(KeyType::Ed25519);
 		request_key(KeyType::Ed25519);
 		use crate::WeightInfo;
-		assert_eq!(Treasury::on_initialize(5), <() as WeightInfo>::on_initialize_expire(0));
+		use frame_support::traits::Get;
+		let db: frame_support::weights::RuntimeDbWeight =
+			<Test as frame_system::Config>::DbWeight::get();
+		assert_eq!(
+			Treasury::on_initialize(5),
+			<() as WeightInfo>::on_initialize_expire(0).saturating_add(db.reads_writes(1, 0))
+		);
 		System::set_block_number(11);
-		assert_eq!(Treasury::on_initialize(11), <() as WeightInfo>::on_initialize_expire(2));
+		assert_eq!(
+			Treasury::on_initialize(11),
+			<() as WeightInfo>::on_initialize_expire(2).saturating_add(db.reads_writes(3, 2))
+		);
 	});
 }
 

@@ -120,6 +120,49 @@ pub enum RequestKind {
 	Signature,
 }
 
+/// An entry of the expiry queue: a request and the block from which it can no longer be answered.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct ExpiryEntry<BlockNumber> {
+	/// The request's deadline block.
+	pub expires_at: BlockNumber,
+	/// Whether it is a key or a signature request.
+	pub kind: RequestKind,
+	/// The request's id.
+	pub request: RequestId,
+}
+
+/// The two ends of the expiry queue, as positions.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct QueueEnds {
+	/// The position of the oldest entry still queued.
+	pub oldest: u64,
+	/// The position the next entry gets.
+	pub next: u64,
+}
+
 /// A key held by a keyring for a workspace.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,

@@ -70,7 +70,8 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	// Identity's `MaxKeyringParties`.
 	type MaxParties = ConstU32<32>;
 	type MaxRejectionReasonLength = ConstU32<128>;
-	type MaxExpiriesPerBlock = ConstU32<64>;
+	// The expiry sweep's budget per block (about 0.1 s of weight at most); more wait a block.
+	type MaxExpiriesPerBlock = ConstU32<512>;
 	type WeightInfo = pallet_zenrock_treasury::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
