@@ -389,5 +389,49 @@ mod benchmarks {
 		}
 	}
 
+	#[benchmark]
+	fn on_initialize_prune(n: Linear<0, { T::MaxPrunesPerBlock::get() }>) {
+		// `n` decided transaction-signature requests at every bound: the most payloads, each of
+		// the longest length, the longest unsigned transaction and a signature per payload.
+		let setup = setup::<T>(None);
+		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, None);
+		let length = T::MaxPayloadLength::get() as usize;
+		let most = T::MaxPayloadsPerRequest::get() as usize;
+		let template = sign_request::<T>(&setup, key, vec![vec![7u8; length]; most]);
+		let mut req = SignRequests::<T>::get(template).expect("request exists");
+		req.status = RequestStatus::Fulfilled;
+		req.transaction = Some(TransactionSummary {
+			chain: Chain::Evm { chain_id: 1 },
+			broadcast: false,
+			value: None,
+		});
+		let payloads = SignPayloads::<T>::get(template).expect("payloads stored");
+		let signatures: SignaturesOf<T> =
+			BoundedVec::truncate_from(vec![Signature::truncate_from(vec![1u8; 64]); most]);
+		let unsigned: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
+			BoundedVec::truncate_from(vec![2u8; T::MaxUnsignedTransactionLength::get() as usize]);
+		let first = NextRequestId::<T>::get();
+		for id in first..first + u64::from(n) {
+			SignRequests::<T>::insert(id, req.clone());
+			SignPayloads::<T>::insert(id, payloads.clone());
+			UnsignedTransactions::<T>::insert(id, unsigned.clone());
+			Signatures::<T>::insert(id, signatures.clone());
+		}
+		NextRequestId::<T>::put(first + u64::from(n));
+		NextRequestToPrune::<T>::put(first);
+		let at = req.expires_at.saturating_add(T::RequestRetention::get());
+
+		#[block]
+		{
+			Pallet::<T>::prune_decided_requests(at, n);
+		}
+
+		for id in first..first + u64::from(n) {
+			assert!(!SignRequests::<T>::contains_key(id));
+			assert!(!Signatures::<T>::contains_key(id));
+		}
+		assert_eq!(NextRequestToPrune::<T>::get(), first + u64::from(n));
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

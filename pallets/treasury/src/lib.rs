@@ -58,8 +58,13 @@
 //! (EVM, Cosmos, SS58, Bitcoin P2WPKH, Solana). [`WorkspacesWithKeys`] tells the identity pallet
 //! which workspaces must not be removed. The [`runtime_api`] serves the same to clients.
 //!
-//! Requests are kept in storage with their final status (history, and the relayer needs
-//! fulfilled transaction requests); requests cost the keyring's fee, which bounds spam.
+//! **Retention.** A decided request (fulfilled, rejected or expired) stays in storage for
+//! [`Config::RequestRetention`] blocks after its deadline, then `on_initialize` removes it with its
+//! payloads, unsigned transaction and signatures, in request order and at most
+//! [`Config::MaxPrunesPerBlock`] per block. Its outcome stays in the events (KeyRequestFulfilled
+//! carries the public key, SignatureRequestFulfilled the signatures); a key itself is never
+//! removed. A request still waiting for its broadcast is kept until a relayer has reported it, and
+//! an open request holds back the requests after it until it is decided.
 //!
 //! ## Dispatchable functions
 //!
@@ -392,6 +397,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRejectionReasonLength: Get<u32>;
 
+		/// Blocks a decided request is kept after its deadline before it is removed from storage.
+		#[pallet::constant]
+		type RequestRetention: Get<BlockNumberFor<Self>>;
+
+		/// The most decided requests removed at the start of one block; more wait for the next.
+		#[pallet::constant]
+		type MaxPrunesPerBlock: Get<u32>;
+
 		/// The most expiry-queue entries swept at the start of one block: their requests expire
 		/// (or are dropped from the queue if they were answered meanwhile); more wait for the
 		/// next blocks. Requests are never refused for this.
@@ -489,6 +502,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ExpiryQueueEnds<T: Config> = StorageValue<_, QueueEnds, ValueQuery>;
 
+	/// The oldest request id not yet removed after its retention period.
+	#[pallet::storage]
+	pub type NextRequestToPrune<T: Config> = StorageValue<_, RequestId, ValueQuery>;
+
 	/// Events of the treasury pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -549,13 +566,15 @@ pub mod pallet {
 		SignatureAnswerRecorded { request: RequestId, party: T::AccountId },
 		/// A party of the keyring rejected a signature request.
 		SignatureRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
-		/// A signature request was fulfilled and its signatures stored. The fee paid went from the
+		/// A signature request was fulfilled with these verified signatures, one per payload in
+		/// order, which are also stored until the request is removed. The fee paid went from the
 		/// requester's hold to the keyring's account; it is zero if the payment failed and the
 		/// fee was refunded instead. If awaiting broadcast is true, the signed transaction is now
 		/// listed for relayers to broadcast.
 		SignatureRequestFulfilled {
 			request: RequestId,
 			key: KeyId,
+			signatures: SignaturesOf<T>,
 			fee_paid: BalanceOf<T>,
 			awaiting_broadcast: bool,
 		},
@@ -653,14 +672,13 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Sweep the expiry queue: expire the open requests whose deadline has come (refunding
-		/// their fees), at most MaxExpiriesPerBlock entries.
+		/// their fees), at most MaxExpiriesPerBlock entries; then remove decided requests whose
+		/// retention period has passed, at most MaxPrunesPerBlock.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let swept = Self::sweep_expiry_queue(now, T::MaxExpiriesPerBlock::get());
-			// The committed weights were measured before the expiry queue; until they are
-			// regenerated, charge each swept entry's own read and removal on top.
-			T::WeightInfo::on_initialize_expire(swept).saturating_add(
-				T::DbWeight::get().reads_writes(u64::from(swept) + 1, u64::from(swept)),
-			)
+			let examined = Self::prune_decided_requests(now, T::MaxPrunesPerBlock::get());
+			T::WeightInfo::on_initialize_expire(swept)
+				.saturating_add(T::WeightInfo::on_initialize_prune(examined))
 		}
 
 		fn integrity_test() {
@@ -668,6 +686,7 @@ pub mod pallet {
 			assert!(T::MaxPayloadsPerRequest::get() >= 1, "a request needs room for a payload");
 			assert!(T::MaxParties::get() >= 1, "a request needs room for an answer");
 			assert!(T::MaxExpiriesPerBlock::get() >= 1, "the expiry sweep must make progress");
+			assert!(T::MaxPrunesPerBlock::get() >= 1, "pruning must make progress");
 			assert!(!T::RequestTimeout::get().is_zero(), "requests need time to be answered");
 		}
 
@@ -1506,6 +1525,43 @@ impl<T: Config> Pallet<T> {
 		swept
 	}
 
+	/// Remove decided requests whose retention period has passed, oldest id first, examining at
+	/// most `budget` ids. Stops at the first request that must stay (open, retained, or waiting
+	/// for its broadcast). Returns how many ids were examined.
+	pub(crate) fn prune_decided_requests(now: BlockNumberFor<T>, budget: u32) -> u32 {
+		let mut cursor = NextRequestToPrune::<T>::get();
+		let next = NextRequestId::<T>::get();
+		let retention = T::RequestRetention::get();
+		let mut examined = 0;
+		while examined < budget && cursor < next {
+			examined += 1;
+			let removable_after = |status: RequestStatus, expires_at: BlockNumberFor<T>| {
+				!status.is_open() && now >= expires_at.saturating_add(retention)
+			};
+			if let Some(req) = KeyRequests::<T>::get(cursor) {
+				if !removable_after(req.status, req.expires_at) {
+					break;
+				}
+				KeyRequests::<T>::remove(cursor);
+			} else if let Some(req) = SignRequests::<T>::get(cursor) {
+				if !removable_after(req.status, req.expires_at)
+					|| AwaitingBroadcast::<T>::contains_key(cursor)
+				{
+					break;
+				}
+				SignRequests::<T>::remove(cursor);
+				SignPayloads::<T>::remove(cursor);
+				UnsignedTransactions::<T>::remove(cursor);
+				Signatures::<T>::remove(cursor);
+			}
+			cursor = cursor.saturating_add(1);
+		}
+		if examined > 0 {
+			NextRequestToPrune::<T>::put(cursor);
+		}
+		examined
+	}
+
 	fn escrow(requester: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
 		if !fee.is_zero() {
 			T::Currency::hold(&HoldReason::RequestFee.into(), requester, fee).map_err(|error| {
@@ -1723,7 +1779,7 @@ impl<T: Config> Pallet<T> {
 		mut req: SignRequest<T>,
 		signatures: SignaturesOf<T>,
 	) {
-		Signatures::<T>::insert(request, signatures);
+		Signatures::<T>::insert(request, signatures.clone());
 		PendingSignRequests::<T>::remove(req.keyring, request);
 		let awaiting_broadcast = match &req.transaction {
 			Some(transaction) if transaction.broadcast => {
@@ -1742,6 +1798,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::SignatureRequestFulfilled {
 			request,
 			key,
+			signatures,
 			fee_paid,
 			awaiting_broadcast,
 		});

@@ -223,6 +223,10 @@ parameter_types! {
 	pub const MaxParties: u32 = 4;
 	pub const MaxRejectionReasonLength: u32 = 32;
 	pub const MaxExpiriesPerBlock: u32 = 3;
+	pub const MaxPrunesPerBlock: u32 = 3;
+	/// Long by default, so that tests about other things never see a request removed; the
+	/// retention tests shorten it.
+	pub static RequestRetention: u64 = 1_000;
 }
 
 impl pallet_zenrock_treasury::Config for Test {
@@ -240,6 +244,8 @@ impl pallet_zenrock_treasury::Config for Test {
 	type MaxParties = MaxParties;
 	type MaxRejectionReasonLength = MaxRejectionReasonLength;
 	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
+	type RequestRetention = RequestRetention;
+	type MaxPrunesPerBlock = MaxPrunesPerBlock;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;

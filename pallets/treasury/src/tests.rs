@@ -4,10 +4,11 @@ use crate::{
 	mock::*,
 	test_transactions::{eip1559_transaction, eip1559_transaction_of_length},
 	Answer, AwaitingBroadcast, BroadcastInfo, Chain, Error, Event, ExpiryQueue, ExpiryQueueEnds,
-	HoldReason, Key, KeyByAddress, KeyRequests, KeyType, Keys, NextRequestId, OpenKeyRequestCount,
-	PayloadsOf, PendingKeyRequests, PendingSignRequests, ReasonOf, RequestKind, RequestStatus,
-	Response, SignPayloads, SignRequests, Signatures, SignaturesOf, TransactionSummary,
-	UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys, CONFLICTING_ANSWERS_REASON,
+	HoldReason, Key, KeyByAddress, KeyRequests, KeyType, Keys, NextRequestId, NextRequestToPrune,
+	OpenKeyRequestCount, PayloadsOf, PendingKeyRequests, PendingSignRequests, ReasonOf,
+	RequestKind, RequestStatus, Response, SignPayloads, SignRequests, Signatures, SignaturesOf,
+	TransactionSummary, UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys,
+	CONFLICTING_ANSWERS_REASON,
 };
 use codec::Encode;
 use frame_support::{
@@ -1409,6 +1410,7 @@ fn evm_transaction_round_trip_reproduces_the_published_transaction() {
 			Event::SignatureRequestFulfilled {
 				request,
 				key,
+				signatures: stored_sigs(&[signature.0.to_vec()]),
 				fee_paid: SIGN_FEE,
 				awaiting_broadcast: true,
 			}
@@ -1460,6 +1462,7 @@ fn private_transactions_are_not_broadcast() {
 			Event::SignatureRequestFulfilled {
 				request,
 				key,
+				signatures: stored_sigs(&[signature.0.to_vec()]),
 				fee_paid: SIGN_FEE,
 				awaiting_broadcast: false,
 			}
@@ -2031,23 +2034,24 @@ fn a_request_can_be_answered_until_the_block_before_its_deadline() {
 }
 
 #[test]
-fn on_initialize_reports_the_weight_of_the_sweep() {
+fn on_initialize_reports_the_weight_of_the_sweep_and_the_removal() {
 	build_and_execute(|| {
 		setup_single();
 		request_key(KeyType::Ed25519);
 		request_key(KeyType::Ed25519);
 		use crate::WeightInfo;
-		use frame_support::traits::Get;
-		let db: frame_support::weights::RuntimeDbWeight =
-			<Test as frame_system::Config>::DbWeight::get();
+		// Block 5: nothing expires; removal looks at request 0 (open) and stops.
 		assert_eq!(
 			Treasury::on_initialize(5),
-			<() as WeightInfo>::on_initialize_expire(0).saturating_add(db.reads_writes(1, 0))
+			<() as WeightInfo>::on_initialize_expire(0)
+				.saturating_add(<() as WeightInfo>::on_initialize_prune(1))
 		);
+		// Block 11: both expire; request 0 is retained, so removal stops at it again.
 		System::set_block_number(11);
 		assert_eq!(
 			Treasury::on_initialize(11),
-			<() as WeightInfo>::on_initialize_expire(2).saturating_add(db.reads_writes(3, 2))
+			<() as WeightInfo>::on_initialize_expire(2)
+				.saturating_add(<() as WeightInfo>::on_initialize_prune(1))
 		);
 	});
 }
@@ -2476,5 +2480,136 @@ fn a_public_key_longer_than_any_valid_one_is_refused() {
 			Treasury::fulfil_key_request(signed(PARTY_A), request, too_long),
 			Error::<Test>::InvalidPublicKey
 		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention: decided requests leave the state
+// ---------------------------------------------------------------------------------------------
+
+/// Bytes (keys and values) stored under the treasury pallet's prefix.
+fn treasury_state_bytes() -> usize {
+	let prefix = sp_io::hashing::twox_128(b"Treasury").to_vec();
+	let mut total = 0;
+	let mut key = prefix.clone();
+	while let Some(next) = sp_io::storage::next_key(&key) {
+		if !next.starts_with(&prefix) {
+			break;
+		}
+		total += next.len() + sp_io::storage::get(&next).map_or(0, |value| value.len());
+		key = next;
+	}
+	total
+}
+
+#[test]
+fn a_decided_signature_request_leaves_no_state_after_its_retention_period() {
+	build_and_execute(|| {
+		setup_single();
+		RequestRetention::set(5);
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
+		// The key's own request is removed too (its deadline is block 11); the key stays.
+		run_to_block(11 + 5);
+		assert!(!KeyRequests::<Test>::contains_key(key));
+		assert!(Keys::<Test>::contains_key(key));
+		let before = treasury_state_bytes();
+
+		let pair = ed25519_pair(1);
+		let payload = b"retained for a while".to_vec();
+		let request = request_signature(key, std::slice::from_ref(&payload));
+		let signature = pair.sign(&payload).0.to_vec();
+		assert_ok!(Treasury::fulfil_signature_request(
+			signed(PARTY_A),
+			request,
+			sigs(std::slice::from_ref(&signature))
+		));
+		// The outcome is in the event, with the signatures.
+		assert!(treasury_events().iter().any(|event| matches!(
+			event,
+			Event::SignatureRequestFulfilled { request: r, signatures, .. }
+				if *r == request && signatures.to_vec() == stored_sigs(std::slice::from_ref(&signature)).to_vec()
+		)));
+		let deadline = SignRequests::<Test>::get(request).unwrap().expires_at;
+		assert!(treasury_state_bytes() > before);
+
+		// Kept through the retention period after the deadline, removed at its end.
+		run_to_block(deadline + 5 - 1);
+		assert!(SignRequests::<Test>::contains_key(request));
+		assert!(Signatures::<Test>::contains_key(request));
+		run_to_block(deadline + 5);
+		for present in [
+			SignRequests::<Test>::contains_key(request),
+			SignPayloads::<Test>::contains_key(request),
+			Signatures::<Test>::contains_key(request),
+		] {
+			assert!(!present);
+		}
+		// Zero bytes per finished request: the state is as before the request (the counters
+		// NextRequestId and NextRequestToPrune have fixed sizes).
+		assert_eq!(treasury_state_bytes(), before);
+	});
+}
+
+#[test]
+fn a_transaction_waiting_for_its_broadcast_is_kept_until_a_relayer_reports_it() {
+	build_and_execute(|| {
+		setup_single();
+		RequestRetention::set(2);
+		let key = create_eip155_key();
+		let unsigned = hex(EIP155_SIGNING_DATA);
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			unsigned,
+			true
+		));
+		let request = last_id();
+		let later = request_key(KeyType::Ed25519);
+		let signature = eip155_pair().sign_prehashed(&hex(EIP155_SIGNING_HASH).try_into().unwrap());
+		assert_ok!(Treasury::fulfil_signature_request(
+			signed(PARTY_A),
+			request,
+			sigs(&[signature.0.to_vec()])
+		));
+		assert_ok!(Treasury::reject_key_request(signed(PARTY_A), later, reason(b"no")));
+		let deadline = SignRequests::<Test>::get(request).unwrap().expires_at;
+		run_to_block(deadline + 10);
+		// Still waiting for a relayer: kept, with what the relayer needs, and the request after it
+		// waits as well (removal goes in id order).
+		assert!(Treasury::signed_transaction(request).is_some());
+		assert!(KeyRequests::<Test>::contains_key(later));
+		assert_eq!(NextRequestToPrune::<Test>::get(), request);
+		// Reported: removed in the next block, and the later request with it.
+		assert!(Treasury::take_awaiting_broadcast(request).is_some());
+		run_to_block(deadline + 11);
+		assert!(!SignRequests::<Test>::contains_key(request));
+		assert!(!UnsignedTransactions::<Test>::contains_key(request));
+		assert!(!KeyRequests::<Test>::contains_key(later));
+	});
+}
+
+#[test]
+fn an_open_request_holds_back_removal_and_removal_is_bounded_per_block() {
+	build_and_execute(|| {
+		setup_single();
+		RequestRetention::set(1);
+		update_keyring(KR, |k| k.key_request_fee = 0);
+		let open = request_key(KeyType::Ed25519);
+		let decided: Vec<RequestId> = (0..7).map(|_| request_key(KeyType::Ed25519)).collect();
+		for request in &decided {
+			assert_ok!(Treasury::reject_key_request(signed(PARTY_A), *request, reason(b"no")));
+		}
+		// Before the first deadline nothing can go: the open request is first in line.
+		run_to_block(10);
+		assert_eq!(NextRequestToPrune::<Test>::get(), open);
+		assert!(decided.iter().all(KeyRequests::<Test>::contains_key));
+		// It expires at 11 and is removable from 12; three ids per block (MaxPrunesPerBlock).
+		run_to_block(12);
+		assert!(!KeyRequests::<Test>::contains_key(open));
+		assert_eq!(NextRequestToPrune::<Test>::get(), open + 3);
+		run_to_block(14);
+		assert!(decided.iter().all(|r| !KeyRequests::<Test>::contains_key(r)));
+		assert_eq!(NextRequestToPrune::<Test>::get(), NextRequestId::<Test>::get());
 	});
 }

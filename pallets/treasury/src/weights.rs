@@ -52,6 +52,7 @@ pub trait WeightInfo {
 	fn reject_signature_request() -> Weight;
 	fn update_key_policy() -> Weight;
 	fn on_initialize_expire(n: u32, ) -> Weight;
+	fn on_initialize_prune(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_zenrock_treasury` measured on the machine named above.
@@ -347,6 +348,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4659).saturating_mul(n.into()))
 	}
+	fn on_initialize_prune(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `472 + n * (60 ±0)`
+		//  Estimated: `4055 + n * (4659 ±0)`
+		// Minimum execution time: 5_007_000 picoseconds.
+		Weight::from_parts(3_429_837, 4055)
+			// Standard Error: 102_523
+			.saturating_add(Weight::from_parts(46_848_483, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4659).saturating_mul(n.into()))
+	}
 }
 
 /// For tests: the same measurements, with RocksDB's read and write costs.
@@ -588,6 +603,15 @@ impl WeightInfo for () {
 	/// Proof: `Treasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize_expire(n: u32, ) -> Weight {
+		Weight::from_parts(3_429_837, 4055)
+			.saturating_add(Weight::from_parts(46_848_483, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4659).saturating_mul(n.into()))
+	}
+	fn on_initialize_prune(n: u32, ) -> Weight {
 		Weight::from_parts(3_429_837, 4055)
 			.saturating_add(Weight::from_parts(46_848_483, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))

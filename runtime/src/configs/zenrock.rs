@@ -72,6 +72,9 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	type MaxRejectionReasonLength = ConstU32<128>;
 	// The expiry sweep's budget per block (about 0.1 s of weight at most); more wait a block.
 	type MaxExpiriesPerBlock = ConstU32<512>;
+	// A governance parameter (a day by default).
+	type RequestRetention = parameters::zenrock::RequestRetention;
+	type MaxPrunesPerBlock = ConstU32<512>;
 	type WeightInfo = pallet_zenrock_treasury::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;

@@ -50,6 +50,11 @@ pub mod parameters {
 		/// pallet), a day. Applies to actions created after the change; 0 acts as 1.
 		#[codec(index = 2)]
 		pub static DefaultActionExpiry: BlockNumber = DAYS;
+
+		/// Blocks a decided key or signature request is kept in state after its deadline before
+		/// the treasury removes it (its outcome stays in the events), a day.
+		#[codec(index = 3)]
+		pub static RequestRetention: BlockNumber = DAYS;
 	}
 }
 
