@@ -179,6 +179,19 @@ fn store_relayer_endpoints(
 	Ok(())
 }
 
+/// Marks this start of the node in its persistent off-chain storage (see
+/// `zenrock_primitives::NODE_START_KEY`), so that off-chain workers notice that the transactions
+/// they submitted before a restart died with the old process's transaction pool.
+fn mark_node_start(backend: &FullBackend) {
+	let Some(mut storage) = backend.offchain_storage() else { return };
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map_or(0, |elapsed| elapsed.as_nanos());
+	let mut marker = now.to_le_bytes().to_vec();
+	marker.extend_from_slice(&std::process::id().to_le_bytes());
+	storage.set(sp_core::offchain::STORAGE_PREFIX, zenrock_primitives::NODE_START_KEY, &marker);
+}
+
 /// Builds and starts a full node: networking, RPC, off-chain workers, and for validators Aura
 /// authoring and the GRANDPA voter.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
@@ -196,6 +209,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
 
+	mark_node_start(&backend);
 	if let Some(seed) = &config.dev_key_seed {
 		insert_dev_keys(&keystore_container.keystore(), seed)?;
 	}

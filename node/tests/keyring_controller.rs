@@ -128,3 +128,67 @@ fn dev_node_fulfils_key_and_signature_requests_by_itself() {
 		assert!(latency <= 2, "fulfilment took {latency} blocks; the goal is at most 2");
 	}
 }
+
+/// A crash right after the node submitted an answer (the answer dies with its transaction pool),
+/// then a restart on the same base path: the request is answered within two blocks of the
+/// restart, and exactly once.
+#[test]
+fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once() {
+	let mut node = Node::start(&["--dev"]);
+	let from = node.best_number();
+	node.submit(
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
+			workspace: WORKSPACE,
+			keyring: KEYRING,
+			key_type: KeyType::Ed25519,
+			sign_policy: None,
+		}),
+		Alice,
+	);
+	let (requested_at, request) =
+		node.wait_for_event("the key request", from, TIMEOUT, |event| match event {
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequested { request, .. }) => {
+				Some(*request)
+			}
+			_ => None,
+		});
+	// Crash as soon as the worker has submitted its answer, before a block can include it.
+	let submitted = format!("submitted key fulfilment for request {request} ");
+	let deadline = std::time::Instant::now() + TIMEOUT;
+	while !node.log_tail(400).contains(&submitted) {
+		assert!(std::time::Instant::now() < deadline, "no submission: {}", node.log_tail(60));
+		std::thread::sleep(Duration::from_millis(20));
+	}
+	node.kill();
+	node.restart();
+	let restarted_at = node.best_number();
+	let (fulfilled_at, ()) =
+		node.wait_for_event("the key's fulfilment", requested_at, TIMEOUT, |event| match event {
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequestFulfilled {
+				request: r,
+				..
+			}) if *r == request => Some(()),
+			_ => None,
+		});
+	println!(
+		"crash and restart: request {request} included at block {requested_at}, node restarted at \
+		 block {restarted_at}, fulfilled at block {fulfilled_at}"
+	);
+	assert!(
+		fulfilled_at <= restarted_at + 2,
+		"answered {} blocks after the restart; the goal is at most 2",
+		fulfilled_at - restarted_at
+	);
+	// Exactly once: one answer recorded for the request, and no failed duplicate.
+	let answers = (requested_at..=node.best_number())
+		.flat_map(|block| node.events_at(block))
+		.filter(|event| {
+			matches!(
+				event,
+				RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyAnswerRecorded { request: r, .. })
+					if *r == request
+			)
+		})
+		.count();
+	assert_eq!(answers, 1, "exactly one answer to request {request}");
+}

@@ -28,6 +28,11 @@ pub const PARTY_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zprt");
 /// requested from the keyring); it is created in the node's keystore and never leaves it.
 pub const KEY_MATERIAL_TYPE: KeyTypeId = KeyTypeId(*b"zkey");
 
+/// Key, in a node's persistent off-chain storage, of a value the node writes anew at every start
+/// (an identifier of the running process). Off-chain workers compare it with the value they saw
+/// last: a change means the node restarted and the transactions it had in its pool are gone.
+pub const NODE_START_KEY: &[u8] = b"zenrock/node/start";
+
 /// Identifier of a workspace (sequential).
 pub type WorkspaceId = u64;
 /// Identifier of a keyring (sequential).

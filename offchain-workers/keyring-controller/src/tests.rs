@@ -652,6 +652,41 @@ fn restart_losing_the_pool_resubmits_the_same_key_after_the_wait() {
 	assert_eq!(ecdsa_keys(&node).len(), 1);
 }
 
+/// What the node does at every start: a new start marker in persistent off-chain storage.
+fn mark_node_start(node: &mut Node, marker: &[u8]) {
+	node.execute(|| {
+		sp_io::offchain::local_storage_set(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			zenrock_primitives::NODE_START_KEY,
+			marker,
+		)
+	});
+}
+
+#[test]
+fn after_a_node_restart_a_recorded_answer_is_resubmitted_at_once_from_the_chain_nonce() {
+	let (mut node, _) = alice_node();
+	mark_node_start(&mut node, b"first start");
+	add_key_request(1, KEYRING, KeyType::EcdsaSecp256k1);
+	node.run_worker(1);
+	let first = single(&node);
+	assert_eq!(first.nonce, 0);
+	let (_, key) = fulfilled_key(&first);
+
+	// The process dies right after submitting (its pool with it) and starts again.
+	let mut node = node.restart();
+	mark_node_start(&mut node, b"second start");
+	node.run_worker(2);
+	let again = single(&node);
+	assert_eq!(fulfilled_key(&again), (1, key), "the same answer, at the first run");
+	// The nonce the lost transaction took is free again: not a nonce the chain would park.
+	assert_eq!(again.nonce, 0);
+	assert_eq!(ecdsa_keys(&node).len(), 1, "no second key");
+	// Once: the next runs wait for it on chain as usual.
+	node.run_worker(3);
+	assert!(node.take_submitted().is_empty());
+}
+
 #[test]
 fn signatures_are_not_submitted_twice() {
 	let (mut node, _) = alice_node();

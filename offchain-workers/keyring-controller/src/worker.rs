@@ -37,7 +37,7 @@ use sp_runtime::{
 	offchain::{
 		storage::StorageValueRef,
 		storage_lock::{StorageLock, StorageLockGuard, Time},
-		Duration,
+		Duration, StorageKind,
 	},
 	traits::{One, Saturating},
 };
@@ -195,6 +195,12 @@ pub fn nonce_key<AccountId: Encode>(party: &AccountId) -> Vec<u8> {
 	storage_key(b"nonce", party)
 }
 
+/// Key of the node start marker `party`'s last run saw (see
+/// [`zenrock_primitives::NODE_START_KEY`]).
+pub fn node_start_seen_key<AccountId: Encode>(party: &AccountId) -> Vec<u8> {
+	storage_key(b"node-start-seen", party)
+}
+
 /// Key of `party`'s [`StorageLock`].
 pub fn lock_key<AccountId: Encode>(party: &AccountId) -> Vec<u8> {
 	storage_key(b"lock", party)
@@ -244,7 +250,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		for account in accounts {
-			PartyWorker::<T> { account, now, pending: BTreeMap::new() }.run();
+			PartyWorker::<T> { account, now, pending: BTreeMap::new(), restarted: false }.run();
 		}
 	}
 }
@@ -255,6 +261,9 @@ struct PartyWorker<T: Config> {
 	now: BlockNumberFor<T>,
 	/// The pending requests of the keyrings looked at in this run.
 	pending: BTreeMap<KeyringId, PendingOf>,
+	/// The node restarted since this party's last run: whatever it submitted before is gone
+	/// with the old transaction pool, so recorded answers are resubmitted without waiting.
+	restarted: bool,
 }
 
 impl<T: Config> PartyWorker<T> {
@@ -284,12 +293,39 @@ impl<T: Config> PartyWorker<T> {
 				return;
 			}
 		};
+		self.restarted = self.notice_restart();
 		self.clean_up(open);
 		for keyring in keyrings {
 			if !self.serve_keyring(keyring, &mut guard) {
 				return;
 			}
 		}
+	}
+
+	/// Whether the node started anew since this party's last run (the start marker the node
+	/// writes differs from the one seen last). If so, the nonce record is dropped: the
+	/// transactions it counted died with the old pool, and the chain's nonce is the truth.
+	fn notice_restart(&self) -> bool {
+		let Some(start) = sp_io::offchain::local_storage_get(
+			StorageKind::PERSISTENT,
+			zenrock_primitives::NODE_START_KEY,
+		) else {
+			return false;
+		};
+		let seen_key = node_start_seen_key(&self.account.id);
+		let seen = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &seen_key);
+		if seen.as_ref() == Some(&start) {
+			return false;
+		}
+		sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &seen_key, &start);
+		StorageValueRef::persistent(&nonce_key(&self.account.id)).clear();
+		log::info!(
+			target: LOG_TARGET,
+			"the node (re)started: answers of {:?} submitted before are resubmitted now, from the \
+			 chain's nonce",
+			self.account.id
+		);
+		true
 	}
 
 	/// The pending requests of `keyring` (read once per run).
@@ -521,7 +557,7 @@ impl<T: Config> PartyWorker<T> {
 		match record.submitted_at {
 			Some(at) => {
 				let due = at.saturating_add(T::ResubmitAfter::get());
-				if self.now < due {
+				if self.now < due && !self.restarted {
 					log::debug!(
 						target: LOG_TARGET,
 						"answer of {:?} to request {request} submitted at block {at:?}: waiting for \
