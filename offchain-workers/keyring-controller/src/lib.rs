@@ -80,6 +80,10 @@
 //! - the block of the submission is recorded; the answer is not sent again while the chain does not
 //!   show it, until [`Config::ResubmitAfter`] blocks have passed (a transaction lost from the pool
 //!   is resubmitted after that bounded wait); a submission the pool refused is retried next block;
+//! - the node writes a new start marker into persistent off-chain storage at every start
+//!   ([`zenrock_primitives::NODE_START_KEY`]); the first run that sees a new marker knows that what
+//!   was submitted before died with the old pool: it drops the nonce record (the chain's nonce
+//!   counts again) and resubmits the recorded answers at once, so a crash costs no waiting;
 //! - the next nonce of the party account is tracked, so answers sent in consecutive blocks before
 //!   the earlier ones are included do not collide in the transaction pool (if the chain nonce does
 //!   not move for `ResubmitAfter` blocks the worker falls back to the chain's nonce);
