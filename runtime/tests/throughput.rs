@@ -138,7 +138,7 @@ fn operations_per_block() {
 			.into(),
 		),
 		(
-			"relayer.report_inclusion",
+			"zenrockRelayer.report_inclusion",
 			pallet_zenrock_relayer::Call::report_inclusion {
 				request: 0,
 				block_number: 1,
