@@ -793,15 +793,7 @@ pub mod pallet {
 				public_key.len() <= MAX_SUBMITTED_PUBLIC_KEY_LENGTH as usize,
 				Error::<T>::InvalidPublicKey
 			);
-			let party = ensure_signed(origin)?;
-			let mut req = KeyRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			Self::ensure_can_answer(
-				req.status,
-				req.expires_at,
-				req.keyring,
-				&req.responses,
-				&party,
-			)?;
+			let (party, mut req) = Self::answerable::<KeyRequest<T>>(origin, request)?;
 			let key = PublicKey::parse(req.key_type, &public_key)
 				.map_err(|_| Error::<T>::InvalidPublicKey)?;
 			let addresses = Self::address_hashes(&key);
@@ -1020,15 +1012,7 @@ pub mod pallet {
 				.collect::<Result<Vec<Signature>, _>>()?
 				.try_into()
 				.map_err(|_| Error::<T>::WrongSignatureCount)?;
-			let party = ensure_signed(origin)?;
-			let mut req = SignRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			Self::ensure_can_answer(
-				req.status,
-				req.expires_at,
-				req.keyring,
-				&req.responses,
-				&party,
-			)?;
+			let (party, mut req) = Self::answerable::<SignRequest<T>>(origin, request)?;
 			let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
 			ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
 			let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
@@ -1379,6 +1363,19 @@ impl<T: Config> Pallet<T> {
 		Ok(reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?)
 	}
 
+	/// The signer of `origin` and request `request` (a key or a signature request, by `R`), once
+	/// the signer may answer it.
+	fn answerable<R: AnsweredRequest<T>>(
+		origin: OriginFor<T>,
+		request: RequestId,
+	) -> Result<(T::AccountId, R), DispatchError> {
+		let party = ensure_signed(origin)?;
+		let mut req = R::load(request).ok_or(Error::<T>::UnknownRequest)?;
+		let (status, expires_at, keyring) = (req.status(), req.expires_at(), req.keyring());
+		Self::ensure_can_answer(status, expires_at, keyring, req.responses_mut(), &party)?;
+		Ok((party, req))
+	}
+
 	/// Record `party`'s rejection of `request` (a key or a signature request, by `R`) and reject
 	/// the request once its threshold can no longer be reached.
 	fn reject<R: AnsweredRequest<T>>(
@@ -1387,10 +1384,8 @@ impl<T: Config> Pallet<T> {
 		reason: Vec<u8>,
 	) -> DispatchResult {
 		let reason = Self::bounded_reason(reason)?;
-		let party = ensure_signed(origin)?;
-		let mut req = R::load(request).ok_or(Error::<T>::UnknownRequest)?;
-		let (status, keyring, threshold) = (req.status(), req.keyring(), req.party_threshold());
-		Self::ensure_can_answer(status, req.expires_at(), keyring, req.responses_mut(), &party)?;
+		let (party, mut req) = Self::answerable::<R>(origin, request)?;
+		let (keyring, threshold) = (req.keyring(), req.party_threshold());
 		let tally = Self::record_answer(
 			req.responses_mut(),
 			party.clone(),
