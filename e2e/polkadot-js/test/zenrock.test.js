@@ -51,7 +51,7 @@ const FRAME_NAMES_NOT_RUN = [
   'Identity', 'Treasury', 'Multisig', 'Proxy', 'Utility', 'Assets', 'Nfts', 'Uniques', 'Society',
   'Recovery', 'Vesting', 'Bounties', 'ChildBounties', 'Tips', 'Council', 'TechnicalCommittee',
   'Democracy', 'Elections', 'PhragmenElection', 'Indices', 'Contracts', 'Revive', 'Lottery', 'Nis',
-  'Whitelist', 'Salary', 'Alliance', 'Broker', 'Membership', 'Collective', 'Assets', 'AssetRate',
+  'Whitelist', 'Salary', 'Alliance', 'Broker', 'Membership', 'Collective', 'AssetRate',
   'Claims', 'Registrar', 'Crowdloan', 'Auctions', 'Slots', 'Fellowship', 'FellowshipCollective',
 ];
 
