@@ -106,16 +106,17 @@ use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
 	ensure,
 	pallet_prelude::*,
+	storage::with_storage_layer,
 	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
 		Contains, EnsureOrigin,
 	},
-	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PalletId, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
 use zenrock_chain_formats::{
 	address::{default_addresses, evm_checksum_address, parse_evm_address},
 	signature::verify_signature,
@@ -175,7 +176,7 @@ pub struct KeyRequest<T: Config> {
 	pub sign_policy: Option<PolicyId>,
 	/// The owner who asked; the fee is escrowed from this account.
 	pub requester: T::AccountId,
-	/// The fee escrowed (held) from the requester.
+	/// The fee escrowed from the requester (in the pallet's escrow account).
 	pub fee: BalanceOf<T>,
 	/// Identical answers needed: the keyring's threshold when the request was made.
 	pub party_threshold: u32,
@@ -204,7 +205,7 @@ pub struct SignRequest<T: Config> {
 	pub keyring: KeyringId,
 	/// The owner who asked; the fee is escrowed from this account.
 	pub requester: T::AccountId,
-	/// The fee escrowed (held) from the requester.
+	/// The fee escrowed from the requester (in the pallet's escrow account).
 	pub fee: BalanceOf<T>,
 	/// Identical answers needed: the keyring's threshold when the request was made.
 	pub party_threshold: u32,
@@ -219,6 +220,29 @@ pub struct SignRequest<T: Config> {
 	pub expires_at: BlockNumberFor<T>,
 	/// The answers recorded so far, one per party.
 	pub responses: ResponsesOf<T>,
+	/// Once fulfilled, the verified signatures, one per payload in order.
+	pub signatures: Option<SignaturesOf<T>>,
+}
+
+/// Who answers a request and, for a batched call, the keyring whose requests it answers.
+struct Answerer<AccountId> {
+	party: AccountId,
+	/// Set for a batched call, once the party is checked to be a party of the keyring: every
+	/// answer must concern this keyring, whose party count is read once.
+	batch: Option<BatchKeyring>,
+}
+
+/// The keyring of a batched call.
+#[derive(Clone, Copy)]
+struct BatchKeyring {
+	keyring: KeyringId,
+	party_count: u32,
+}
+
+impl<AccountId> Answerer<AccountId> {
+	fn single(party: AccountId) -> Self {
+		Answerer { party, batch: None }
+	}
 }
 
 /// Who is asking for a policy-gated operation, once the origin is checked.
@@ -350,12 +374,13 @@ pub mod pallet {
 		/// The runtime call; policy-gated requests are submitted to [`Config::PolicyGate`] as one.
 		type RuntimeCall: From<Call<Self>>;
 
-		/// The runtime's hold reason, which includes this pallet's [`HoldReason`].
-		type RuntimeHoldReason: From<HoldReason>;
-
 		/// The currency in which request fees are escrowed and paid.
-		type Currency: Mutate<Self::AccountId>
-			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		type Currency: Mutate<Self::AccountId>;
+
+		/// The id of this pallet: its escrow account, which keeps the request fees from the
+		/// request until it is decided, is derived from it.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
 
 		/// The approval mechanism (the policy pallet) to which requests are submitted.
 		type PolicyGate: PolicyGate<Self::AccountId, <Self as Config>::RuntimeCall>;
@@ -397,6 +422,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRejectionReasonLength: Get<u32>;
 
+		/// The most answers one batched call (fulfil_key_requests, fulfil_signature_requests,
+		/// reject_requests) may carry. The block's weight and length limit a batch as well.
+		#[pallet::constant]
+		type MaxAnswersPerCall: Get<u32>;
+
 		/// Blocks a decided request is kept after its deadline before it is removed from storage.
 		#[pallet::constant]
 		type RequestRetention: Get<BlockNumberFor<Self>>;
@@ -419,13 +449,20 @@ pub mod pallet {
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>, Self::RuntimeOrigin>;
 	}
 
-	/// Why this pallet holds funds.
-	#[pallet::composite_enum]
-	pub enum HoldReason {
-		/// A request's fee, escrowed from the requester until the request is fulfilled (paid to
-		/// the keyring), rejected or expired (refunded).
-		#[codec(index = 0)]
-		RequestFee,
+	/// Funds the escrow account with the existential deposit, so that it can take fees of any
+	/// size (and is never reaped: fees leave it only down to that deposit).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			Pallet::<T>::fund_escrow_account();
+		}
 	}
 
 	/// The id the next request (key or signature) will get. Key and signature requests share
@@ -450,10 +487,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type UnsignedTransactions<T: Config> =
 		StorageMap<_, Twox64Concat, RequestId, BoundedVec<u8, T::MaxUnsignedTransactionLength>>;
-
-	/// The verified signatures of each fulfilled signature request, one per payload.
-	#[pallet::storage]
-	pub type Signatures<T: Config> = StorageMap<_, Twox64Concat, RequestId, SignaturesOf<T>>;
 
 	/// The keys, by id (the id of the key request that created the key).
 	#[pallet::storage]
@@ -506,6 +539,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextRequestToPrune<T: Config> = StorageValue<_, RequestId, ValueQuery>;
 
+	/// Fees a keyring earned that could not be paid into its account yet (it does not exist and
+	/// the sum is below the existential deposit); they are added to its next payment.
+	#[pallet::storage]
+	pub type OwedKeyringFees<T: Config> = StorageMap<_, Twox64Concat, KeyringId, BalanceOf<T>>;
+
 	/// Events of the treasury pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -533,15 +571,15 @@ pub mod pallet {
 		/// A party of the keyring rejected a key request.
 		KeyRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
 		/// A key request was fulfilled and its key created (the key's id is the request's id). The
-		/// fee paid went from the requester's hold to the keyring's account; it is zero if the
-		/// payment failed and the fee was refunded instead.
+		/// keyring earned the fee: it leaves the escrow for the keyring's account at the end of the
+		/// call (KeyringFeesPaid).
 		KeyRequestFulfilled {
 			request: RequestId,
 			key: KeyId,
 			workspace: WorkspaceId,
 			keyring: KeyringId,
 			public_key: StoredPublicKey,
-			fee_paid: BalanceOf<T>,
+			fee: BalanceOf<T>,
 		},
 		/// A key request was rejected, for the reason of the deciding party or for "conflicting
 		/// answers". The refunded fee was released to the requester.
@@ -567,15 +605,15 @@ pub mod pallet {
 		/// A party of the keyring rejected a signature request.
 		SignatureRejectionRecorded { request: RequestId, party: T::AccountId, reason: ReasonOf<T> },
 		/// A signature request was fulfilled with these verified signatures, one per payload in
-		/// order, which are also stored until the request is removed. The fee paid went from the
-		/// requester's hold to the keyring's account; it is zero if the payment failed and the
-		/// fee was refunded instead. If awaiting broadcast is true, the signed transaction is now
-		/// listed for relayers to broadcast.
+		/// order, which are also stored with the request until it is removed. The keyring earned
+		/// the fee: it leaves the escrow for the keyring's account at the end of the call
+		/// (KeyringFeesPaid). If awaiting broadcast is true, the signed transaction is now listed
+		/// for relayers to broadcast.
 		SignatureRequestFulfilled {
 			request: RequestId,
 			key: KeyId,
 			signatures: SignaturesOf<T>,
-			fee_paid: BalanceOf<T>,
+			fee: BalanceOf<T>,
 			awaiting_broadcast: bool,
 		},
 		/// A signature request was rejected, for the reason given; the refunded fee was released
@@ -587,10 +625,16 @@ pub mod pallet {
 		/// A key's sign policy changed; if no policy is given, the workspace's sign policy
 		/// applies.
 		KeyPolicyUpdated { key: KeyId, sign_policy: Option<PolicyId> },
-		/// The fee of a fulfilled request could not be paid to the keyring's account (e.g. the
-		/// account does not exist and the fee is below the existential deposit); it was
-		/// refunded to the requester instead.
-		FeePaymentFailed { request: RequestId, keyring: KeyringId, refunded: BalanceOf<T> },
+		/// The fees a keyring earned in one call (with any fees owed to it from before) were paid
+		/// from the escrow into the keyring's account.
+		KeyringFeesPaid { keyring: KeyringId, amount: BalanceOf<T> },
+		/// The fees a keyring earned could not be paid into its account (it does not exist and
+		/// the sum is below the existential deposit). They are owed to it (OwedKeyringFees) and
+		/// paid with its next fees.
+		KeyringFeesOwed { keyring: KeyringId, owed: BalanceOf<T> },
+		/// One answer of a batched call failed and changed nothing; the others stand. The error
+		/// is the one the single-answer call would have returned.
+		AnswerFailed { request: RequestId, error: DispatchError },
 	}
 
 	/// Errors of the treasury pallet.
@@ -622,6 +666,13 @@ pub mod pallet {
 		RequestNotPending,
 		/// The caller is not a party of the request's keyring.
 		NotParty,
+		/// In a batched answer: the request belongs to another keyring than the batch's.
+		WrongKeyring,
+		/// A batched call carries more answers than MaxAnswersPerCall.
+		TooManyAnswers,
+		/// In fulfil_signature_requests, secp256k1 signatures must be given as 65 bytes r, s and
+		/// recovery id (also for Bitcoin keys: the chain encodes them as DER in the transaction).
+		RecoverableSignatureRequired,
 		/// The caller has already answered this request; its first answer stands.
 		AlreadyResponded,
 		/// The request has as many answers as it can record.
@@ -789,46 +840,9 @@ pub mod pallet {
 			request: RequestId,
 			public_key: Vec<u8>,
 		) -> DispatchResult {
-			ensure!(
-				public_key.len() <= MAX_SUBMITTED_PUBLIC_KEY_LENGTH as usize,
-				Error::<T>::InvalidPublicKey
-			);
-			let (party, mut req) = Self::answerable::<KeyRequest<T>>(origin, request)?;
-			let key = PublicKey::parse(req.key_type, &public_key)
-				.map_err(|_| Error::<T>::InvalidPublicKey)?;
-			let addresses = Self::address_hashes(&key);
-			ensure!(
-				addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
-				Error::<T>::PublicKeyInUse
-			);
-			let stored: StoredPublicKey =
-				key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
-			let digest = sp_io::hashing::blake2_256(&stored);
-			let tally = Self::record_answer(
-				&mut req.responses,
-				party.clone(),
-				Answer::Fulfil(digest),
-				req.party_threshold,
-				req.keyring,
-			)?;
-			Self::deposit_event(Event::KeyAnswerRecorded {
-				request,
-				party,
-				public_key: stored.clone(),
-			});
-			match tally {
-				Tally::Open => {
-					req.status = RequestStatus::Partial;
-					KeyRequests::<T>::insert(request, req);
-				}
-				Tally::Fulfilled => Self::create_key(request, req, stored, addresses),
-				Tally::Rejected => Self::close_key_request(
-					request,
-					req,
-					RequestStatus::Rejected,
-					Some(Self::conflicting_answers_reason()),
-				),
-			}
+			let answerer = Answerer::single(ensure_signed(origin)?);
+			let (keyring, fee) = Self::answer_key_request(&answerer, request, public_key)?;
+			Self::pay_keyring(keyring, fee);
 			Ok(())
 		}
 
@@ -845,7 +859,11 @@ pub mod pallet {
 			request: RequestId,
 			reason: Vec<u8>,
 		) -> DispatchResult {
-			Self::reject::<KeyRequest<T>>(origin, request, reason)
+			Self::reject::<KeyRequest<T>>(
+				&Answerer::single(ensure_signed(origin)?),
+				request,
+				reason,
+			)
 		}
 
 		/// Ask for signatures of one or more payloads with a key. Gated by the key's sign policy, or
@@ -1002,48 +1020,9 @@ pub mod pallet {
 			request: RequestId,
 			signatures: Vec<Vec<u8>>,
 		) -> DispatchResult {
-			ensure!(
-				signatures.len() <= T::MaxPayloadsPerRequest::get() as usize,
-				Error::<T>::WrongSignatureCount
-			);
-			let signatures: SignaturesOf<T> = signatures
-				.into_iter()
-				.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
-				.collect::<Result<Vec<Signature>, _>>()?
-				.try_into()
-				.map_err(|_| Error::<T>::WrongSignatureCount)?;
-			let (party, mut req) = Self::answerable::<SignRequest<T>>(origin, request)?;
-			let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
-			ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
-			let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
-			let public =
-				Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
-			for (payload, signature) in payloads.iter().zip(signatures.iter()) {
-				verify_signature(&public, payload, signature)
-					.map_err(|_| Error::<T>::InvalidSignature)?;
-			}
-			let digest = sp_io::hashing::blake2_256(&signatures.encode());
-			let tally = Self::record_answer(
-				&mut req.responses,
-				party.clone(),
-				Answer::Fulfil(digest),
-				req.party_threshold,
-				req.keyring,
-			)?;
-			Self::deposit_event(Event::SignatureAnswerRecorded { request, party });
-			match tally {
-				Tally::Open => {
-					req.status = RequestStatus::Partial;
-					SignRequests::<T>::insert(request, req);
-				}
-				Tally::Fulfilled => Self::complete_sign_request(request, req, signatures),
-				Tally::Rejected => Self::close_sign_request(
-					request,
-					req,
-					RequestStatus::Rejected,
-					Some(Self::conflicting_answers_reason()),
-				),
-			}
+			let answerer = Answerer::single(ensure_signed(origin)?);
+			let (keyring, fee) = Self::answer_sign_request(&answerer, request, signatures)?;
+			Self::pay_keyring(keyring, fee);
 			Ok(())
 		}
 
@@ -1060,7 +1039,11 @@ pub mod pallet {
 			request: RequestId,
 			reason: Vec<u8>,
 		) -> DispatchResult {
-			Self::reject::<SignRequest<T>>(origin, request, reason)
+			Self::reject::<SignRequest<T>>(
+				&Answerer::single(ensure_signed(origin)?),
+				request,
+				reason,
+			)
 		}
 
 		/// Set or clear the sign policy of a key (without one, the workspace's sign policy applies).
@@ -1096,6 +1079,82 @@ pub mod pallet {
 			Self::deposit_event(Event::KeyPolicyUpdated { key, sign_policy });
 			Ok(Some(T::WeightInfo::update_key_policy()).into())
 		}
+
+		/// Answer many signature requests of one keyring at once: each answer is a request and its
+		/// signatures, one per payload in order. Only a party of the keyring may call.
+		///
+		/// Each answer is checked and verified exactly as fulfil_signature_request does, except
+		/// that secp256k1 signatures must be given as 65 bytes r, s and recovery id (also for
+		/// Bitcoin keys). An answer that fails changes nothing and is reported in AnswerFailed; the
+		/// other answers stand. The fees of the requests fulfilled are paid to the keyring's
+		/// account once, at the end (KeyringFeesPaid). At most MaxAnswersPerCall answers.
+		#[pallet::call_index(8)]
+		#[pallet::weight(Pallet::<T>::fulfil_signature_requests_weight(answers))]
+		pub fn fulfil_signature_requests(
+			origin: OriginFor<T>,
+			keyring: KeyringId,
+			answers: Vec<(RequestId, Vec<Vec<u8>>)>,
+		) -> DispatchResult {
+			let answerer = Self::batch_answerer(origin, keyring, answers.len())?;
+			let earned = Self::each_answer(answers, |(request, signatures)| {
+				(
+					request,
+					Self::answer_sign_request(&answerer, request, signatures).map(|(_, fee)| fee),
+				)
+			});
+			Self::pay_keyring(keyring, earned);
+			Ok(())
+		}
+
+		/// Answer many key requests of one keyring at once: each answer is a request and its
+		/// public key. Only a party of the keyring may call.
+		///
+		/// Each answer is checked exactly as fulfil_key_request does. An answer that fails changes
+		/// nothing and is reported in AnswerFailed; the other answers stand. The fees of the
+		/// requests fulfilled are paid to the keyring's account once, at the end. At most
+		/// MaxAnswersPerCall answers.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::fulfil_key_requests(answers.len() as u32))]
+		pub fn fulfil_key_requests(
+			origin: OriginFor<T>,
+			keyring: KeyringId,
+			answers: Vec<(RequestId, Vec<u8>)>,
+		) -> DispatchResult {
+			let answerer = Self::batch_answerer(origin, keyring, answers.len())?;
+			let earned = Self::each_answer(answers, |(request, public_key)| {
+				(
+					request,
+					Self::answer_key_request(&answerer, request, public_key).map(|(_, fee)| fee),
+				)
+			});
+			Self::pay_keyring(keyring, earned);
+			Ok(())
+		}
+
+		/// Reject many requests of one keyring at once, key or signature requests, each with a
+		/// reason. Only a party of the keyring may call.
+		///
+		/// Each rejection is checked exactly as reject_key_request or reject_signature_request
+		/// does. One that fails changes nothing and is reported in AnswerFailed; the others stand.
+		/// At most MaxAnswersPerCall rejections.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::reject_requests(rejections.len() as u32))]
+		pub fn reject_requests(
+			origin: OriginFor<T>,
+			keyring: KeyringId,
+			rejections: Vec<(RequestId, Vec<u8>)>,
+		) -> DispatchResult {
+			let answerer = Self::batch_answerer(origin, keyring, rejections.len())?;
+			Self::each_answer(rejections, |(request, reason)| {
+				let outcome = if KeyRequests::<T>::contains_key(request) {
+					Self::reject::<KeyRequest<T>>(&answerer, request, reason)
+				} else {
+					Self::reject::<SignRequest<T>>(&answerer, request, reason)
+				};
+				(request, outcome.map(|()| Zero::zero()))
+			});
+			Ok(())
+		}
 	}
 }
 
@@ -1116,6 +1175,39 @@ impl<T: Config> Pallet<T> {
 	pub fn fulfil_signature_weight(signatures: u32) -> Weight {
 		T::WeightInfo::fulfil_signature_request_secp256k1(signatures)
 			.max(T::WeightInfo::fulfil_signature_request_ed25519(signatures))
+	}
+
+	/// The weight of `fulfil_signature_requests` with `answers`. A 65-byte signature is counted
+	/// as secp256k1 (one public-key recovery: the batch refuses DER signatures), any other as
+	/// Ed25519; an answer's first signature counts with the answer, the others as extra
+	/// signatures.
+	pub fn fulfil_signature_requests_weight(answers: &[(RequestId, Vec<Vec<u8>>)]) -> Weight {
+		let (mut secp256k1, mut secp256k1_extra, mut ed25519, mut ed25519_extra) = (0, 0, 0, 0);
+		let is_secp256k1 = |signature: &Vec<u8>| signature.len() == 65;
+		for (_, signatures) in answers {
+			match signatures.first() {
+				Some(first) if is_secp256k1(first) => secp256k1 += 1u32,
+				_ => ed25519 += 1u32,
+			}
+			for signature in signatures.iter().skip(1) {
+				if is_secp256k1(signature) {
+					secp256k1_extra += 1u32;
+				} else {
+					ed25519_extra += 1u32;
+				}
+			}
+		}
+		let mut weight = Weight::zero();
+		if secp256k1 > 0 || ed25519 == 0 {
+			weight = T::WeightInfo::fulfil_signature_requests_secp256k1(secp256k1, secp256k1_extra);
+		}
+		if ed25519 > 0 {
+			weight = weight.saturating_add(T::WeightInfo::fulfil_signature_requests_ed25519(
+				ed25519,
+				ed25519_extra,
+			));
+		}
+		weight
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -1216,7 +1308,7 @@ impl<T: Config> Pallet<T> {
 	pub fn signed_transaction(request: RequestId) -> Option<SignedTransactionDetails> {
 		let req = SignRequests::<T>::get(request)?;
 		let transaction = req.transaction?;
-		let signatures = Signatures::<T>::get(request)?;
+		let signatures = req.signatures?;
 		let unsigned = UnsignedTransactions::<T>::get(request)?;
 		let stored_key = Keys::<T>::get(req.key)?;
 		let public = Self::parse_stored_key(&stored_key).ok()?;
@@ -1326,25 +1418,6 @@ impl<T: Config> Pallet<T> {
 		key.sign_policy.or_else(|| T::Workspaces::sign_policy(key.workspace))
 	}
 
-	/// `party` may answer a request in `status` of `keyring` with these `responses`.
-	fn ensure_can_answer(
-		status: RequestStatus,
-		expires_at: BlockNumberFor<T>,
-		keyring: KeyringId,
-		responses: &ResponsesOf<T>,
-		party: &T::AccountId,
-	) -> DispatchResult {
-		ensure!(status.is_open(), Error::<T>::RequestNotPending);
-		// Past its deadline a request waits for the expiry sweep; it cannot be answered.
-		ensure!(
-			frame_system::Pallet::<T>::block_number() < expires_at,
-			Error::<T>::RequestNotPending
-		);
-		ensure!(T::Keyrings::is_party(keyring, party), Error::<T>::NotParty);
-		ensure!(!responses.iter().any(|r| &r.party == party), Error::<T>::AlreadyResponded);
-		Ok(())
-	}
-
 	/// `payloads` as stored, once they are within `MaxPayloadsPerRequest` and `MaxPayloadLength`.
 	fn bounded_payloads(payloads: &[Vec<u8>]) -> Result<PayloadsOf<T>, DispatchError> {
 		ensure!(
@@ -1363,37 +1436,214 @@ impl<T: Config> Pallet<T> {
 		Ok(reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?)
 	}
 
-	/// The signer of `origin` and request `request` (a key or a signature request, by `R`), once
-	/// the signer may answer it.
+	/// Request `request` (a key or a signature request, by `R`), once `answerer` may answer it:
+	/// it is open and before its deadline, the answerer is a party of its keyring (the batch's
+	/// keyring, in a batched call) and has not answered it yet.
 	fn answerable<R: AnsweredRequest<T>>(
-		origin: OriginFor<T>,
+		answerer: &Answerer<T::AccountId>,
 		request: RequestId,
-	) -> Result<(T::AccountId, R), DispatchError> {
-		let party = ensure_signed(origin)?;
+	) -> Result<R, DispatchError> {
 		let mut req = R::load(request).ok_or(Error::<T>::UnknownRequest)?;
-		let (status, expires_at, keyring) = (req.status(), req.expires_at(), req.keyring());
-		Self::ensure_can_answer(status, expires_at, keyring, req.responses_mut(), &party)?;
-		Ok((party, req))
+		let keyring = req.keyring();
+		match answerer.batch {
+			Some(batch) => ensure!(batch.keyring == keyring, Error::<T>::WrongKeyring),
+			None => ensure!(T::Keyrings::is_party(keyring, &answerer.party), Error::<T>::NotParty),
+		}
+		ensure!(req.status().is_open(), Error::<T>::RequestNotPending);
+		// Past its deadline a request waits for the expiry sweep; it cannot be answered.
+		ensure!(
+			frame_system::Pallet::<T>::block_number() < req.expires_at(),
+			Error::<T>::RequestNotPending
+		);
+		ensure!(
+			!req.responses_mut().iter().any(|r| r.party == answerer.party),
+			Error::<T>::AlreadyResponded
+		);
+		Ok(req)
 	}
 
-	/// Record `party`'s rejection of `request` (a key or a signature request, by `R`) and reject
-	/// the request once its threshold can no longer be reached.
-	fn reject<R: AnsweredRequest<T>>(
+	/// The answerer of a batched call of `answers` answers to `keyring`, once the signer of
+	/// `origin` is one of its parties and the batch is within `MaxAnswersPerCall`.
+	fn batch_answerer(
 		origin: OriginFor<T>,
+		keyring: KeyringId,
+		answers: usize,
+	) -> Result<Answerer<T::AccountId>, DispatchError> {
+		let party = ensure_signed(origin)?;
+		ensure!(answers <= T::MaxAnswersPerCall::get() as usize, Error::<T>::TooManyAnswers);
+		ensure!(T::Keyrings::is_party(keyring, &party), Error::<T>::NotParty);
+		let party_count = T::Keyrings::keyring_terms(keyring).map_or(0, |t| t.party_count);
+		Ok(Answerer { party, batch: Some(BatchKeyring { keyring, party_count }) })
+	}
+
+	/// Run `answer` on each item of a batch in its own storage layer: an item that fails is
+	/// rolled back and reported in AnswerFailed. Returns the fees earned by the items that
+	/// succeeded.
+	fn each_answer<Item>(
+		items: Vec<Item>,
+		mut answer: impl FnMut(Item) -> (RequestId, Result<BalanceOf<T>, DispatchError>),
+	) -> BalanceOf<T> {
+		let mut earned = BalanceOf::<T>::zero();
+		for item in items {
+			let mut failed = None;
+			let outcome = with_storage_layer(|| {
+				let (request, outcome) = answer(item);
+				outcome.inspect_err(|error| failed = Some((request, *error)))
+			});
+			match (outcome, failed) {
+				(Ok(fee), _) => earned = earned.saturating_add(fee),
+				(Err(_), Some((request, error))) => {
+					Self::deposit_event(Event::AnswerFailed { request, error })
+				}
+				(Err(_), None) => {}
+			}
+		}
+		earned
+	}
+
+	/// The number of parties of `keyring` (from the batch if the answerer has one).
+	fn party_count(answerer: &Answerer<T::AccountId>, keyring: KeyringId) -> u32 {
+		match answerer.batch {
+			Some(batch) => batch.party_count,
+			None => T::Keyrings::keyring_terms(keyring).map_or(0, |t| t.party_count),
+		}
+	}
+
+	/// Record `answerer`'s key `public_key` for request `request`, creating the key once the
+	/// threshold agrees. Returns the request's keyring and the fee it earned (zero unless the
+	/// key was created).
+	fn answer_key_request(
+		answerer: &Answerer<T::AccountId>,
+		request: RequestId,
+		public_key: Vec<u8>,
+	) -> Result<(KeyringId, BalanceOf<T>), DispatchError> {
+		ensure!(
+			public_key.len() <= MAX_SUBMITTED_PUBLIC_KEY_LENGTH as usize,
+			Error::<T>::InvalidPublicKey
+		);
+		let mut req = Self::answerable::<KeyRequest<T>>(answerer, request)?;
+		let key = PublicKey::parse(req.key_type, &public_key)
+			.map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let addresses = Self::address_hashes(&key);
+		ensure!(
+			addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
+			Error::<T>::PublicKeyInUse
+		);
+		let stored: StoredPublicKey =
+			key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let digest = sp_io::hashing::blake2_256(&stored);
+		let keyring = req.keyring;
+		let tally = Self::record_answer(
+			&mut req.responses,
+			answerer.party.clone(),
+			Answer::Fulfil(digest),
+			req.party_threshold,
+			Self::party_count(answerer, keyring),
+		)?;
+		Self::deposit_event(Event::KeyAnswerRecorded {
+			request,
+			party: answerer.party.clone(),
+			public_key: stored.clone(),
+		});
+		let earned = match tally {
+			Tally::Open => {
+				req.status = RequestStatus::Partial;
+				KeyRequests::<T>::insert(request, req);
+				Zero::zero()
+			}
+			Tally::Fulfilled => Self::create_key(request, req, stored, addresses),
+			Tally::Rejected => {
+				let reason = Self::conflicting_answers_reason();
+				Self::close_key_request(request, req, RequestStatus::Rejected, Some(reason));
+				Zero::zero()
+			}
+		};
+		Ok((keyring, earned))
+	}
+
+	/// Record `answerer`'s `signatures` for request `request` once every one verifies,
+	/// fulfilling the request once the threshold agrees. Returns the request's keyring and the
+	/// fee it earned (zero unless the request was fulfilled).
+	fn answer_sign_request(
+		answerer: &Answerer<T::AccountId>,
+		request: RequestId,
+		signatures: Vec<Vec<u8>>,
+	) -> Result<(KeyringId, BalanceOf<T>), DispatchError> {
+		ensure!(
+			signatures.len() <= T::MaxPayloadsPerRequest::get() as usize,
+			Error::<T>::WrongSignatureCount
+		);
+		let signatures: SignaturesOf<T> = signatures
+			.into_iter()
+			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
+			.collect::<Result<Vec<Signature>, _>>()?
+			.try_into()
+			.map_err(|_| Error::<T>::WrongSignatureCount)?;
+		let mut req = Self::answerable::<SignRequest<T>>(answerer, request)?;
+		let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
+		ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
+		let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
+		// A batch's weight counts one public-key recovery per secp256k1 signature, which a
+		// recoverable signature needs; a DER signature may need two.
+		if answerer.batch.is_some() && stored_key.key_type.is_secp256k1() {
+			ensure!(
+				signatures.iter().all(|signature| signature.len() == 65),
+				Error::<T>::RecoverableSignatureRequired
+			);
+		}
+		let public =
+			Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+		for (payload, signature) in payloads.iter().zip(signatures.iter()) {
+			verify_signature(&public, payload, signature)
+				.map_err(|_| Error::<T>::InvalidSignature)?;
+		}
+		let digest = sp_io::hashing::blake2_256(&signatures.encode());
+		let keyring = req.keyring;
+		let tally = Self::record_answer(
+			&mut req.responses,
+			answerer.party.clone(),
+			Answer::Fulfil(digest),
+			req.party_threshold,
+			Self::party_count(answerer, keyring),
+		)?;
+		Self::deposit_event(Event::SignatureAnswerRecorded {
+			request,
+			party: answerer.party.clone(),
+		});
+		let earned = match tally {
+			Tally::Open => {
+				req.status = RequestStatus::Partial;
+				SignRequests::<T>::insert(request, req);
+				Zero::zero()
+			}
+			Tally::Fulfilled => Self::complete_sign_request(request, req, signatures),
+			Tally::Rejected => {
+				let reason = Self::conflicting_answers_reason();
+				Self::close_sign_request(request, req, RequestStatus::Rejected, Some(reason));
+				Zero::zero()
+			}
+		};
+		Ok((keyring, earned))
+	}
+
+	/// Record `answerer`'s rejection of `request` (a key or a signature request, by `R`) and
+	/// reject the request once its threshold can no longer be reached.
+	fn reject<R: AnsweredRequest<T>>(
+		answerer: &Answerer<T::AccountId>,
 		request: RequestId,
 		reason: Vec<u8>,
 	) -> DispatchResult {
 		let reason = Self::bounded_reason(reason)?;
-		let (party, mut req) = Self::answerable::<R>(origin, request)?;
+		let mut req = Self::answerable::<R>(answerer, request)?;
 		let (keyring, threshold) = (req.keyring(), req.party_threshold());
 		let tally = Self::record_answer(
 			req.responses_mut(),
-			party.clone(),
+			answerer.party.clone(),
 			Answer::Reject,
 			threshold,
-			keyring,
+			Self::party_count(answerer, keyring),
 		)?;
-		Self::deposit_event(R::rejection_recorded(request, party, reason.clone()));
+		Self::deposit_event(R::rejection_recorded(request, answerer.party.clone(), reason.clone()));
 		match tally {
 			Tally::Rejected => req.close(request, RequestStatus::Rejected, Some(reason)),
 			// A rejection never completes a fulfilment.
@@ -1405,13 +1655,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Record `answer` of `party` and tally the answers (see the crate docs).
+	/// Record `answer` of `party` and tally the answers (see the crate docs); `party_count` is
+	/// the keyring's current number of parties.
 	fn record_answer(
 		responses: &mut ResponsesOf<T>,
 		party: T::AccountId,
 		answer: Answer,
 		threshold: u32,
-		keyring: KeyringId,
+		party_count: u32,
 	) -> Result<Tally, DispatchError> {
 		responses.try_push(Response { party, answer }).map_err(|_| Error::<T>::TooManyResponses)?;
 		let count_of = |answer: &Answer| responses.iter().filter(|r| &r.answer == answer).count();
@@ -1425,7 +1676,6 @@ impl<T: Config> Pallet<T> {
 			.map(|r| count_of(&r.answer))
 			.max()
 			.unwrap_or(0);
-		let party_count = T::Keyrings::keyring_terms(keyring).map_or(0, |t| t.party_count);
 		let unanswered = (party_count as usize).saturating_sub(responses.len());
 		if best.saturating_add(unanswered) < threshold {
 			Ok(Tally::Rejected)
@@ -1549,7 +1799,6 @@ impl<T: Config> Pallet<T> {
 				SignRequests::<T>::remove(cursor);
 				SignPayloads::<T>::remove(cursor);
 				UnsignedTransactions::<T>::remove(cursor);
-				Signatures::<T>::remove(cursor);
 			}
 			cursor = cursor.saturating_add(1);
 		}
@@ -1559,96 +1808,100 @@ impl<T: Config> Pallet<T> {
 		examined
 	}
 
-	fn escrow(requester: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
-		if !fee.is_zero() {
-			T::Currency::hold(&HoldReason::RequestFee.into(), requester, fee).map_err(|error| {
-				match error {
-					// The hold failed for want of funds: say which charge could not be held.
-					DispatchError::Token(_) => Error::<T>::InsufficientBalanceForRequestFee.into(),
-					other => other,
-				}
-			})?;
+	/// The account that keeps the fees of undecided requests.
+	pub fn escrow_account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Give the escrow account the existential deposit if it has less, so that it exists and
+	/// can take fees below that deposit (at genesis).
+	pub(crate) fn fund_escrow_account() {
+		let escrow = Self::escrow_account();
+		let minimum = T::Currency::minimum_balance();
+		let balance = T::Currency::balance(&escrow);
+		if balance < minimum {
+			if let Err(error) = T::Currency::mint_into(&escrow, minimum.saturating_sub(balance)) {
+				log::error!(target: LOG_TARGET, "could not fund the escrow account: {error:?}");
+			}
 		}
+	}
+
+	/// Move a request's fee from the requester into the escrow account.
+	fn escrow(requester: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
+		if fee.is_zero() {
+			return Ok(());
+		}
+		T::Currency::transfer(requester, &Self::escrow_account(), fee, Preservation::Preserve)
+			.map_err(|error| match error {
+				// The transfer failed for want of funds: say which charge could not be paid.
+				DispatchError::Token(_) | DispatchError::Arithmetic(_) => {
+					Error::<T>::InsufficientBalanceForRequestFee.into()
+				}
+				other => other,
+			})?;
 		Ok(())
 	}
 
-	/// Release an escrowed fee back to the requester; returns the amount released.
+	/// Return an escrowed fee to the requester; returns the amount returned.
 	fn refund(requester: &T::AccountId, fee: BalanceOf<T>) -> BalanceOf<T> {
 		if fee.is_zero() {
 			return fee;
 		}
-		match T::Currency::release(
-			&HoldReason::RequestFee.into(),
-			requester,
-			fee,
-			Precision::BestEffort,
-		) {
-			Ok(released) => {
-				if released != fee {
-					log::warn!(
-						target: LOG_TARGET,
-						"refunded {released:?} of a {fee:?} fee escrowed from {requester:?}"
-					);
-				}
-				released
-			}
+		// `Preserve`: the escrow account keeps its existential deposit.
+		match T::Currency::transfer(&Self::escrow_account(), requester, fee, Preservation::Preserve)
+		{
+			Ok(refunded) => refunded,
 			Err(error) => {
+				// Only a fee below the existential deposit, for a requester whose account was
+				// removed meanwhile, cannot be returned; it stays in the escrow.
 				log::warn!(
 					target: LOG_TARGET,
-					"could not refund a {fee:?} fee escrowed from {requester:?}: {error:?}"
+					"could not refund a {fee:?} fee to {requester:?}: {error:?}"
 				);
 				Zero::zero()
 			}
 		}
 	}
 
-	/// Pay an escrowed fee to `keyring`'s account; if that fails, refund it. Returns the amount
-	/// paid.
-	fn pay_fee(
-		request: RequestId,
-		requester: &T::AccountId,
-		keyring: KeyringId,
-		fee: BalanceOf<T>,
-	) -> BalanceOf<T> {
-		if fee.is_zero() {
-			return fee;
+	/// Pay `earned` (and whatever was owed to it before) from the escrow into `keyring`'s
+	/// account: once per call, however many requests it fulfilled. If the account cannot take
+	/// it (it does not exist and the sum is below the existential deposit), the sum stays owed.
+	fn pay_keyring(keyring: KeyringId, earned: BalanceOf<T>) {
+		let owed = OwedKeyringFees::<T>::take(keyring).unwrap_or_default();
+		let amount = earned.saturating_add(owed);
+		if amount.is_zero() {
+			return;
 		}
 		let paid = T::Keyrings::keyring_terms(keyring).ok_or(()).and_then(|terms| {
-			// `Force`: the escrow exists to pay this fee; freezes on the requester's account
-			// must not keep it from the keyring.
-			T::Currency::transfer_on_hold(
-				&HoldReason::RequestFee.into(),
-				requester,
+			T::Currency::transfer(
+				&Self::escrow_account(),
 				&terms.account,
-				fee,
-				Precision::Exact,
-				Restriction::Free,
-				Fortitude::Force,
+				amount,
+				Preservation::Preserve,
 			)
 			.map_err(|error| {
 				log::warn!(
 					target: LOG_TARGET,
-					"request {request}: could not pay the {fee:?} fee to keyring {keyring}: {error:?}"
+					"could not pay {amount:?} of fees to keyring {keyring}: {error:?}"
 				);
 			})
 		});
 		match paid {
-			Ok(paid) => paid,
+			Ok(_) => Self::deposit_event(Event::KeyringFeesPaid { keyring, amount }),
 			Err(()) => {
-				let refunded = Self::refund(requester, fee);
-				Self::deposit_event(Event::FeePaymentFailed { request, keyring, refunded });
-				Zero::zero()
+				OwedKeyringFees::<T>::insert(keyring, amount);
+				Self::deposit_event(Event::KeyringFeesOwed { keyring, owed: amount });
 			}
 		}
 	}
 
-	/// Create the key of fulfilled key request `request`.
+	/// Create the key of fulfilled key request `request`; returns the fee the keyring earned.
 	fn create_key(
 		request: RequestId,
 		mut req: KeyRequest<T>,
 		public_key: StoredPublicKey,
 		address_hashes: Vec<[u8; 32]>,
-	) {
+	) -> BalanceOf<T> {
 		let key = request;
 		let now = frame_system::Pallet::<T>::block_number();
 		Keys::<T>::insert(
@@ -1667,9 +1920,8 @@ impl<T: Config> Pallet<T> {
 			KeyByAddress::<T>::insert(hash, key);
 		}
 		Self::leave_open_key_request(&req, request);
-		let fee_paid = Self::pay_fee(request, &req.requester, req.keyring, req.fee);
 		req.status = RequestStatus::Fulfilled;
-		let (workspace, keyring) = (req.workspace, req.keyring);
+		let (workspace, keyring, fee) = (req.workspace, req.keyring, req.fee);
 		KeyRequests::<T>::insert(request, req);
 		Self::deposit_event(Event::KeyRequestFulfilled {
 			request,
@@ -1677,8 +1929,9 @@ impl<T: Config> Pallet<T> {
 			workspace,
 			keyring,
 			public_key,
-			fee_paid,
+			fee,
 		});
+		fee
 	}
 
 	/// Remove an open key request from the indexes it is listed in while open.
@@ -1755,6 +2008,7 @@ impl<T: Config> Pallet<T> {
 				created_at: now,
 				expires_at,
 				responses: BoundedVec::new(),
+				signatures: None,
 			},
 		);
 		Self::deposit_event(Event::SignatureRequested {
@@ -1770,13 +2024,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Store the signatures of fulfilled signature request `request`.
+	/// Store the signatures of fulfilled signature request `request`; returns the fee the
+	/// keyring earned.
 	fn complete_sign_request(
 		request: RequestId,
 		mut req: SignRequest<T>,
 		signatures: SignaturesOf<T>,
-	) {
-		Signatures::<T>::insert(request, signatures.clone());
+	) -> BalanceOf<T> {
 		PendingSignRequests::<T>::remove(req.keyring, request);
 		let awaiting_broadcast = match &req.transaction {
 			Some(transaction) if transaction.broadcast => {
@@ -1788,17 +2042,18 @@ impl<T: Config> Pallet<T> {
 			}
 			_ => false,
 		};
-		let fee_paid = Self::pay_fee(request, &req.requester, req.keyring, req.fee);
 		req.status = RequestStatus::Fulfilled;
-		let key = req.key;
+		req.signatures = Some(signatures.clone());
+		let (key, fee) = (req.key, req.fee);
 		SignRequests::<T>::insert(request, req);
 		Self::deposit_event(Event::SignatureRequestFulfilled {
 			request,
 			key,
 			signatures,
-			fee_paid,
+			fee,
 			awaiting_broadcast,
 		});
+		fee
 	}
 
 	/// Reject or expire open signature request `request`, refunding its fee.
@@ -1910,7 +2165,7 @@ impl<T: Config> Pallet<T> {
 				"transaction bytes disagree"
 			);
 			let fulfilled = req.status == RequestStatus::Fulfilled;
-			match Signatures::<T>::get(id) {
+			match &req.signatures {
 				Some(signatures) => {
 					ensure!(fulfilled, "signatures of an unfulfilled request");
 					ensure!(signatures.len() == payloads.len(), "signature count");
@@ -1941,6 +2196,23 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(WorkspaceKeys::<T>::iter().count() == key_count, "stale workspace key index");
+		// The escrow holds every open request's fee and every fee owed to a keyring, above its
+		// existential deposit (more only by a refund that could not be made).
+		let open_fees = KeyRequests::<T>::iter_values()
+			.filter(|req| req.status.is_open())
+			.map(|req| req.fee)
+			.chain(
+				SignRequests::<T>::iter_values()
+					.filter(|req| req.status.is_open())
+					.map(|req| req.fee),
+			)
+			.chain(OwedKeyringFees::<T>::iter_values())
+			.fold(BalanceOf::<T>::zero(), |sum, fee| sum.saturating_add(fee));
+		ensure!(
+			T::Currency::balance(&Self::escrow_account())
+				>= T::Currency::minimum_balance().saturating_add(open_fees),
+			"escrow holds less than the open fees"
+		);
 		Ok(())
 	}
 }

@@ -222,6 +222,8 @@ parameter_types! {
 	pub const MaxUnsignedTransactionLength: u32 = 512;
 	pub const MaxParties: u32 = 4;
 	pub const MaxRejectionReasonLength: u32 = 32;
+	pub const MaxAnswersPerCall: u32 = 8;
+	pub const TreasuryPalletId: frame_support::PalletId = frame_support::PalletId(*b"zrn/trsy");
 	pub const MaxExpiriesPerBlock: u32 = 3;
 	pub const MaxPrunesPerBlock: u32 = 3;
 	/// Long by default, so that tests about other things never see a request removed; the
@@ -231,8 +233,8 @@ parameter_types! {
 
 impl pallet_zenrock_treasury::Config for Test {
 	type RuntimeCall = RuntimeCall;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
+	type PalletId = TreasuryPalletId;
 	type PolicyGate = TestGate<Test>;
 	type ApprovedOrigin = EnsureApproved<Test>;
 	type Workspaces = TestWorkspaces;
@@ -243,6 +245,7 @@ impl pallet_zenrock_treasury::Config for Test {
 	type MaxUnsignedTransactionLength = MaxUnsignedTransactionLength;
 	type MaxParties = MaxParties;
 	type MaxRejectionReasonLength = MaxRejectionReasonLength;
+	type MaxAnswersPerCall = MaxAnswersPerCall;
 	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
 	type RequestRetention = RequestRetention;
 	type MaxPrunesPerBlock = MaxPrunesPerBlock;
@@ -265,6 +268,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			balances: (1..=9).map(|who| (who, INITIAL_BALANCE)).collect(),
 			..Default::default()
 		},
+		treasury: Default::default(),
 	}
 	.build_storage()
 	.expect("valid genesis");

@@ -4,19 +4,16 @@ use crate::{
 	mock::*,
 	test_transactions::{eip1559_transaction, eip1559_transaction_of_length},
 	Answer, AwaitingBroadcast, BroadcastInfo, Chain, Error, Event, ExpiryQueue, ExpiryQueueEnds,
-	HoldReason, Key, KeyByAddress, KeyRequests, KeyType, Keys, NextRequestId, NextRequestToPrune,
-	OpenKeyRequestCount, PayloadsOf, PendingKeyRequests, PendingSignRequests, ReasonOf,
-	RequestKind, RequestStatus, Response, SignPayloads, SignRequests, Signatures, SignaturesOf,
+	Key, KeyByAddress, KeyRequests, KeyType, Keys, NextRequestId, NextRequestToPrune,
+	OpenKeyRequestCount, OwedKeyringFees, PayloadsOf, PendingKeyRequests, PendingSignRequests,
+	ReasonOf, RequestKind, RequestStatus, Response, SignPayloads, SignRequests, SignaturesOf,
 	TransactionSummary, UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys,
 	CONFLICTING_ANSWERS_REASON,
 };
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{
-		fungible::{Inspect, InspectHold},
-		Contains, Hooks,
-	},
+	traits::{fungible::Inspect, Contains, Hooks},
 	BoundedVec,
 };
 use sp_core::{ecdsa, ed25519, Pair as _};
@@ -159,8 +156,26 @@ fn has_event(event: Event<Test>) -> bool {
 	treasury_events().contains(&event)
 }
 
+/// The fees escrowed for `who`'s open requests.
 fn held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Treasury(HoldReason::RequestFee), &who)
+	let open_fee = |requester: AccountId, status: RequestStatus, fee: Balance| {
+		if requester == who && status.is_open() {
+			fee
+		} else {
+			0
+		}
+	};
+	KeyRequests::<Test>::iter()
+		.map(|(_, r)| open_fee(r.requester, r.status, r.fee))
+		.sum::<Balance>()
+		+ SignRequests::<Test>::iter()
+			.map(|(_, r)| open_fee(r.requester, r.status, r.fee))
+			.sum::<Balance>()
+}
+
+/// The stored signatures of a fulfilled signature request.
+fn stored_signatures(request: RequestId) -> Option<SignaturesOf<Test>> {
+	SignRequests::<Test>::get(request).and_then(|r| r.signatures)
 }
 
 fn free(who: AccountId) -> Balance {
@@ -563,18 +578,19 @@ fn fulfil_key_request_creates_the_key_and_pays_the_keyring() {
 		);
 		let events = treasury_events();
 		assert_eq!(
-			events[events.len() - 2],
+			events[events.len() - 3],
 			Event::KeyAnswerRecorded { request, party: PARTY_A, public_key: stored.clone() }
 		);
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: KEY_FEE });
 		assert_eq!(
-			last_event(),
+			events[events.len() - 2],
 			Event::KeyRequestFulfilled {
 				request,
 				key: request,
 				workspace: WS,
 				keyring: KR,
 				public_key: stored,
-				fee_paid: KEY_FEE,
+				fee: KEY_FEE,
 			}
 		);
 		// The fee went from the escrow to the keyring's account; the party paid nothing.
@@ -1399,19 +1415,21 @@ fn evm_transaction_round_trip_reproduces_the_published_transaction() {
 			sigs(&[signature.0.to_vec()])
 		));
 		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
-		assert_eq!(Signatures::<Test>::get(request).unwrap(), stored_sigs(&[signature.0.to_vec()]));
+		assert_eq!(stored_signatures(request).unwrap(), stored_sigs(&[signature.0.to_vec()]));
 		assert_eq!(
 			AwaitingBroadcast::<Test>::get(request),
 			Some(BroadcastInfo { chain: Chain::Evm { chain_id: 1 }, key })
 		);
 		assert_eq!(Treasury::awaiting_broadcast(), vec![request]);
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: SIGN_FEE });
+		let events = treasury_events();
 		assert_eq!(
-			last_event(),
+			events[events.len() - 2],
 			Event::SignatureRequestFulfilled {
 				request,
 				key,
 				signatures: stored_sigs(&[signature.0.to_vec()]),
-				fee_paid: SIGN_FEE,
+				fee: SIGN_FEE,
 				awaiting_broadcast: true,
 			}
 		);
@@ -1457,13 +1475,15 @@ fn private_transactions_are_not_broadcast() {
 		));
 		assert!(!AwaitingBroadcast::<Test>::contains_key(request));
 		assert!(Treasury::awaiting_broadcast().is_empty());
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: SIGN_FEE });
+		let events = treasury_events();
 		assert_eq!(
-			last_event(),
+			events[events.len() - 2],
 			Event::SignatureRequestFulfilled {
 				request,
 				key,
 				signatures: stored_sigs(&[signature.0.to_vec()]),
-				fee_paid: SIGN_FEE,
+				fee: SIGN_FEE,
 				awaiting_broadcast: false,
 			}
 		);
@@ -1605,7 +1625,7 @@ fn fulfil_signature_request_verifies_ed25519_signatures() {
 			request,
 			sigs(&[good_1.clone(), good_2.clone()])
 		));
-		assert_eq!(Signatures::<Test>::get(request).unwrap(), stored_sigs(&[good_1, good_2]));
+		assert_eq!(stored_signatures(request).unwrap(), stored_sigs(&[good_1, good_2]));
 	});
 }
 
@@ -1706,10 +1726,10 @@ fn two_of_three_signatures() {
 		);
 		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_B), request, der.clone()));
 		assert_eq!(status_of_sign_request(request), RequestStatus::Partial);
-		assert!(!Signatures::<Test>::contains_key(request));
+		assert!(stored_signatures(request).is_none());
 		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_C), request, der.clone()));
 		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
-		assert_eq!(Signatures::<Test>::get(request).unwrap(), stored_sigs(&der));
+		assert_eq!(stored_signatures(request).unwrap(), stored_sigs(&der));
 		let responses = SignRequests::<Test>::get(request).unwrap().responses;
 		assert_eq!(responses.len(), 3);
 		assert_eq!(
@@ -1762,7 +1782,7 @@ fn reject_signature_request_works() {
 		assert_eq!(held(OWNER), 0);
 		assert_eq!(free(OWNER), INITIAL_BALANCE - KEY_FEE);
 		assert!(!PendingSignRequests::<Test>::contains_key(KR, request));
-		assert!(!Signatures::<Test>::contains_key(request));
+		assert!(stored_signatures(request).is_none());
 		assert_noop!(
 			Treasury::reject_signature_request(signed(PARTY_A), request, reason(b"x")),
 			Error::<Test>::RequestNotPending
@@ -2113,13 +2133,12 @@ fn fees_are_conserved() {
 		let (mut paid, mut refunded) = (0, 0);
 		for event in treasury_events() {
 			match event {
-				Event::KeyRequestFulfilled { fee_paid, .. }
-				| Event::SignatureRequestFulfilled { fee_paid, .. } => paid += fee_paid,
+				Event::KeyRequestFulfilled { fee, .. }
+				| Event::SignatureRequestFulfilled { fee, .. } => paid += fee,
 				Event::KeyRequestRejected { refunded: r, .. }
 				| Event::KeyRequestExpired { refunded: r, .. }
 				| Event::SignatureRequestRejected { refunded: r, .. }
-				| Event::SignatureRequestExpired { refunded: r, .. }
-				| Event::FeePaymentFailed { refunded: r, .. } => refunded += r,
+				| Event::SignatureRequestExpired { refunded: r, .. } => refunded += r,
 				_ => {}
 			}
 		}
@@ -2130,6 +2149,17 @@ fn fees_are_conserved() {
 		assert_eq!(free(keyring_account(KR)), paid);
 		assert_eq!(INITIAL_BALANCE - free(OWNER), paid);
 		assert_eq!(held(OWNER), 0);
+		// The escrow is back to its existential deposit; the keyring was paid in one transfer
+		// per call.
+		assert_eq!(free(Treasury::escrow_account()), ExistentialDeposit::get());
+		let payments: Balance = treasury_events()
+			.into_iter()
+			.map(|event| match event {
+				Event::KeyringFeesPaid { keyring: KR, amount } => amount,
+				_ => 0,
+			})
+			.sum();
+		assert_eq!(payments, paid);
 		// Nothing minted, nothing burnt, parties untouched.
 		assert_eq!(Balances::total_issuance(), issuance);
 		assert_eq!(total_of(&accounts), total_before);
@@ -2138,46 +2168,44 @@ fn fees_are_conserved() {
 }
 
 #[test]
-fn a_fee_the_keyring_cannot_receive_is_refunded() {
+fn a_fee_the_keyring_cannot_receive_yet_is_owed_and_paid_with_its_next_fees() {
 	build_and_execute(|| {
 		setup_single();
 		// 3 is below the existential deposit (5) and the keyring's account does not exist.
 		update_keyring(KR, |k| k.key_request_fee = 3);
 		let request = request_key(KeyType::Ed25519);
 		assert_eq!(held(OWNER), 3);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - 3);
 		assert_ok!(Treasury::fulfil_key_request(
 			signed(PARTY_A),
 			request,
 			ed25519_public(&ed25519_pair(1))
 		));
-		// The key exists; the fee went back to the requester.
+		// The key exists; the fee is owed to the keyring, still in the escrow.
 		assert!(Keys::<Test>::contains_key(request));
-		assert!(has_event(Event::FeePaymentFailed { request, keyring: KR, refunded: 3 }));
-		assert_eq!(
-			last_event(),
-			Event::KeyRequestFulfilled {
-				request,
-				key: request,
-				workspace: WS,
-				keyring: KR,
-				public_key: ed25519_pair(1).public().0.to_vec().try_into().unwrap(),
-				fee_paid: 0,
-			}
-		);
-		assert_eq!(held(OWNER), 0);
-		assert_eq!(free(OWNER), INITIAL_BALANCE);
-		// Once the account exists, small fees arrive.
-		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
-			&keyring_account(KR),
-			5
-		));
+		assert_eq!(last_event(), Event::KeyringFeesOwed { keyring: KR, owed: 3 });
+		assert!(has_event(Event::KeyRequestFulfilled {
+			request,
+			key: request,
+			workspace: WS,
+			keyring: KR,
+			public_key: ed25519_pair(1).public().0.to_vec().try_into().unwrap(),
+			fee: 3,
+		}));
+		assert_eq!(OwedKeyringFees::<Test>::get(KR), Some(3));
+		assert_eq!(free(Treasury::escrow_account()), ExistentialDeposit::get() + 3);
+		// The next fee makes the sum reach the existential deposit: both are paid at once.
 		let request = request_key(KeyType::Ed25519);
 		assert_ok!(Treasury::fulfil_key_request(
 			signed(PARTY_A),
 			request,
 			ed25519_public(&ed25519_pair(2))
 		));
-		assert_eq!(free(keyring_account(KR)), 8);
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: 6 });
+		assert_eq!(OwedKeyringFees::<Test>::get(KR), None);
+		assert_eq!(free(keyring_account(KR)), 6);
+		assert_eq!(free(OWNER), INITIAL_BALANCE - 6);
+		assert_eq!(free(Treasury::escrow_account()), ExistentialDeposit::get());
 	});
 }
 
@@ -2535,12 +2563,12 @@ fn a_decided_signature_request_leaves_no_state_after_its_retention_period() {
 		// Kept through the retention period after the deadline, removed at its end.
 		run_to_block(deadline + 5 - 1);
 		assert!(SignRequests::<Test>::contains_key(request));
-		assert!(Signatures::<Test>::contains_key(request));
+		assert!(stored_signatures(request).is_some());
 		run_to_block(deadline + 5);
 		for present in [
 			SignRequests::<Test>::contains_key(request),
 			SignPayloads::<Test>::contains_key(request),
-			Signatures::<Test>::contains_key(request),
+			stored_signatures(request).is_some(),
 		] {
 			assert!(!present);
 		}
@@ -2612,4 +2640,261 @@ fn an_open_request_holds_back_removal_and_removal_is_bounded_per_block() {
 		assert!(decided.iter().all(|r| !KeyRequests::<Test>::contains_key(r)));
 		assert_eq!(NextRequestToPrune::<Test>::get(), NextRequestId::<Test>::get());
 	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batched answers
+// ---------------------------------------------------------------------------------------------
+
+/// The AnswerFailed events, in order.
+fn failed_answers() -> Vec<(RequestId, DispatchError)> {
+	treasury_events()
+		.into_iter()
+		.filter_map(|event| match event {
+			Event::AnswerFailed { request, error } => Some((request, error)),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn fulfil_signature_requests_answers_many_and_pays_the_keyring_once() {
+	build_and_execute(|| {
+		setup_single();
+		let ecdsa = ecdsa_pair(1);
+		let ed = ed25519_pair(2);
+		let ecdsa_key = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&ecdsa));
+		let ed_key = create_key(KeyType::Ed25519, ed25519_public(&ed));
+		let first = request_signature(ecdsa_key, &[prehash(1).to_vec(), prehash(2).to_vec()]);
+		let second = request_signature(ed_key, &[b"hello".to_vec()]);
+		let third = request_signature(ecdsa_key, &[prehash(3).to_vec()]);
+		assert_eq!(held(OWNER), 3 * SIGN_FEE);
+		let paid_before = free(keyring_account(KR));
+		System::reset_events();
+		let ecdsa_sig = |seed: u8| ecdsa.sign_prehashed(&prehash(seed)).0.to_vec();
+		assert_ok!(Treasury::fulfil_signature_requests(
+			signed(PARTY_A),
+			KR,
+			vec![
+				(first, vec![ecdsa_sig(1), ecdsa_sig(2)]),
+				(second, vec![ed.sign(b"hello").0.to_vec()]),
+				(third, vec![ecdsa_sig(3)]),
+			]
+		));
+		for request in [first, second, third] {
+			assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+			assert!(!PendingSignRequests::<Test>::contains_key(KR, request));
+		}
+		assert_eq!(stored_signatures(first).unwrap(), stored_sigs(&[ecdsa_sig(1), ecdsa_sig(2)]));
+		assert!(failed_answers().is_empty());
+		// One payment for the three fees, as the last event.
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: 3 * SIGN_FEE });
+		let payments =
+			treasury_events().iter().filter(|e| matches!(e, Event::KeyringFeesPaid { .. })).count();
+		assert_eq!(payments, 1);
+		assert_eq!(free(keyring_account(KR)), paid_before + 3 * SIGN_FEE);
+		assert_eq!(held(OWNER), 0);
+		assert_eq!(free(Treasury::escrow_account()), ExistentialDeposit::get());
+	});
+}
+
+#[test]
+fn a_failing_answer_in_a_batch_changes_nothing_and_the_others_stand() {
+	build_and_execute(|| {
+		setup_single();
+		let ed = ed25519_pair(2);
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed));
+		let good = request_signature(key, &[b"good".to_vec()]);
+		let bad = request_signature(key, &[b"bad".to_vec()]);
+		let short = request_signature(key, &[b"one".to_vec(), b"two".to_vec()]);
+		System::reset_events();
+		assert_ok!(Treasury::fulfil_signature_requests(
+			signed(PARTY_A),
+			KR,
+			vec![
+				(bad, vec![ed.sign(b"not what was asked").0.to_vec()]),
+				(good, vec![ed.sign(b"good").0.to_vec()]),
+				(good, vec![ed.sign(b"good").0.to_vec()]),
+				(short, vec![ed.sign(b"one").0.to_vec()]),
+				(999, vec![ed.sign(b"good").0.to_vec()]),
+			]
+		));
+		assert_eq!(
+			failed_answers(),
+			vec![
+				(bad, Error::<Test>::InvalidSignature.into()),
+				// The same request again: already fulfilled by the answer before it.
+				(good, Error::<Test>::RequestNotPending.into()),
+				(short, Error::<Test>::WrongSignatureCount.into()),
+				(999, Error::<Test>::UnknownRequest.into()),
+			]
+		);
+		assert_eq!(status_of_sign_request(good), RequestStatus::Fulfilled);
+		for untouched in [bad, short] {
+			let req = SignRequests::<Test>::get(untouched).unwrap();
+			assert_eq!(req.status, RequestStatus::Pending);
+			assert!(req.responses.is_empty());
+			assert!(PendingSignRequests::<Test>::contains_key(KR, untouched));
+		}
+		assert_eq!(held(OWNER), 2 * SIGN_FEE);
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: SIGN_FEE });
+	});
+}
+
+#[test]
+fn batched_calls_check_the_party_the_keyring_and_the_batch_size() {
+	build_and_execute(|| {
+		setup_single();
+		set_keyring(1, vec![PARTY_B], 1, KEY_FEE, SIGN_FEE);
+		let ed = ed25519_pair(2);
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed));
+		let request = request_signature(key, &[b"m".to_vec()]);
+		let answer = vec![(request, vec![ed.sign(b"m").0.to_vec()])];
+		// Not a party of the batch's keyring: the whole call fails.
+		assert_noop!(
+			Treasury::fulfil_signature_requests(signed(PARTY_B), KR, answer.clone()),
+			Error::<Test>::NotParty
+		);
+		assert_noop!(
+			Treasury::reject_requests(signed(OUTSIDER), KR, vec![(request, reason(b"no"))]),
+			Error::<Test>::NotParty
+		);
+		// A party of keyring 1 answering keyring 0's request under keyring 1: that item fails.
+		System::reset_events();
+		assert_ok!(Treasury::fulfil_signature_requests(signed(PARTY_B), 1, answer.clone()));
+		assert_eq!(failed_answers(), vec![(request, Error::<Test>::WrongKeyring.into())]);
+		assert_eq!(status_of_sign_request(request), RequestStatus::Pending);
+		// More answers than MaxAnswersPerCall (8).
+		let too_many = vec![(request, vec![ed.sign(b"m").0.to_vec()]); 9];
+		assert_noop!(
+			Treasury::fulfil_signature_requests(signed(PARTY_A), KR, too_many),
+			Error::<Test>::TooManyAnswers
+		);
+		assert_noop!(
+			Treasury::fulfil_key_requests(signed(PARTY_A), KR, vec![(request, vec![]); 9]),
+			Error::<Test>::TooManyAnswers
+		);
+		assert_noop!(
+			Treasury::reject_requests(signed(PARTY_A), KR, vec![(request, vec![]); 9]),
+			Error::<Test>::TooManyAnswers
+		);
+		// Eight are fine.
+		assert_ok!(Treasury::fulfil_signature_requests(
+			signed(PARTY_A),
+			KR,
+			vec![(request, vec![ed.sign(b"m").0.to_vec()]); 8]
+		));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+#[test]
+fn batched_secp256k1_signatures_must_be_recoverable() {
+	build_and_execute(|| {
+		setup_single();
+		let pair = ecdsa_pair(3);
+		let key = create_key(KeyType::BitcoinSecp256k1, ecdsa_public(&pair));
+		let request = request_signature(key, &[prehash(7).to_vec()]);
+		let signature = pair.sign_prehashed(&prehash(7));
+		let der = parse_recoverable(&signature.0).unwrap().to_der().unwrap();
+		System::reset_events();
+		assert_ok!(Treasury::fulfil_signature_requests(
+			signed(PARTY_A),
+			KR,
+			vec![(request, vec![der.clone()])]
+		));
+		assert_eq!(
+			failed_answers(),
+			vec![(request, Error::<Test>::RecoverableSignatureRequired.into())]
+		);
+		// The same signature in recoverable form is accepted for the Bitcoin key.
+		assert_ok!(Treasury::fulfil_signature_requests(
+			signed(PARTY_A),
+			KR,
+			vec![(request, vec![signature.0.to_vec()])]
+		));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+		// The single-answer call still takes DER signatures.
+		let request = request_signature(key, &[prehash(8).to_vec()]);
+		let der = parse_recoverable(&pair.sign_prehashed(&prehash(8)).0).unwrap().to_der().unwrap();
+		assert_ok!(Treasury::fulfil_signature_request(signed(PARTY_A), request, vec![der]));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+	});
+}
+
+#[test]
+fn fulfil_key_requests_and_reject_requests_answer_in_batches() {
+	build_and_execute(|| {
+		setup_single();
+		let ed = ed25519_pair(2);
+		let key = create_key(KeyType::Ed25519, ed25519_public(&ed));
+		let first = request_key(KeyType::EcdsaSecp256k1);
+		let second = request_key(KeyType::Ed25519);
+		let taken = request_key(KeyType::Ed25519);
+		let rejected_key = request_key(KeyType::Ed25519);
+		let rejected_signature = request_signature(key, &[b"m".to_vec()]);
+		System::reset_events();
+		assert_ok!(Treasury::fulfil_key_requests(
+			signed(PARTY_A),
+			KR,
+			vec![
+				(first, ecdsa_public(&ecdsa_pair(1))),
+				(second, ed25519_public(&ed25519_pair(5))),
+				// The key of the first workspace key: refused, the others stand.
+				(taken, ed25519_public(&ed)),
+			]
+		));
+		assert_eq!(failed_answers(), vec![(taken, Error::<Test>::PublicKeyInUse.into())]);
+		assert!(Keys::<Test>::contains_key(first) && Keys::<Test>::contains_key(second));
+		assert_eq!(status_of_key_request(taken), RequestStatus::Pending);
+		assert_eq!(last_event(), Event::KeyringFeesPaid { keyring: KR, amount: 2 * KEY_FEE });
+		System::reset_events();
+		assert_ok!(Treasury::reject_requests(
+			signed(PARTY_A),
+			KR,
+			vec![
+				(rejected_key, reason(b"no key")),
+				(rejected_signature, reason(b"no signature")),
+				(first, reason(b"too late")),
+				(taken, vec![b'x'; 33]),
+			]
+		));
+		assert_eq!(status_of_key_request(rejected_key), RequestStatus::Rejected);
+		assert_eq!(status_of_sign_request(rejected_signature), RequestStatus::Rejected);
+		assert!(has_event(Event::SignatureRequestRejected {
+			request: rejected_signature,
+			reason: stored_reason(b"no signature"),
+			refunded: SIGN_FEE,
+		}));
+		assert_eq!(
+			failed_answers(),
+			vec![
+				(first, Error::<Test>::RequestNotPending.into()),
+				(taken, Error::<Test>::ReasonTooLong.into()),
+			]
+		);
+		// Only the still-open request keeps its fee in escrow.
+		assert_eq!(held(OWNER), KEY_FEE);
+	});
+}
+
+#[test]
+fn a_batch_weight_counts_each_signature_by_its_form() {
+	use crate::WeightInfo as _;
+	type W = <Test as crate::Config>::WeightInfo;
+	let secp = vec![0u8; 65];
+	let ed = vec![0u8; 64];
+	let weight = Treasury::fulfil_signature_requests_weight;
+	assert_eq!(
+		weight(&[(0, vec![secp.clone(), secp.clone()]), (1, vec![secp.clone()])]),
+		W::fulfil_signature_requests_secp256k1(2, 1)
+	);
+	assert_eq!(
+		weight(&[(0, vec![ed.clone()]), (1, vec![secp.clone(), ed.clone()])]),
+		W::fulfil_signature_requests_secp256k1(1, 0)
+			.saturating_add(W::fulfil_signature_requests_ed25519(1, 1))
+	);
+	assert_eq!(weight(&[]), W::fulfil_signature_requests_secp256k1(0, 0));
+	// An answer without signatures is counted (it fails, cheaply) as an Ed25519 one.
+	assert_eq!(weight(&[(0, vec![])]), W::fulfil_signature_requests_ed25519(1, 0));
 }

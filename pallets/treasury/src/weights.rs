@@ -53,6 +53,10 @@ pub trait WeightInfo {
 	fn update_key_policy() -> Weight;
 	fn on_initialize_expire(n: u32, ) -> Weight;
 	fn on_initialize_prune(n: u32, ) -> Weight;
+	fn fulfil_signature_requests_secp256k1(n: u32, e: u32, ) -> Weight;
+	fn fulfil_signature_requests_ed25519(n: u32, e: u32, ) -> Weight;
+	fn fulfil_key_requests(n: u32, ) -> Weight;
+	fn reject_requests(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_zenrock_treasury` measured on the machine named above.
@@ -391,9 +395,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4685).saturating_mul(n.into()))
 	}
+
+	// Provisional until the next `scripts/benchmark-pallets.sh` run.
+	fn fulfil_signature_requests_secp256k1(n: u32, e: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(70_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn fulfil_signature_requests_ed25519(n: u32, e: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(50_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn fulfil_key_requests(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(800_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn reject_requests(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+	}
 }
 
-/// For tests: the same measurements, with RocksDB's read and write costs.
 impl WeightInfo for () {
 	/// Storage: `ZenrockIdentity::Workspaces` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Workspaces` (`max_values`: None, `max_size`: Some(893), added: 3368, mode: `MaxEncodedLen`)
@@ -677,5 +707,32 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4685).saturating_mul(n.into()))
+	}
+
+	// Provisional until the next `scripts/benchmark-pallets.sh` run.
+	fn fulfil_signature_requests_secp256k1(n: u32, e: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(70_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn fulfil_signature_requests_ed25519(n: u32, e: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(50_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn fulfil_key_requests(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(800_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn reject_requests(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 }

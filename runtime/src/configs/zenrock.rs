@@ -53,10 +53,16 @@ impl pallet_zenrock_policy::Config for Runtime {
 	type WeightInfo = pallet_zenrock_policy::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// The treasury's escrow account, which keeps request fees until the request is decided, is
+	/// derived from this id.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"zrn/trsy");
+}
+
 impl pallet_zenrock_treasury::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
+	type PalletId = TreasuryPalletId;
 	type PolicyGate = ZenrockPolicy;
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
 	type Workspaces = ZenrockIdentity;
@@ -70,6 +76,9 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	// Identity's `MaxKeyringParties`.
 	type MaxParties = ConstU32<32>;
 	type MaxRejectionReasonLength = ConstU32<128>;
+	// A full block holds fewer answers (its weight and length limit a batch too); this only
+	// bounds what a call may carry.
+	type MaxAnswersPerCall = ConstU32<16_384>;
 	// The expiry sweep's budget per block (about 0.1 s of weight at most); more wait a block.
 	type MaxExpiriesPerBlock = ConstU32<512>;
 	// A governance parameter (a day by default).
