@@ -68,19 +68,17 @@ fn request_signatures(node: &Node, key: u64, payloads: Vec<Vec<u8>>) -> (Vec<Vec
 			}) if *k == key => Some(*request),
 			_ => None,
 		});
-	let (fulfilled_at, ()) =
+	let (fulfilled_at, signatures) =
 		node.wait_for_event("the signatures", requested_at, TIMEOUT, |event| match event {
 			RuntimeEvent::ZenrockTreasury(TreasuryEvent::SignatureRequestFulfilled {
 				request: r,
+				signatures,
 				..
-			}) if *r == request => Some(()),
+			}) if *r == request => {
+				Some(signatures.iter().map(|signature| signature.to_vec()).collect::<Vec<_>>())
+			}
 			_ => None,
 		});
-	let signatures: Vec<Vec<u8>> = node
-		.storage::<Vec<Vec<u8>>>(&pallet_zenrock_treasury::Signatures::<Runtime>::hashed_key_for(
-			request,
-		))
-		.expect("fulfilled signatures are stored");
 	(signatures, fulfilled_at - requested_at)
 }
 

@@ -33,18 +33,22 @@
 //!
 //! For every `zprt` account in the keystore ([`frame_system::offchain::Signer`] over
 //! [`Config::AuthorityId`]), for every keyring that account is a party of, it takes the pending
-//! requests the party has not answered yet ([`KeyringWork::has_responded`]), at most
-//! [`Config::MaxRequestsPerRun`] answers per keyring and block (the rest wait for the next block):
+//! requests the party has not answered yet ([`KeyringWork::has_responded`]), **all of them**, and
+//! submits the answers in batched calls ([`ResponseCalls`]): one per kind of answer, split only
+//! where a call would exceed the weight or length a normal extrinsic may have (derived from the
+//! runtime's `BlockWeights` and `BlockLength`) or [`ResponseCalls::max_answers_per_call`]. The
+//! worker runs after the block is imported, beside block production: the answers to the requests
+//! of block `n` are signed while block `n + 1` is built and land in it or the next one.
 //!
 //! - **Key request** → generates a key under `zkey` (`sp_io::crypto::ecdsa_generate` for
 //!   [`KeyType::EcdsaSecp256k1`] and [`KeyType::BitcoinSecp256k1`], giving a 33-byte compressed
-//!   secp256k1 key; `ed25519_generate` for [`KeyType::Ed25519`], 32 bytes) and submits
-//!   [`ResponseCalls::fulfil_key`].
+//!   secp256k1 key; `ed25519_generate` for [`KeyType::Ed25519`], 32 bytes) and answers with
+//!   [`ResponseCalls::fulfil_keys`].
 //! - **Signature request** → if the request's public key is in this node's keystore, signs every
 //!   payload (secp256k1: the payload is a 32-byte prehash, signed with
 //!   `ecdsa_sign_prehashed`, giving 65 bytes `r ‖ s ‖ v`, low-S, deterministic per RFC 6979;
-//!   Ed25519: the payload is the message, 64-byte signature) and submits
-//!   [`ResponseCalls::fulfil_signature`]. A request this party cannot serve is **rejected** with
+//!   Ed25519: the payload is the message, 64-byte signature) and answers with
+//!   [`ResponseCalls::fulfil_signatures`]. A request this party cannot serve is **rejected** with
 //!   one of the [`reasons`] (key not held here, malformed key, no payloads, a secp256k1 payload
 //!   that is not 32 bytes), so the requester's fee is refunded instead of waiting for the timeout.
 //!
@@ -102,13 +106,12 @@
 //! Operators follow the worker at `info` level with target `keyring-controller`
 //! (`-l keyring-controller=debug` also shows what it skips and why):
 //! - `generated <type> key 0x… for key request <id> (keyring <k>, party <account>)`
-//! - `signed <n> payload(s) of signature request <id> (keyring <k>) with <type> key 0x…`
+//! - (debug) `signed <n> payload(s) of signature request <id> (keyring <k>) with <type> key 0x…`
 //! - `key request <id> of keyring <k> (threshold <t>) needs one key shared by several parties,
 //!   which node keystores cannot create: rejecting from <account>`
 //! - `cannot serve signature request <id> (keyring <k>, <type> key 0x…) as <account>: <detail>`
-//! - `submitted key fulfilment for request <id> (keyring <k>) from <account>`, likewise
-//!   `submitted signature fulfilment …`, `submitted key rejection … : <reason>` and
-//!   `submitted signature rejection … : <reason>`
+//! - `submitted <n> signature fulfilments (requests Some(<first>)..=Some(<last>), keyring <k>) from
+//!   <account> in one transaction`, likewise `… key fulfilments …` and `… rejections …`
 //! - `resubmitting the answer to request <id> (keyring <k>) from <account>: not on chain <n>
 //!   blocks after submission at block <b>`
 //! - warnings when a transaction cannot be submitted (e.g. the pool refuses it because the
@@ -121,7 +124,6 @@
 //!     type Work = KeyringWorkAdapter;          // over Identity + Treasury
 //!     type Responses = TreasuryResponseCalls;  // builds RuntimeCall::Treasury(..)
 //!     type ResubmitAfter = ConstU32<10>;
-//!     type MaxRequestsPerRun = ConstU32<16>;
 //! }
 //! ```
 //! The runtime also implements `frame_system::offchain::CreateSignedTransaction<RuntimeCall>`
@@ -244,17 +246,17 @@ pub trait KeyringWork<AccountId> {
 	fn has_responded(request: RequestId, party: &AccountId) -> bool;
 }
 
-/// Builds the treasury calls that carry the answers (implemented by the runtime). Reasons are
-/// at most 32 bytes; an implementation with a smaller bound should truncate them.
+/// Builds the treasury's batched calls that carry the answers (implemented by the runtime).
+/// Reasons are at most 32 bytes; an implementation with a smaller bound should truncate them.
 pub trait ResponseCalls<Call> {
-	/// `fulfil_key_request(request, public_key)`.
-	fn fulfil_key(request: RequestId, public_key: Vec<u8>) -> Call;
-	/// `reject_key_request(request, reason)`.
-	fn reject_key(request: RequestId, reason: Vec<u8>) -> Call;
-	/// `fulfil_signature_request(request, signatures)`.
-	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> Call;
-	/// `reject_signature_request(request, reason)`.
-	fn reject_signature(request: RequestId, reason: Vec<u8>) -> Call;
+	/// `fulfil_key_requests(keyring, answers)`: a public key per request.
+	fn fulfil_keys(keyring: KeyringId, answers: Vec<(RequestId, Vec<u8>)>) -> Call;
+	/// `fulfil_signature_requests(keyring, answers)`: the signatures of each request, in order.
+	fn fulfil_signatures(keyring: KeyringId, answers: Vec<(RequestId, Vec<Vec<u8>>)>) -> Call;
+	/// `reject_requests(keyring, rejections)`: key or signature requests, with a reason each.
+	fn reject(keyring: KeyringId, rejections: Vec<(RequestId, Vec<u8>)>) -> Call;
+	/// The most answers one of these calls may carry.
+	fn max_answers_per_call() -> u32;
 }
 
 #[frame_support::pallet]
@@ -294,11 +296,6 @@ pub mod pallet {
 		/// nonce of the party account does not move. Suggested: 10 (one minute at 6 s blocks).
 		#[pallet::constant]
 		type ResubmitAfter: Get<BlockNumberFor<Self>>;
-
-		/// The most answers submitted per block for one keyring and party; further pending
-		/// requests wait for the next block. Suggested: 16.
-		#[pallet::constant]
-		type MaxRequestsPerRun: Get<u32>;
 	}
 
 	#[pallet::hooks]

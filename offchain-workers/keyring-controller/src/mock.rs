@@ -15,7 +15,7 @@ use core::{
 	cell::{Cell, RefCell},
 	ops::{Deref, DerefMut},
 };
-use frame_support::{derive_impl, traits::ConstU32};
+use frame_support::derive_impl;
 use sp_io::TestExternalities;
 use sp_runtime::{traits::IdentityLookup, BuildStorage};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,10 +29,16 @@ pub type Submitted = zenrock_test_support::offchain::Submitted<RuntimeCall>;
 
 /// Blocks the worker waits before resubmitting an answer.
 pub const RESUBMIT_AFTER: BlockNumber = 5;
-/// Answers per keyring and block.
-pub const MAX_REQUESTS_PER_RUN: u32 = 3;
+/// Answers one batched call may carry.
+pub const MAX_ANSWERS_PER_CALL: u32 = 50;
 
-/// A stand-in for the treasury: the four answer calls, doing nothing.
+frame_support::parameter_types! {
+	/// The weight the mock treasury's calls declare per answer (tests raise it to make batches
+	/// hit the block's weight limit).
+	pub static WeightPerAnswer: u64 = 1_000;
+}
+
+/// A stand-in for the treasury: the three batched answer calls, doing nothing.
 #[frame_support::pallet(dev_mode)]
 pub mod mock_treasury {
 	use crate::RequestId;
@@ -47,42 +53,41 @@ pub mod mock_treasury {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		pub fn fulfil_key_request(
+		#[pallet::weight(super::answers_weight(answers.len()))]
+		pub fn fulfil_key_requests(
 			origin: OriginFor<T>,
-			request: RequestId,
-			public_key: Vec<u8>,
+			keyring: crate::KeyringId,
+			answers: Vec<(RequestId, Vec<u8>)>,
 		) -> DispatchResult {
-			let _ = (ensure_signed(origin)?, request, public_key);
+			let _ = (ensure_signed(origin)?, keyring, answers);
 			Ok(())
 		}
 
-		pub fn reject_key_request(
+		#[pallet::weight(super::answers_weight(answers.len()))]
+		pub fn fulfil_signature_requests(
 			origin: OriginFor<T>,
-			request: RequestId,
-			reason: Vec<u8>,
+			keyring: crate::KeyringId,
+			answers: Vec<(RequestId, Vec<Vec<u8>>)>,
 		) -> DispatchResult {
-			let _ = (ensure_signed(origin)?, request, reason);
+			let _ = (ensure_signed(origin)?, keyring, answers);
 			Ok(())
 		}
 
-		pub fn fulfil_signature_request(
+		#[pallet::weight(super::answers_weight(rejections.len()))]
+		pub fn reject_requests(
 			origin: OriginFor<T>,
-			request: RequestId,
-			signatures: Vec<Vec<u8>>,
+			keyring: crate::KeyringId,
+			rejections: Vec<(RequestId, Vec<u8>)>,
 		) -> DispatchResult {
-			let _ = (ensure_signed(origin)?, request, signatures);
-			Ok(())
-		}
-
-		pub fn reject_signature_request(
-			origin: OriginFor<T>,
-			request: RequestId,
-			reason: Vec<u8>,
-		) -> DispatchResult {
-			let _ = (ensure_signed(origin)?, request, reason);
+			let _ = (ensure_signed(origin)?, keyring, rejections);
 			Ok(())
 		}
 	}
+}
+
+/// The weight of a mock batched call of `answers` answers.
+pub fn answers_weight(answers: usize) -> frame_support::weights::Weight {
+	frame_support::weights::Weight::from_parts(WeightPerAnswer::get() * answers as u64, 0)
 }
 
 frame_support::construct_runtime!(
@@ -109,7 +114,6 @@ impl pallet_zenrock_keyring_controller::Config for Test {
 	type Work = MockChain;
 	type Responses = MockCalls;
 	type ResubmitAfter = ConstU64Block;
-	type MaxRequestsPerRun = ConstU32<MAX_REQUESTS_PER_RUN>;
 }
 
 pub type ConstU64Block = frame_support::traits::ConstU64<RESUBMIT_AFTER>;
@@ -224,17 +228,20 @@ impl KeyringWork<AccountId> for MockChain {
 pub struct MockCalls;
 
 impl ResponseCalls<RuntimeCall> for MockCalls {
-	fn fulfil_key(request: RequestId, public_key: Vec<u8>) -> RuntimeCall {
-		mock_treasury::Call::fulfil_key_request { request, public_key }.into()
+	fn fulfil_keys(keyring: KeyringId, answers: Vec<(RequestId, Vec<u8>)>) -> RuntimeCall {
+		mock_treasury::Call::fulfil_key_requests { keyring, answers }.into()
 	}
-	fn reject_key(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
-		mock_treasury::Call::reject_key_request { request, reason }.into()
+	fn fulfil_signatures(
+		keyring: KeyringId,
+		answers: Vec<(RequestId, Vec<Vec<u8>>)>,
+	) -> RuntimeCall {
+		mock_treasury::Call::fulfil_signature_requests { keyring, answers }.into()
 	}
-	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> RuntimeCall {
-		mock_treasury::Call::fulfil_signature_request { request, signatures }.into()
+	fn reject(keyring: KeyringId, rejections: Vec<(RequestId, Vec<u8>)>) -> RuntimeCall {
+		mock_treasury::Call::reject_requests { keyring, rejections }.into()
 	}
-	fn reject_signature(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
-		mock_treasury::Call::reject_signature_request { request, reason }.into()
+	fn max_answers_per_call() -> u32 {
+		MAX_ANSWERS_PER_CALL
 	}
 }
 

@@ -10,6 +10,7 @@ use crate::{
 	Answer, AnswerRecord, KeyType, NonceRecord, RequestKind, KEY_MATERIAL_KEY_TYPE,
 };
 use codec::{Decode, Encode};
+use frame_support::{dispatch::DispatchClass, traits::Get};
 use sp_core::{
 	crypto::ByteArray,
 	offchain::{StorageKind, Timestamp},
@@ -31,36 +32,55 @@ fn treasury_call(submitted: &Submitted) -> TreasuryCall {
 	}
 }
 
-/// The request and key of a key fulfilment.
-fn fulfilled_key(submitted: &Submitted) -> (u64, Vec<u8>) {
+/// The keyring and answers of a batched key fulfilment.
+fn fulfilled_keys(submitted: &Submitted) -> (u64, Vec<(u64, Vec<u8>)>) {
 	match treasury_call(submitted) {
-		TreasuryCall::fulfil_key_request { request, public_key } => (request, public_key),
+		TreasuryCall::fulfil_key_requests { keyring, answers } => (keyring, answers),
 		other => panic!("not a key fulfilment: {other:?}"),
 	}
 }
 
-/// The request and signatures of a signature fulfilment.
+/// The one item of a batch.
+fn only<T: core::fmt::Debug>(mut items: Vec<T>) -> T {
+	assert_eq!(items.len(), 1, "expected one answer: {items:?}");
+	items.remove(0)
+}
+
+/// The request and key of a key fulfilment of one request.
+fn fulfilled_key(submitted: &Submitted) -> (u64, Vec<u8>) {
+	only(fulfilled_keys(submitted).1)
+}
+
+/// The request and signatures of a signature fulfilment of one request.
 fn fulfilled_signatures(submitted: &Submitted) -> (u64, Vec<Vec<u8>>) {
 	match treasury_call(submitted) {
-		TreasuryCall::fulfil_signature_request { request, signatures } => (request, signatures),
+		TreasuryCall::fulfil_signature_requests { keyring, answers } => {
+			assert_eq!(keyring, KEYRING);
+			only(answers)
+		}
 		other => panic!("not a signature fulfilment: {other:?}"),
 	}
 }
 
-/// The request and reason of a key rejection.
-fn rejected_key(submitted: &Submitted) -> (u64, Vec<u8>) {
+/// The request and reason of the rejection of one request.
+fn rejected(submitted: &Submitted) -> (u64, Vec<u8>) {
 	match treasury_call(submitted) {
-		TreasuryCall::reject_key_request { request, reason } => (request, reason),
-		other => panic!("not a key rejection: {other:?}"),
+		TreasuryCall::reject_requests { rejections, .. } => only(rejections),
+		other => panic!("not a rejection: {other:?}"),
+	}
+}
+
+/// The rejections of a batched rejection.
+fn rejections(submitted: &Submitted) -> Vec<(u64, Vec<u8>)> {
+	match treasury_call(submitted) {
+		TreasuryCall::reject_requests { rejections, .. } => rejections,
+		other => panic!("not a rejection: {other:?}"),
 	}
 }
 
 /// The request and reason of a signature rejection.
 fn rejected_signature(submitted: &Submitted) -> (u64, Vec<u8>) {
-	match treasury_call(submitted) {
-		TreasuryCall::reject_signature_request { request, reason } => (request, reason),
-		other => panic!("not a signature rejection: {other:?}"),
-	}
+	rejected(submitted)
 }
 
 /// The one transaction submitted since the last check.
@@ -228,18 +248,43 @@ fn ed25519_key_request_generates_an_ed25519_key() {
 }
 
 #[test]
-fn several_key_requests_in_one_block_get_consecutive_nonces() {
+fn key_requests_of_a_block_are_answered_in_one_transaction() {
 	let (mut node, alice) = alice_node();
 	add_key_request(1, KEYRING, KeyType::EcdsaSecp256k1);
 	add_key_request(2, KEYRING, KeyType::Ed25519);
 
 	node.run_worker(1);
 
+	let submitted = single(&node);
+	assert_eq!((submitted.from.clone(), submitted.nonce), (alice, 0));
+	let (keyring, answers) = fulfilled_keys(&submitted);
+	assert_eq!(keyring, KEYRING);
+	assert_eq!(answers.iter().map(|(request, _)| *request).collect::<Vec<_>>(), vec![1, 2]);
+}
+
+#[test]
+fn every_kind_of_answer_goes_in_its_own_batched_call_with_consecutive_nonces() {
+	let (mut node, alice) = alice_node();
+	let held = node.keystore.ed25519_generate_new(KEY_MATERIAL_KEY_TYPE, None).unwrap();
+	add_key_request(1, KEYRING, KeyType::Ed25519);
+	add_sign_request(2, KEYRING, KeyType::Ed25519, raw(&held), vec![b"m".to_vec()]);
+	add_sign_request(3, KEYRING, KeyType::Ed25519, vec![7; 32], vec![b"m".to_vec()]);
+	add_sign_request(4, KEYRING, KeyType::Ed25519, raw(&held), vec![b"n".to_vec()]);
+
+	node.run_worker(1);
+
 	let submitted = node.take_submitted();
-	assert_eq!(submitted.len(), 2);
+	assert_eq!(submitted.len(), 3);
 	assert!(submitted.iter().all(|s| s.from == alice));
-	assert_eq!(submitted.iter().map(|s| s.nonce).collect::<Vec<_>>(), vec![0, 1]);
-	assert_eq!(submitted.iter().map(|s| fulfilled_key(s).0).collect::<Vec<_>>(), vec![1, 2]);
+	assert_eq!(submitted.iter().map(|s| s.nonce).collect::<Vec<_>>(), vec![0, 1, 2]);
+	assert_eq!(fulfilled_keys(&submitted[0]).1.len(), 1);
+	match treasury_call(&submitted[1]) {
+		TreasuryCall::fulfil_signature_requests { answers, .. } => {
+			assert_eq!(answers.iter().map(|(r, _)| *r).collect::<Vec<_>>(), vec![2, 4])
+		}
+		other => panic!("not a signature fulfilment: {other:?}"),
+	}
+	assert_eq!(rejected(&submitted[2]), (3, reasons::KEY_NOT_HELD.to_vec()));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -405,10 +450,13 @@ fn secp256k1_payload_of_wrong_length_is_rejected() {
 
 	node.run_worker(1);
 
-	let submitted = node.take_submitted();
-	assert_eq!(submitted.len(), 2);
-	assert_eq!(rejected_signature(&submitted[0]), (4, reasons::PAYLOAD_NOT_32_BYTES.to_vec()));
-	assert_eq!(rejected_signature(&submitted[1]), (5, reasons::PAYLOAD_NOT_32_BYTES.to_vec()));
+	assert_eq!(
+		rejections(&single(&node)),
+		vec![
+			(4, reasons::PAYLOAD_NOT_32_BYTES.to_vec()),
+			(5, reasons::PAYLOAD_NOT_32_BYTES.to_vec())
+		]
+	);
 }
 
 #[test]
@@ -436,10 +484,13 @@ fn malformed_public_key_is_rejected() {
 
 	node.run_worker(1);
 
-	let submitted = node.take_submitted();
-	assert_eq!(submitted.len(), 2);
-	assert_eq!(rejected_signature(&submitted[0]), (7, reasons::MALFORMED_PUBLIC_KEY.to_vec()));
-	assert_eq!(rejected_signature(&submitted[1]), (8, reasons::MALFORMED_PUBLIC_KEY.to_vec()));
+	assert_eq!(
+		rejections(&single(&node)),
+		vec![
+			(7, reasons::MALFORMED_PUBLIC_KEY.to_vec()),
+			(8, reasons::MALFORMED_PUBLIC_KEY.to_vec())
+		]
+	);
 }
 
 #[test]
@@ -473,13 +524,12 @@ fn threshold_above_one_rejects_key_requests_from_every_party() {
 	node.run_worker(1);
 
 	let submitted = node.take_submitted();
-	assert_eq!(submitted.len(), 4, "both local parties reject both requests");
+	assert_eq!(submitted.len(), 2, "both local parties reject both requests, in one call each");
 	for party in [&alice, &bob] {
 		let mine: Vec<_> = submitted.iter().filter(|s| &s.from == party).collect();
-		assert_eq!(mine.len(), 2);
-		for (s, request) in mine.iter().zip([10, 11]) {
-			assert_eq!(rejected_key(s), (request, reasons::MULTI_PARTY_KEYS_UNSUPPORTED.to_vec()));
-		}
+		assert_eq!(mine.len(), 1);
+		let reason = reasons::MULTI_PARTY_KEYS_UNSUPPORTED.to_vec();
+		assert_eq!(rejections(mine[0]), vec![(10, reason.clone()), (11, reason)]);
 	}
 	assert!(ecdsa_keys(&node).is_empty() && ed25519_keys(&node).is_empty(), "no key generated");
 
@@ -732,33 +782,72 @@ fn a_lock_held_by_another_worker_defers_the_party() {
 	assert_eq!(persistent::<Timestamp>(&mut node, &lock_key(&alice)), None);
 }
 
+/// The requests answered by each submitted key fulfilment, in order.
+fn batches(submitted: &[Submitted]) -> Vec<Vec<u64>> {
+	submitted
+		.iter()
+		.map(|s| fulfilled_keys(s).1.into_iter().map(|(request, _)| request).collect())
+		.collect()
+}
+
 #[test]
-fn answers_per_keyring_and_block_are_bounded() {
+fn a_batch_is_split_where_a_normal_extrinsic_s_weight_ends() {
 	let (mut node, alice) = alice_node();
-	let extra = MAX_REQUESTS_PER_RUN as u64 + 2;
-	for id in 1..=extra {
+	// Three answers fit the most a normal extrinsic may weigh (less the transaction's share),
+	// four do not.
+	let normal: frame_system::limits::BlockWeights =
+		<Test as frame_system::Config>::BlockWeights::get();
+	let max_extrinsic =
+		normal.get(DispatchClass::Normal).max_extrinsic.expect("a limit").ref_time();
+	WeightPerAnswer::set(max_extrinsic * 95 / 100 / 7 * 2);
+	for id in 1..=5 {
 		add_key_request(id, KEYRING, KeyType::Ed25519);
 	}
 
 	node.run_worker(1);
-	let first = node.take_submitted();
-	assert_eq!(first.len(), MAX_REQUESTS_PER_RUN as usize);
+	let submitted = node.take_submitted();
+	WeightPerAnswer::set(1_000);
+	assert_eq!(batches(&submitted), vec![vec![1, 2, 3], vec![4, 5]], "oldest first");
 	assert_eq!(
-		first.iter().map(|s| fulfilled_key(s).0).collect::<Vec<_>>(),
-		(1..=MAX_REQUESTS_PER_RUN as u64).collect::<Vec<_>>(),
-		"oldest first"
+		submitted.iter().map(|s| (s.from.clone(), s.nonce)).collect::<Vec<_>>(),
+		vec![(alice.clone(), 0), (alice, 1)]
 	);
-	assert_eq!(ed25519_keys(&node).len(), MAX_REQUESTS_PER_RUN as usize);
+	assert_eq!(ed25519_keys(&node).len(), 5);
 
-	// Requests waiting for their answer to appear on chain do not use up the budget.
+	// Answers waiting to appear on chain are not submitted again in the next block.
 	node.run_worker(2);
-	let second = node.take_submitted();
-	assert_eq!(
-		second.iter().map(|s| fulfilled_key(s).0).collect::<Vec<_>>(),
-		((MAX_REQUESTS_PER_RUN as u64 + 1)..=extra).collect::<Vec<_>>()
+	assert!(node.take_submitted().is_empty());
+}
+
+#[test]
+fn a_batch_carries_at_most_max_answers_per_call() {
+	let (mut node, _alice) = alice_node();
+	let count = u64::from(MAX_ANSWERS_PER_CALL) + 2;
+	for id in 1..=count {
+		add_key_request(id, KEYRING, KeyType::Ed25519);
+	}
+	node.run_worker(1);
+	let sizes: Vec<usize> = batches(&node.take_submitted()).iter().map(Vec::len).collect();
+	assert_eq!(sizes, vec![MAX_ANSWERS_PER_CALL as usize, 2]);
+}
+
+#[test]
+fn split_into_calls_respects_the_length_limit() {
+	let call_of = |items: Vec<(u64, Vec<u8>)>| -> RuntimeCall {
+		TreasuryCall::fulfil_key_requests { keyring: KEYRING, answers: items }.into()
+	};
+	let items: Vec<(u64, Vec<u8>)> = (0..10).map(|i| (i, vec![0u8; 100])).collect();
+	let empty = codec::Encode::encoded_size(&call_of(Vec::new()));
+	let item = codec::Encode::encoded_size(&items[0]);
+	// Room for four items (the length prefix may grow by a byte or so: one spare byte each).
+	let calls = crate::worker::split_into_calls(
+		items,
+		call_of,
+		frame_support::weights::Weight::MAX,
+		empty + 4 * item + 3,
+		usize::MAX,
 	);
-	assert!(second.iter().all(|s| s.from == alice));
-	assert_eq!(ed25519_keys(&node).len(), extra as usize);
+	assert_eq!(calls.iter().map(Vec::len).collect::<Vec<_>>(), vec![4, 4, 2]);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -771,35 +860,35 @@ fn nonces_count_on_while_answers_are_in_flight_and_follow_the_chain() {
 	add_key_request(1, KEYRING, KeyType::Ed25519);
 	add_key_request(2, KEYRING, KeyType::Ed25519);
 	node.run_worker(1);
-	let nonces: Vec<_> = node.take_submitted().iter().map(|s| s.nonce).collect();
-	assert_eq!(nonces, vec![0, 1]);
+	assert_eq!(single(&node).nonce, 0);
 
-	// Block 2 does not include them yet: the next answer queues behind them.
+	// Block 2 does not include it yet: the next answer queues behind it.
 	add_key_request(3, KEYRING, KeyType::Ed25519);
 	node.run_worker(2);
-	assert_eq!(single(&node).nonce, 2);
+	assert_eq!(single(&node).nonce, 1);
 
-	// Block 3 includes all three.
+	// Block 3 includes both transactions.
 	for id in 1..=3 {
 		mark_responded(id, &alice);
 		settle(id);
 	}
-	node.execute(|| (0..3).for_each(|_| System::inc_account_nonce(&alice)));
+	node.execute(|| (0..2).for_each(|_| System::inc_account_nonce(&alice)));
 	add_key_request(4, KEYRING, KeyType::Ed25519);
 	node.run_worker(3);
-	assert_eq!(single(&node).nonce, 3);
+	assert_eq!(single(&node).nonce, 2);
 
-	// The chain nonce then stays at 3 (nonce 3 was lost): the worker counts on for a while …
+	// The chain nonce then stays at 2 (nonce 2 was lost): the worker counts on for a while …
 	add_key_request(5, KEYRING, KeyType::Ed25519);
 	node.run_worker(4);
-	assert_eq!(single(&node).nonce, 4);
+	assert_eq!(single(&node).nonce, 3);
 	// … and falls back to the chain nonce once it has not moved for `ResubmitAfter` blocks
-	// (request 4 is resubmitted at the same time, as its answer never showed up).
+	// (request 4 is resubmitted at the same time, as its answer never showed up, in one call
+	// with the new request 6).
 	add_key_request(6, KEYRING, KeyType::Ed25519);
 	node.run_worker(3 + RESUBMIT_AFTER);
-	let submitted = node.take_submitted();
-	let by_request: Vec<_> = submitted.iter().map(|s| (fulfilled_key(s).0, s.nonce)).collect();
-	assert_eq!(by_request, vec![(4, 3), (6, 4)]);
+	let submitted = single(&node);
+	assert_eq!(submitted.nonce, 2);
+	assert_eq!(batches(&[submitted]), vec![vec![4, 6]]);
 }
 
 #[test]

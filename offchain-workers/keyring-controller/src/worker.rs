@@ -25,7 +25,11 @@ use crate::{
 };
 use alloc::{collections::BTreeMap, vec::Vec};
 use codec::{Decode, Encode};
-use frame_support::traits::Get;
+use frame_support::{
+	dispatch::{DispatchClass, GetDispatchInfo},
+	traits::Get,
+	weights::Weight,
+};
 use frame_system::{
 	offchain::{
 		Account, CreateSignedTransaction, CreateTransactionBase, Signer, SubmitTransaction,
@@ -51,11 +55,84 @@ type PendingOf = (Vec<PendingKeyRequest>, Vec<PendingSignRequest>);
 /// An entry of the list of answer records to clean up.
 type OpenAnswer = (RequestKind, KeyringId, RequestId);
 
+/// Room left in a call for the transaction's signature and extensions: its length in bytes and
+/// its weight as a share of the most a normal extrinsic may weigh.
+const TRANSACTION_OVERHEAD_BYTES: usize = 1024;
+const CALL_SHARE_OF_MAX_EXTRINSIC: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(95);
+
+/// The answers one run gives for one keyring, by the batched call that carries them, with their
+/// records (off-chain storage key and record) by request.
+#[derive(Default)]
+struct Answers<BlockNumber> {
+	keys: Vec<(RequestId, Vec<u8>)>,
+	signatures: Vec<(RequestId, Vec<Vec<u8>>)>,
+	rejections: Vec<(RequestId, Vec<u8>)>,
+	records: BTreeMap<RequestId, (Vec<u8>, AnswerRecord<BlockNumber>)>,
+}
+
+impl<BlockNumber> Answers<BlockNumber> {
+	fn add(&mut self, request: RequestId, key: Vec<u8>, record: AnswerRecord<BlockNumber>) {
+		match &record.answer {
+			Answer::FulfilKey { public_key } => self.keys.push((request, public_key.clone())),
+			Answer::FulfilSignature { signatures } => {
+				self.signatures.push((request, signatures.clone()))
+			}
+			Answer::RejectKey { reason } | Answer::RejectSignature { reason } => {
+				self.rejections.push((request, reason.clone()))
+			}
+		}
+		self.records.insert(request, (key, record));
+	}
+
+	fn len(&self) -> usize {
+		self.records.len()
+	}
+}
+
+/// Splits `items` into the calls `call_of` builds, each within the weight and length a normal
+/// extrinsic may have (with room for the transaction around it) and within `max_items`.
+pub fn split_into_calls<Call: GetDispatchInfo + Encode, Item: Clone + Encode>(
+	items: Vec<Item>,
+	call_of: impl Fn(Vec<Item>) -> Call,
+	max_weight: Weight,
+	max_length: usize,
+	max_items: usize,
+) -> Vec<Vec<Item>> {
+	let empty = call_of(Vec::new());
+	let (base_weight, base_length) = (empty.get_dispatch_info().call_weight, empty.encoded_size());
+	let mut calls = Vec::new();
+	let mut current: Vec<Item> = Vec::new();
+	let (mut weight, mut length) = (base_weight, base_length);
+	for item in items {
+		// The weight functions are linear in the items, so an item weighs what a call of it
+		// alone weighs beyond the empty call.
+		let item_weight = call_of(alloc::vec![item.clone()])
+			.get_dispatch_info()
+			.call_weight
+			.saturating_sub(base_weight);
+		let item_length = item.encoded_size();
+		let full = current.len() >= max_items.max(1)
+			|| !weight.saturating_add(item_weight).all_lte(max_weight)
+			|| length.saturating_add(item_length) > max_length;
+		if full && !current.is_empty() {
+			calls.push(core::mem::take(&mut current));
+			(weight, length) = (base_weight, base_length);
+		}
+		weight = weight.saturating_add(item_weight);
+		length = length.saturating_add(item_length);
+		current.push(item);
+	}
+	if !current.is_empty() {
+		calls.push(current);
+	}
+	calls
+}
+
 /// Prefix of every off-chain storage key of the worker.
 pub const STORAGE_PREFIX: &[u8] = b"zenrock/controller/";
 
 /// Which kind of request an answer belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
 pub enum RequestKind {
 	/// A key request.
 	Key,
@@ -86,24 +163,6 @@ pub enum Answer {
 		/// One of [`reasons`].
 		reason: Vec<u8>,
 	},
-}
-
-impl Answer {
-	/// The treasury call that carries this answer to `request`.
-	fn call<T: Config>(&self, request: RequestId) -> CallOf<T> {
-		match self {
-			Answer::FulfilKey { public_key } => {
-				T::Responses::fulfil_key(request, public_key.clone())
-			}
-			Answer::RejectKey { reason } => T::Responses::reject_key(request, reason.clone()),
-			Answer::FulfilSignature { signatures } => {
-				T::Responses::fulfil_signature(request, signatures.clone())
-			}
-			Answer::RejectSignature { reason } => {
-				T::Responses::reject_signature(request, reason.clone())
-			}
-		}
-	}
 }
 
 /// A party's answer to one request and its submission.
@@ -235,10 +294,6 @@ pub fn is_designated<AccountId: PartialEq>(
 		.and_then(|index| usize::try_from(index).ok())
 		.and_then(|index| parties.get(index))
 		.is_some_and(|designated| designated == party)
-}
-
-fn text(bytes: &[u8]) -> &str {
-	core::str::from_utf8(bytes).unwrap_or("<not UTF-8>")
 }
 
 impl<T: Config> Pallet<T> {
@@ -374,8 +429,10 @@ impl<T: Config> PartyWorker<T> {
 		}
 	}
 
-	/// Answers the pending requests of `keyring`, at most `MaxRequestsPerRun`. Returns `false`
-	/// when the party's lock was lost and the run must stop.
+	/// Answers every pending request of `keyring` this party has not answered: new answers are
+	/// produced and recorded, recorded ones resubmitted when due, and all of them submitted in
+	/// as few batched calls as the block's limits allow. Returns `false` when the party's lock
+	/// was lost and the run must stop.
 	fn serve_keyring(
 		&mut self,
 		keyring: KeyringId,
@@ -387,44 +444,47 @@ impl<T: Config> PartyWorker<T> {
 		}
 		let threshold = T::Work::keyring_threshold(keyring).max(1);
 		let (key_requests, sign_requests) = self.pending(keyring).clone();
-		let mut budget = T::MaxRequestsPerRun::get();
+		let mut answers = Answers::default();
+		let mut new_records = Vec::new();
 		let unanswered_keys =
 			key_requests.iter().filter(|r| !T::Work::has_responded(r.id, &self.account.id));
 		for request in unanswered_keys {
-			if budget == 0 {
-				return self.budget_spent(keyring);
-			}
-			if self.serve_key_request(request, &parties, threshold) {
-				budget = budget.saturating_sub(1);
-				if !self.keep_lock(guard) {
-					return false;
-				}
+			let key = answer_key(&self.account.id, RequestKind::Key, request.id);
+			let record = match read::<AnswerRecord<BlockNumberFor<T>>>(&key) {
+				Some(record) => self.due_for_resubmission(record, request.id),
+				None => self.key_answer(request, &parties, threshold).map(|answer| {
+					new_records.push((RequestKind::Key, request.id));
+					self.record(&key, keyring, answer)
+				}),
+			};
+			if let Some(record) = record {
+				answers.add(request.id, key, record);
 			}
 		}
 		let unanswered_signatures =
 			sign_requests.iter().filter(|r| !T::Work::has_responded(r.id, &self.account.id));
 		for request in unanswered_signatures {
-			if budget == 0 {
-				return self.budget_spent(keyring);
-			}
-			if self.serve_sign_request(request) {
-				budget = budget.saturating_sub(1);
-				if !self.keep_lock(guard) {
-					return false;
+			let key = answer_key(&self.account.id, RequestKind::Signature, request.id);
+			let record = match read::<AnswerRecord<BlockNumberFor<T>>>(&key) {
+				Some(record) => self.due_for_resubmission(record, request.id),
+				None => {
+					new_records.push((RequestKind::Signature, request.id));
+					Some(self.record(&key, keyring, self.sign_answer(request)))
 				}
+			};
+			if let Some(record) = record {
+				answers.add(request.id, key, record);
+			}
+			// Signing many requests takes a while: keep the lock.
+			if answers.len() % 256 == 255 && !self.keep_lock(guard) {
+				return false;
 			}
 		}
-		true
-	}
-
-	fn budget_spent(&self, keyring: KeyringId) -> bool {
-		log::debug!(
-			target: LOG_TARGET,
-			"keyring {keyring}: {} answers sent by {:?} in this block, the rest wait for the next",
-			T::MaxRequestsPerRun::get(),
-			self.account.id
-		);
-		true
+		self.note_open(keyring, new_records);
+		if answers.len() == 0 {
+			return true;
+		}
+		self.submit_answers(keyring, answers, guard)
 	}
 
 	fn keep_lock(&self, guard: &mut StorageLockGuard<'_, '_, Time>) -> bool {
@@ -439,19 +499,15 @@ impl<T: Config> PartyWorker<T> {
 		kept
 	}
 
-	/// Answers a key request (see the crate docs for the multi-party rules). Returns whether an
-	/// answer was submitted (or attempted).
-	fn serve_key_request(
+	/// The answer to a key request (see the crate docs for the multi-party rules), or `None`
+	/// when it is left to another party.
+	fn key_answer(
 		&self,
 		request: &PendingKeyRequest,
 		parties: &[T::AccountId],
 		threshold: u32,
-	) -> bool {
-		let key = answer_key(&self.account.id, RequestKind::Key, request.id);
-		if let Some(record) = read::<AnswerRecord<BlockNumberFor<T>>>(&key) {
-			return self.resubmit_if_due(&key, record, request.id);
-		}
-		let answer = if threshold > 1 {
+	) -> Option<Answer> {
+		if threshold > 1 {
 			log::info!(
 				target: LOG_TARGET,
 				"key request {} of keyring {} (threshold {threshold}) needs one key shared by several \
@@ -460,42 +516,38 @@ impl<T: Config> PartyWorker<T> {
 				request.keyring,
 				self.account.id
 			);
-			Answer::RejectKey { reason: reasons::MULTI_PARTY_KEYS_UNSUPPORTED.to_vec() }
-		} else if !is_designated(parties, request.id, &self.account.id) {
+			return Some(Answer::RejectKey {
+				reason: reasons::MULTI_PARTY_KEYS_UNSUPPORTED.to_vec(),
+			});
+		}
+		if !is_designated(parties, request.id, &self.account.id) {
 			log::debug!(
 				target: LOG_TARGET,
 				"key request {} of keyring {}: left to its designated party",
 				request.id,
 				request.keyring
 			);
-			return false;
-		} else {
-			let public_key = backend::generate_key(request.key_type);
-			log::info!(
-				target: LOG_TARGET,
-				"generated {:?} key 0x{} for key request {} (keyring {}, party {:?})",
-				request.key_type,
-				HexDisplay::from(&public_key),
-				request.id,
-				request.keyring,
-				self.account.id
-			);
-			Answer::FulfilKey { public_key }
-		};
-		self.record_and_submit(key, RequestKind::Key, request.keyring, request.id, answer);
-		true
+			return None;
+		}
+		let public_key = backend::generate_key(request.key_type);
+		log::info!(
+			target: LOG_TARGET,
+			"generated {:?} key 0x{} for key request {} (keyring {}, party {:?})",
+			request.key_type,
+			HexDisplay::from(&public_key),
+			request.id,
+			request.keyring,
+			self.account.id
+		);
+		Some(Answer::FulfilKey { public_key })
 	}
 
-	/// Answers a signature request: signs if this node holds the key, rejects otherwise.
-	/// Returns whether an answer was submitted (or attempted).
-	fn serve_sign_request(&self, request: &PendingSignRequest) -> bool {
-		let key = answer_key(&self.account.id, RequestKind::Signature, request.id);
-		if let Some(record) = read::<AnswerRecord<BlockNumberFor<T>>>(&key) {
-			return self.resubmit_if_due(&key, record, request.id);
-		}
-		let answer = match backend::sign(request.key_type, &request.public_key, &request.payloads) {
+	/// The answer to a signature request: the signatures if this node holds the key, a
+	/// rejection otherwise.
+	fn sign_answer(&self, request: &PendingSignRequest) -> Answer {
+		match backend::sign(request.key_type, &request.public_key, &request.payloads) {
 			Ok(signatures) => {
-				log::info!(
+				log::debug!(
 					target: LOG_TARGET,
 					"signed {} payload(s) of signature request {} (keyring {}) with {:?} key 0x{}",
 					signatures.len(),
@@ -519,41 +571,47 @@ impl<T: Config> PartyWorker<T> {
 				);
 				Answer::RejectSignature { reason: refusal.reason.to_vec() }
 			}
-		};
-		self.record_and_submit(key, RequestKind::Signature, request.keyring, request.id, answer);
-		true
-	}
-
-	/// Records a new answer (before anything is submitted, so that it is never produced twice)
-	/// and submits it.
-	fn record_and_submit(
-		&self,
-		key: Vec<u8>,
-		kind: RequestKind,
-		keyring: KeyringId,
-		request: RequestId,
-		answer: Answer,
-	) {
-		let record = AnswerRecord { keyring, answer, submitted_at: None };
-		StorageValueRef::persistent(&key).set(&record);
-		let open_key = open_answers_key(&self.account.id);
-		let mut open = read::<Vec<OpenAnswer>>(&open_key).unwrap_or_default();
-		if !open.contains(&(kind, keyring, request)) {
-			open.push((kind, keyring, request));
-			StorageValueRef::persistent(&open_key).set(&open);
 		}
-		self.submit(&key, record, request);
 	}
 
-	/// Submits a recorded answer again if the last submission is `ResubmitAfter` blocks old (the
-	/// chain still lists the request as pending and unanswered by this party), or if no
-	/// submission reached the pool. Returns whether it was submitted (or attempted).
-	fn resubmit_if_due(
+	/// Records a new answer before anything is submitted, so that it is never produced twice.
+	fn record(
 		&self,
 		key: &[u8],
+		keyring: KeyringId,
+		answer: Answer,
+	) -> AnswerRecord<BlockNumberFor<T>> {
+		let record = AnswerRecord { keyring, answer, submitted_at: None };
+		StorageValueRef::persistent(key).set(&record);
+		record
+	}
+
+	/// Adds the new answer records of `keyring` to the list of records to clean up (one write
+	/// per run and keyring).
+	fn note_open(&self, keyring: KeyringId, new_records: Vec<(RequestKind, RequestId)>) {
+		if new_records.is_empty() {
+			return;
+		}
+		let open_key = open_answers_key(&self.account.id);
+		let mut open = read::<Vec<OpenAnswer>>(&open_key).unwrap_or_default();
+		let known: alloc::collections::BTreeSet<OpenAnswer> = open.iter().copied().collect();
+		open.extend(
+			new_records
+				.into_iter()
+				.map(|(kind, request)| (kind, keyring, request))
+				.filter(|entry| !known.contains(entry)),
+		);
+		StorageValueRef::persistent(&open_key).set(&open);
+	}
+
+	/// A recorded answer, if it is due to be submitted again: its last submission is
+	/// `ResubmitAfter` blocks old (the chain still lists the request as pending and unanswered by
+	/// this party), the node restarted since, or no submission reached the pool.
+	fn due_for_resubmission(
+		&self,
 		record: AnswerRecord<BlockNumberFor<T>>,
 		request: RequestId,
-	) -> bool {
+	) -> Option<AnswerRecord<BlockNumberFor<T>>> {
 		match record.submitted_at {
 			Some(at) => {
 				let due = at.saturating_add(T::ResubmitAfter::get());
@@ -564,7 +622,7 @@ impl<T: Config> PartyWorker<T> {
 						 it on chain until block {due:?}",
 						self.account.id
 					);
-					return false;
+					return None;
 				}
 				log::info!(
 					target: LOG_TARGET,
@@ -583,14 +641,86 @@ impl<T: Config> PartyWorker<T> {
 				self.account.id
 			),
 		}
-		self.submit(key, record, request);
+		Some(record)
+	}
+
+	/// Submits `answers` to `keyring`'s requests in batched calls, each as large as a normal
+	/// extrinsic may be; notes the submission in the records of every call the pool accepted.
+	fn submit_answers(
+		&self,
+		keyring: KeyringId,
+		mut answers: Answers<BlockNumberFor<T>>,
+		guard: &mut StorageLockGuard<'_, '_, Time>,
+	) -> bool {
+		let weights = T::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal);
+		let max_weight = CALL_SHARE_OF_MAX_EXTRINSIC
+			* normal.max_extrinsic.or(normal.max_total).unwrap_or(weights.max_block);
+		let max_length = (*T::BlockLength::get().max.get(DispatchClass::Normal) as usize)
+			.saturating_sub(TRANSACTION_OVERHEAD_BYTES);
+		let max_items = usize::try_from(T::Responses::max_answers_per_call()).unwrap_or(usize::MAX);
+		let mut calls: Vec<(&str, Vec<RequestId>, CallOf<T>)> = Vec::new();
+		let keys = core::mem::take(&mut answers.keys);
+		for batch in split_into_calls(
+			keys,
+			|items| T::Responses::fulfil_keys(keyring, items),
+			max_weight,
+			max_length,
+			max_items,
+		) {
+			let requests = batch.iter().map(|(request, _)| *request).collect();
+			calls.push(("key fulfilments", requests, T::Responses::fulfil_keys(keyring, batch)));
+		}
+		let signatures = core::mem::take(&mut answers.signatures);
+		for batch in split_into_calls(
+			signatures,
+			|items| T::Responses::fulfil_signatures(keyring, items),
+			max_weight,
+			max_length,
+			max_items,
+		) {
+			let requests = batch.iter().map(|(request, _)| *request).collect();
+			let call = T::Responses::fulfil_signatures(keyring, batch);
+			calls.push(("signature fulfilments", requests, call));
+		}
+		let rejections = core::mem::take(&mut answers.rejections);
+		for batch in split_into_calls(
+			rejections,
+			|items| T::Responses::reject(keyring, items),
+			max_weight,
+			max_length,
+			max_items,
+		) {
+			let requests = batch.iter().map(|(request, _)| *request).collect();
+			calls.push(("rejections", requests, T::Responses::reject(keyring, batch)));
+		}
+		for (what, requests, call) in calls {
+			if !self.submit(keyring, what, &requests, call) {
+				continue;
+			}
+			for request in requests {
+				if let Some((key, mut record)) = answers.records.remove(&request) {
+					record.submitted_at = Some(self.now);
+					StorageValueRef::persistent(&key).set(&record);
+				}
+			}
+			if !self.keep_lock(guard) {
+				return false;
+			}
+		}
 		true
 	}
 
-	/// Signs and submits `record`'s answer from the party account; on success notes the block
-	/// of submission in the record and the nonce used.
-	fn submit(&self, key: &[u8], mut record: AnswerRecord<BlockNumberFor<T>>, request: RequestId) {
-		let call = ExtrinsicCallOf::<T>::from(record.answer.call::<T>(request));
+	/// Signs and submits `call` (carrying the answers to `requests` of `keyring`) from the party
+	/// account; on success notes the nonce used. Returns whether the pool accepted it.
+	fn submit(
+		&self,
+		keyring: KeyringId,
+		what: &str,
+		requests: &[RequestId],
+		call: CallOf<T>,
+	) -> bool {
+		let call = ExtrinsicCallOf::<T>::from(call);
 		let nonce_key = nonce_key(&self.account.id);
 		let nonce_record = read::<NonceRecord<T::Nonce, BlockNumberFor<T>>>(&nonce_key);
 		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&self.account.id);
@@ -604,15 +734,17 @@ impl<T: Config> PartyWorker<T> {
 			SubmitTransaction::<T, CallOf<T>>::submit_transaction(transaction)
 				.map_err(|()| "the transaction pool refused the transaction")
 		});
+		let (first, last) = (requests.first(), requests.last());
 		if let Err(why) = submitted {
 			log::warn!(
 				target: LOG_TARGET,
-				"could not submit the answer to request {request} (keyring {}) from {:?} with nonce \
-				 {nonce:?}: {why} (does the party account have funds for fees?); retrying next block",
-				record.keyring,
+				"could not submit {} {what} (requests {first:?}..={last:?}, keyring {keyring}) from \
+				 {:?} with nonce {nonce:?}: {why} (does the party account have funds for fees?); \
+				 retrying next block",
+				requests.len(),
 				self.account.id
 			);
-			return;
+			return false;
 		}
 		StorageValueRef::persistent(&nonce_key).set(&nonce_record_after(
 			nonce_record,
@@ -620,31 +752,13 @@ impl<T: Config> PartyWorker<T> {
 			chain_nonce,
 			self.now,
 		));
-		record.submitted_at = Some(self.now);
-		StorageValueRef::persistent(key).set(&record);
-		let (keyring, party) = (record.keyring, &self.account.id);
-		match &record.answer {
-			Answer::FulfilKey { .. } => log::info!(
-				target: LOG_TARGET,
-				"submitted key fulfilment for request {request} (keyring {keyring}) from {party:?}"
-			),
-			Answer::RejectKey { reason } => log::info!(
-				target: LOG_TARGET,
-				"submitted key rejection for request {request} (keyring {keyring}) from {party:?}: {}",
-				text(reason)
-			),
-			Answer::FulfilSignature { signatures } => log::info!(
-				target: LOG_TARGET,
-				"submitted signature fulfilment for request {request} (keyring {keyring}, {} \
-				 signatures) from {party:?}",
-				signatures.len()
-			),
-			Answer::RejectSignature { reason } => log::info!(
-				target: LOG_TARGET,
-				"submitted signature rejection for request {request} (keyring {keyring}) from \
-				 {party:?}: {}",
-				text(reason)
-			),
-		}
+		log::info!(
+			target: LOG_TARGET,
+			"submitted {} {what} (requests {first:?}..={last:?}, keyring {keyring}) from {:?} in one \
+			 transaction",
+			requests.len(),
+			self.account.id
+		);
+		true
 	}
 }

@@ -16,6 +16,11 @@
 //!   marked for broadcast. Signatures are made in the benchmark with the keystore host functions
 //!   (`ecdsa_generate` / `ecdsa_sign_prehashed`, `ed25519_generate` / `ed25519_sign`) from fixed
 //!   seeds, so they are deterministic.
+//! - batched answers (`fulfil_signature_requests_*`, `fulfil_key_requests`, `reject_requests`):
+//!   `n` items, each deciding its request as above and each request with its own key (or, for
+//!   rejections, its own requester, so that every refund moves funds to another account);
+//!   `e` extra signatures on the first item. secp256k1 items carry 65-byte recoverable
+//!   signatures (the batch refuses DER).
 //! - `on_initialize_expire(n)`: `n` open key requests expire in one block.
 
 use super::*;
@@ -155,6 +160,50 @@ fn prepare_sign_answer<T: Config>(setup: &Setup<T>, request: RequestId, signatur
 		});
 		answer_all_but_last::<T>(&mut req.responses, setup, Answer::Fulfil(digest));
 	});
+}
+
+/// Signature requests for a batched answer: `n` requests, each with its own key (of `key_type`,
+/// the same key pair), a transaction marked for broadcast that all parties but the last have
+/// answered identically; the first request has `1 + extra` payloads, the others one. Returns
+/// the last party's answers, in the order of the requests.
+fn batch_of_sign_requests<T: Config>(
+	setup: &Setup<T>,
+	key_type: KeyType,
+	n: u32,
+	extra: u32,
+) -> Vec<(RequestId, Vec<Vec<u8>>)> {
+	let ecdsa = ecdsa_key();
+	let ed25519 = ed25519_key();
+	let length = T::MaxPayloadLength::get() as usize;
+	let mut answers = Vec::new();
+	for item in 0..n {
+		let public: &[u8] = if key_type == KeyType::Ed25519 { &ed25519.0 } else { &ecdsa.0 };
+		let key = insert_key::<T>(setup, key_type, public, None);
+		let count = if item == 0 { 1 + extra } else { 1 };
+		let mut payloads = Vec::new();
+		let mut signatures = Vec::new();
+		for payload in 0..count {
+			let prehash = sp_io::hashing::blake2_256(&(b"zenrock-batch", item, payload).encode());
+			if key_type == KeyType::Ed25519 {
+				let mut message = vec![0x5a; length];
+				message[..32].copy_from_slice(&prehash);
+				let signature = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &ed25519, &message)
+					.expect("key in keystore");
+				payloads.push(message);
+				signatures.push(signature.0.to_vec());
+			} else {
+				let signature =
+					sp_io::crypto::ecdsa_sign_prehashed(BENCH_KEY_TYPE, &ecdsa, &prehash)
+						.expect("key in keystore");
+				payloads.push(prehash.to_vec());
+				signatures.push(signature.0.to_vec());
+			}
+		}
+		let request = sign_request::<T>(setup, key, payloads);
+		prepare_sign_answer::<T>(setup, request, &signatures);
+		answers.push((request, signatures));
+	}
+	answers
 }
 
 #[benchmarks]
@@ -298,7 +347,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		fulfil_signature_request(RawOrigin::Signed(setup.last_party()), request, signatures);
 
-		assert!(Signatures::<T>::contains_key(request));
+		assert!(SignRequests::<T>::get(request).is_some_and(|r| r.signatures.is_some()));
 		assert!(AwaitingBroadcast::<T>::contains_key(request));
 	}
 
@@ -321,7 +370,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		fulfil_signature_request(RawOrigin::Signed(setup.last_party()), request, signatures);
 
-		assert!(Signatures::<T>::contains_key(request));
+		assert!(SignRequests::<T>::get(request).is_some_and(|r| r.signatures.is_some()));
 	}
 
 	#[benchmark]
@@ -400,14 +449,14 @@ mod benchmarks {
 		let template = sign_request::<T>(&setup, key, vec![vec![7u8; length]; most]);
 		let mut req = SignRequests::<T>::get(template).expect("request exists");
 		req.status = RequestStatus::Fulfilled;
+		req.signatures =
+			Some(BoundedVec::truncate_from(vec![Signature::truncate_from(vec![1u8; 64]); most]));
 		req.transaction = Some(TransactionSummary {
 			chain: Chain::Evm { chain_id: 1 },
 			broadcast: false,
 			value: None,
 		});
 		let payloads = SignPayloads::<T>::get(template).expect("payloads stored");
-		let signatures: SignaturesOf<T> =
-			BoundedVec::truncate_from(vec![Signature::truncate_from(vec![1u8; 64]); most]);
 		let unsigned: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
 			BoundedVec::truncate_from(vec![2u8; T::MaxUnsignedTransactionLength::get() as usize]);
 		let first = NextRequestId::<T>::get();
@@ -415,7 +464,6 @@ mod benchmarks {
 			SignRequests::<T>::insert(id, req.clone());
 			SignPayloads::<T>::insert(id, payloads.clone());
 			UnsignedTransactions::<T>::insert(id, unsigned.clone());
-			Signatures::<T>::insert(id, signatures.clone());
 		}
 		NextRequestId::<T>::put(first + u64::from(n));
 		NextRequestToPrune::<T>::put(first);
@@ -428,9 +476,117 @@ mod benchmarks {
 
 		for id in first..first + u64::from(n) {
 			assert!(!SignRequests::<T>::contains_key(id));
-			assert!(!Signatures::<T>::contains_key(id));
+			assert!(!SignPayloads::<T>::contains_key(id));
 		}
 		assert_eq!(NextRequestToPrune::<T>::get(), first + u64::from(n));
+	}
+
+	#[benchmark]
+	fn fulfil_signature_requests_secp256k1(
+		n: Linear<1, { T::MaxAnswersPerCall::get().min(100) }>,
+		e: Linear<0, { T::MaxPayloadsPerRequest::get().saturating_sub(1) }>,
+	) {
+		let setup = setup::<T>(None);
+		let answers = batch_of_sign_requests::<T>(&setup, KeyType::EcdsaSecp256k1, n, e);
+		let requests: Vec<RequestId> = answers.iter().map(|(request, _)| *request).collect();
+
+		#[extrinsic_call]
+		fulfil_signature_requests(RawOrigin::Signed(setup.last_party()), setup.keyring, answers);
+
+		for request in requests {
+			assert!(AwaitingBroadcast::<T>::contains_key(request));
+		}
+		assert_last_event::<T>(Event::KeyringFeesPaid {
+			keyring: setup.keyring,
+			amount: fee::<T>().saturating_mul(n.into()),
+		});
+	}
+
+	#[benchmark]
+	fn fulfil_signature_requests_ed25519(
+		n: Linear<1, { T::MaxAnswersPerCall::get().min(100) }>,
+		e: Linear<0, { T::MaxPayloadsPerRequest::get().saturating_sub(1) }>,
+	) {
+		let setup = setup::<T>(None);
+		let answers = batch_of_sign_requests::<T>(&setup, KeyType::Ed25519, n, e);
+		let requests: Vec<RequestId> = answers.iter().map(|(request, _)| *request).collect();
+
+		#[extrinsic_call]
+		fulfil_signature_requests(RawOrigin::Signed(setup.last_party()), setup.keyring, answers);
+
+		for request in requests {
+			assert!(AwaitingBroadcast::<T>::contains_key(request));
+		}
+	}
+
+	#[benchmark]
+	fn fulfil_key_requests(n: Linear<1, { T::MaxAnswersPerCall::get().min(100) }>) {
+		// `n` ECDSA key requests (the key type with the most addresses), all parties but the
+		// last answered; the last submits each key uncompressed.
+		let setup = setup::<T>(None);
+		let mut answers = Vec::new();
+		for item in 0..n {
+			let request = NextRequestId::<T>::get();
+			Pallet::<T>::request_key(
+				setup.approved(None),
+				setup.workspace,
+				setup.keyring,
+				KeyType::EcdsaSecp256k1,
+				None,
+			)
+			.expect("key requested");
+			let seed = alloc::format!("//zenrock-treasury-batch-{item}");
+			let generated = sp_io::crypto::ecdsa_generate(BENCH_KEY_TYPE, Some(seed.into_bytes()));
+			let public =
+				PublicKey::parse(KeyType::EcdsaSecp256k1, &generated.0).expect("valid key");
+			let digest = sp_io::hashing::blake2_256(public.as_bytes());
+			KeyRequests::<T>::mutate(request, |req| {
+				let req = req.as_mut().expect("request exists");
+				answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Fulfil(digest));
+			});
+			let uncompressed = public.secp256k1_uncompressed().expect("secp256k1 key");
+			answers.push((request, uncompressed.to_vec()));
+		}
+		let requests: Vec<RequestId> = answers.iter().map(|(request, _)| *request).collect();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(setup.last_party()), setup.keyring, answers);
+
+		for request in requests {
+			assert!(Keys::<T>::contains_key(request));
+		}
+	}
+
+	#[benchmark]
+	fn reject_requests(n: Linear<1, { T::MaxAnswersPerCall::get().min(100) }>) {
+		// `n` signature requests of `n` different requesters (each refund moves funds to another
+		// account); threshold 1, so the last party's rejection decides each.
+		let setup = setup::<T>(Some(1));
+		let key = insert_key::<T>(&setup, KeyType::Ed25519, &ed25519_key().0, None);
+		let reason = vec![b'r'; T::MaxRejectionReasonLength::get() as usize];
+		let mut rejections = Vec::new();
+		for item in 0..n {
+			let request = sign_request::<T>(&setup, key, vec![vec![1u8; 32]]);
+			let requester: T::AccountId = account("requester", item, SEED);
+			T::Currency::set_balance(&requester, T::Currency::minimum_balance());
+			SignRequests::<T>::mutate(request, |req| {
+				let req = req.as_mut().expect("request exists");
+				req.requester = requester;
+				answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
+			});
+			rejections.push((request, reason.clone()));
+		}
+		let requests: Vec<RequestId> = rejections.iter().map(|(request, _)| *request).collect();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(setup.last_party()), setup.keyring, rejections);
+
+		for request in requests {
+			assert_eq!(
+				SignRequests::<T>::get(request).map(|r| r.status),
+				Some(RequestStatus::Rejected)
+			);
+		}
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

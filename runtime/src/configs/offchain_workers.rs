@@ -73,7 +73,6 @@ impl pallet_zenrock_keyring_controller::Config for Runtime {
 	type Work = ChainView;
 	type Responses = TreasuryResponses;
 	type ResubmitAfter = ResubmitAfter;
-	type MaxRequestsPerRun = ConstU32<16>;
 }
 
 /// What a keyring controller needs to know, read through the identity and treasury pallets.
@@ -138,27 +137,26 @@ fn shortened_reason(mut reason: Vec<u8>) -> Vec<u8> {
 }
 
 impl ResponseCalls<RuntimeCall> for TreasuryResponses {
-	fn fulfil_key(request: RequestId, public_key: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::fulfil_key_request { request, public_key }.into()
+	fn fulfil_keys(keyring: KeyringId, answers: Vec<(RequestId, Vec<u8>)>) -> RuntimeCall {
+		pallet_zenrock_treasury::Call::fulfil_key_requests { keyring, answers }.into()
 	}
 
-	fn reject_key(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::reject_key_request {
-			request,
-			reason: shortened_reason(reason),
-		}
-		.into()
+	fn fulfil_signatures(
+		keyring: KeyringId,
+		answers: Vec<(RequestId, Vec<Vec<u8>>)>,
+	) -> RuntimeCall {
+		pallet_zenrock_treasury::Call::fulfil_signature_requests { keyring, answers }.into()
 	}
 
-	fn fulfil_signature(request: RequestId, signatures: Vec<Vec<u8>>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::fulfil_signature_request { request, signatures }.into()
+	fn reject(keyring: KeyringId, rejections: Vec<(RequestId, Vec<u8>)>) -> RuntimeCall {
+		let rejections = rejections
+			.into_iter()
+			.map(|(request, reason)| (request, shortened_reason(reason)))
+			.collect();
+		pallet_zenrock_treasury::Call::reject_requests { keyring, rejections }.into()
 	}
 
-	fn reject_signature(request: RequestId, reason: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_treasury::Call::reject_signature_request {
-			request,
-			reason: shortened_reason(reason),
-		}
-		.into()
+	fn max_answers_per_call() -> u32 {
+		<Runtime as pallet_zenrock_treasury::Config>::MaxAnswersPerCall::get()
 	}
 }
