@@ -17,4 +17,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_conviction_voting, ConvictionVoting]
 	[pallet_referenda, Referenda]
 	[pallet_parameters, Parameters]
+	[session_timing, SessionTiming]
 );

@@ -5,13 +5,18 @@
 mod common;
 
 use codec::Encode;
-use common::{next_block_with, preset_ext, run_to_block};
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use common::{next_block_with, preset_ext, run_to_block, signed_transaction};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::DispatchClass,
+	traits::{fungible::InspectHold, Get},
+	weights::Weight,
+};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
 use zenrock_runtime::{
 	genesis_config_presets::{DEV_SESSIONS_PER_ERA, DEV_SESSION_LENGTH, VALIDATOR_BOND},
-	AccountId, Authorship, Balances, Runtime, RuntimeCall, RuntimeOrigin, Session, SessionKeys,
-	Staking, UNIT,
+	AccountId, Authorship, Balances, Executive, Runtime, RuntimeCall, RuntimeOrigin, Session,
+	SessionKeys, Staking, System, UNIT,
 };
 
 /// Blocks in one era of the development preset.
@@ -152,5 +157,48 @@ fn staking_parameters_are_changed_by_root_only() {
 		.is_err());
 		assert_ok!(sp_runtime::traits::Dispatchable::dispatch(call, RuntimeOrigin::root()));
 		assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), 7);
+	});
+}
+
+#[test]
+fn session_and_era_change_blocks_leave_half_of_the_normal_class_free() {
+	preset_ext("development").execute_with(|| {
+		let limits: frame_system::limits::BlockWeights =
+			<Runtime as frame_system::Config>::BlockWeights::get();
+		let normal = limits.get(DispatchClass::Normal).max_total.expect("a normal limit");
+		let mut heaviest: (u32, Weight) = (0, Weight::zero());
+		let mut nonce = 0;
+		let mut changes = Vec::new();
+		// Three eras: session changes, era plans (the election) and era starts.
+		for _ in 0..(3 * ERA + 1) {
+			let session_before = Session::current_index();
+			next_block_with(|| {
+				// What the hooks (session rotation, the election) used, read by the block's
+				// first ordinary transaction.
+				let used = System::block_weight().total();
+				if used.ref_time() > heaviest.1.ref_time() {
+					heaviest = (System::block_number(), used);
+				}
+				let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+					dest: Bob.to_account_id().into(),
+					value: UNIT,
+				});
+				let applied = Executive::apply_extrinsic(signed_transaction(Alice, transfer, nonce))
+					.expect("an ordinary transaction fits every block");
+				assert_ok!(applied);
+				nonce += 1;
+			});
+			if Session::current_index() != session_before {
+				changes.push((System::block_number(), System::block_weight().total()));
+			}
+		}
+		assert!(changes.len() >= 3 * DEV_SESSIONS_PER_ERA as usize - 1, "sessions changed");
+		let (block, used) = heaviest;
+		let free = limits.max_block.saturating_sub(used);
+		assert!(
+			free.ref_time() >= normal.ref_time() / 2,
+			"block {block} used {used:?} before its transactions; {free:?} left, less than half \
+			 of the normal class {normal:?}"
+		);
 	});
 }

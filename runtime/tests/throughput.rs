@@ -171,3 +171,75 @@ fn operations_per_block() {
 		assert!(count >= 1, "{name} must fit in a block");
 	}
 }
+
+/// Items of a batched call per block: the most `n` whose call weight (with the base extrinsic
+/// weight) fits the normal class, given the call weight for `n` items.
+fn items_per_block(weight_of: impl Fn(u32) -> u64) -> (f64, u64) {
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let available = normal.max_total.unwrap_or(weights.max_block).ref_time() -
+		normal.base_extrinsic.ref_time();
+	let per_item = (weight_of(1_000) - weight_of(0)) as f64 / 1_000.0;
+	let fitting = (available - weight_of(0)) as f64 / per_item;
+	(per_item / 1_000_000.0, fitting as u64)
+}
+
+#[test]
+fn batched_answers_per_block() {
+	let call_weight = |call: RuntimeCall| call.get_dispatch_info().call_weight.ref_time();
+	let signatures = |signature: Vec<u8>| {
+		move |n: u32| {
+			call_weight(
+				pallet_zenrock_treasury::Call::fulfil_signature_requests {
+					keyring: 0,
+					answers: (0..u64::from(n)).map(|i| (i, vec![signature.clone()])).collect(),
+				}
+				.into(),
+			)
+		}
+	};
+	let batches: Vec<(&str, Box<dyn Fn(u32) -> u64>)> = vec![
+		(
+			"zenrockTreasury.fulfil_signature_requests, secp256k1 (1 signature each, verified)",
+			Box::new(signatures(vec![1; 65])),
+		),
+		(
+			"zenrockTreasury.fulfil_signature_requests, Ed25519 (1 signature each, verified)",
+			Box::new(signatures(vec![1; 64])),
+		),
+		(
+			"zenrockTreasury.fulfil_key_requests",
+			Box::new(|n: u32| {
+				call_weight(
+					pallet_zenrock_treasury::Call::fulfil_key_requests {
+						keyring: 0,
+						answers: (0..u64::from(n)).map(|i| (i, vec![2; 33])).collect(),
+					}
+					.into(),
+				)
+			}),
+		),
+		(
+			"zenrockTreasury.reject_requests",
+			Box::new(|n: u32| {
+				call_weight(
+					pallet_zenrock_treasury::Call::reject_requests {
+						keyring: 0,
+						rejections: (0..u64::from(n)).map(|i| (i, vec![b'r'; 32])).collect(),
+					}
+					.into(),
+				)
+			}),
+		),
+	];
+	println!("| batched call | weight per item (µs) | items per block |");
+	println!("|---|---:|---:|");
+	let mut per_block = Vec::new();
+	for (name, weight_of) in &batches {
+		let (micros, items) = items_per_block(weight_of);
+		println!("| `{name}` | {micros:.1} | {items} |");
+		per_block.push(items);
+	}
+	assert!(per_block[0] >= 5_000, "at least 5,000 secp256k1 fulfilments per block");
+	assert!(per_block[1] >= per_block[0], "Ed25519 fulfilments are cheaper than secp256k1 ones");
+}

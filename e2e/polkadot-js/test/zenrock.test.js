@@ -356,7 +356,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     );
     const data = fulfilled.event.data;
     assert.equal(data.workspace.toNumber(), story.workspace);
-    assert.equal(data.feePaid.toBigInt(), ZEN, 'the fee went to the keyring');
+    assert.equal(data.fee.toBigInt(), ZEN, 'the keyring earned the fee');
     const publicKey = data.publicKey.toU8a(true);
     assert.equal(publicKey.length, 33, 'compressed secp256k1 key');
     assert.ok(publicKey[0] === 2 || publicKey[0] === 3, 'compressed SEC1 prefix');
@@ -415,11 +415,17 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       approval.blockNumber,
       `SignatureRequestFulfilled for request ${request}`,
     );
-    assert.equal(fulfilled.event.data.feePaid.toBigInt(), ZEN / 10n);
+    assert.equal(fulfilled.event.data.fee.toBigInt(), ZEN / 10n);
+    // Paid from the escrow to the keyring's account in the same call.
+    const paid = await api.query.system.events.at(fulfilled.blockHash);
+    assert.ok(
+      paid.some(({ event }) => api.events.zenrockTreasury.KeyringFeesPaid.is(event) && event.data.keyring.toNumber() === GENESIS_KEYRING),
+      'KeyringFeesPaid for the keyring',
+    );
     assert.equal(fulfilled.event.data.awaitingBroadcast.isFalse, true);
     t.diagnostic(`signature fulfilled ${fulfilled.blockNumber - approval.blockNumber} block(s) after the approval`);
 
-    const signatures = (await api.query.zenrockTreasury.signatures(request)).unwrap();
+    const signatures = (await api.query.zenrockTreasury.signRequests(request)).unwrap().signatures.unwrap();
     assert.equal(signatures.length, 1);
     const signature = signatures[0].toU8a(true);
     verifyRecoverable(signature, hash, story.publicKey);
@@ -495,7 +501,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const payloads = (await api.query.zenrockTreasury.signPayloads(request)).unwrap();
     assert.equal(payloads.length, 1);
     assert.ok(equalBytes(payloads[0].toU8a(true), signingHash), 'the chain signs the keccak-256 of the unsigned EIP-1559 bytes');
-    const signature = (await api.query.zenrockTreasury.signatures(request)).unwrap()[0].toU8a(true);
+    const signature = (await api.query.zenrockTreasury.signRequests(request)).unwrap().signatures.unwrap()[0].toU8a(true);
     const recovery = verifyRecoverable(signature, signingHash, story.publicKey);
 
     const details = (await api.call.treasuryApi.signedTransaction(request)).unwrap();

@@ -74,10 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
@@ -90,10 +88,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn request_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3226`
+		//  Measured:  `3169`
 		//  Estimated: `23082`
-		// Minimum execution time: 107_181_000 picoseconds.
-		Weight::from_parts(113_931_000, 23082)
+		// Minimum execution time: 95_794_000 picoseconds.
+		Weight::from_parts(100_992_000, 23082)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -103,12 +101,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::KeyByAddress` (r:4 w:4)
 	/// Proof: `ZenrockTreasury::KeyByAddress` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::WorkspaceKeys` (r:0 w:1)
@@ -119,12 +117,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn fulfil_key_request() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4757`
+		//  Measured:  `4611`
 		//  Estimated: `11050`
-		// Minimum execution time: 109_164_000 picoseconds.
-		Weight::from_parts(115_253_000, 11050)
+		// Minimum execution time: 105_579_000 picoseconds.
+		Weight::from_parts(112_329_000, 11050)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ZenrockTreasury::KeyRequests` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
@@ -134,18 +132,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn reject_key_request() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3574`
-		//  Estimated: `5649`
-		// Minimum execution time: 67_060_000 picoseconds.
-		Weight::from_parts(71_617_000, 5649)
+		//  Measured:  `3531`
+		//  Estimated: `6196`
+		// Minimum execution time: 68_573_000 picoseconds.
+		Weight::from_parts(71_848_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -161,10 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
@@ -174,16 +168,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignRequests` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn request_signature(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2595`
-		//  Estimated: `5394`
-		// Minimum execution time: 81_152_000 picoseconds.
-		Weight::from_parts(85_529_043, 5394)
-			// Standard Error: 5_079
-			.saturating_add(Weight::from_parts(949_578, 0).saturating_mul(p.into()))
+		//  Measured:  `2571`
+		//  Estimated: `6196`
+		// Minimum execution time: 73_961_000 picoseconds.
+		Weight::from_parts(76_867_461, 6196)
+			// Standard Error: 3_398
+			.saturating_add(Weight::from_parts(897_607, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -199,10 +193,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
@@ -214,21 +206,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignRequests` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[64, 4096]`.
 	fn request_transaction_signature(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2596`
-		//  Estimated: `5394`
-		// Minimum execution time: 92_590_000 picoseconds.
-		Weight::from_parts(98_987_279, 5394)
-			// Standard Error: 21
-			.saturating_add(Weight::from_parts(3_936, 0).saturating_mul(l.into()))
+		//  Measured:  `2572`
+		//  Estimated: `6196`
+		// Minimum execution time: 85_218_000 picoseconds.
+		Weight::from_parts(89_058_730, 6196)
+			// Standard Error: 14
+			.saturating_add(Weight::from_parts(3_717, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
@@ -237,12 +229,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::Signatures` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::Signatures` (`max_values`: None, `max_size`: Some(1201), added: 3676, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
@@ -250,17 +240,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn fulfil_signature_request_secp256k1(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4884 + p * (33 ±0)`
+		//  Measured:  `4739 + p * (33 ±0)`
 		//  Estimated: `23226`
-		// Minimum execution time: 150_386_000 picoseconds.
-		Weight::from_parts(91_223_143, 23226)
-			// Standard Error: 154_348
-			.saturating_add(Weight::from_parts(66_604_764, 0).saturating_mul(p.into()))
+		// Minimum execution time: 145_699_000 picoseconds.
+		Weight::from_parts(79_320_763, 23226)
+			// Standard Error: 79_559
+			.saturating_add(Weight::from_parts(61_960_027, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
@@ -269,12 +259,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::Signatures` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::Signatures` (`max_values`: None, `max_size`: Some(1201), added: 3676, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
@@ -282,33 +270,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn fulfil_signature_request_ed25519(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4883 + p * (1234 ±0)`
+		//  Measured:  `4738 + p * (1234 ±0)`
 		//  Estimated: `23226`
-		// Minimum execution time: 132_088_000 picoseconds.
-		Weight::from_parts(110_780_407, 23226)
-			// Standard Error: 63_433
-			.saturating_add(Weight::from_parts(39_793_845, 0).saturating_mul(p.into()))
+		// Minimum execution time: 125_619_000 picoseconds.
+		Weight::from_parts(92_522_097, 23226)
+			// Standard Error: 32_808
+			.saturating_add(Weight::from_parts(35_469_054, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn reject_signature_request() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3603`
-		//  Estimated: `5675`
-		// Minimum execution time: 64_927_000 picoseconds.
-		Weight::from_parts(69_164_000, 5675)
+		//  Measured:  `3561`
+		//  Estimated: `6861`
+		// Minimum execution time: 65_369_000 picoseconds.
+		Weight::from_parts(70_356_000, 6861)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -322,8 +308,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1542`
 		//  Estimated: `23082`
-		// Minimum execution time: 49_785_000 picoseconds.
-		Weight::from_parts(53_561_000, 23082)
+		// Minimum execution time: 48_923_000 picoseconds.
+		Weight::from_parts(51_457_000, 23082)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -335,10 +321,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestToPrune` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestToPrune` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:0)
@@ -350,12 +334,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 512]`.
 	fn on_initialize_expire(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `555 + n * (84 ±0)`
-		//  Estimated: `3658 + n * (4659 ±0)`
-		// Minimum execution time: 5_849_000 picoseconds.
-		Weight::from_parts(5_919_000, 3658)
-			// Standard Error: 54_629
-			.saturating_add(Weight::from_parts(42_840_566, 0).saturating_mul(n.into()))
+		//  Measured:  `512 + n * (84 ±0)`
+		//  Estimated: `6196 + n * (4659 ±0)`
+		// Minimum execution time: 5_488_000 picoseconds.
+		Weight::from_parts(5_589_000, 6196)
+			// Standard Error: 42_009
+			.saturating_add(Weight::from_parts(43_211_675, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -371,59 +355,165 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ZenrockTreasury::KeyRequests` (r:512 w:0)
 	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignRequests` (r:512 w:512)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:512 w:0)
 	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::UnsignedTransactions` (r:0 w:512)
 	/// Proof: `ZenrockTreasury::UnsignedTransactions` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::Signatures` (r:0 w:512)
-	/// Proof: `ZenrockTreasury::Signatures` (`max_values`: None, `max_size`: Some(1201), added: 3676, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignPayloads` (r:0 w:512)
 	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 512]`.
 	fn on_initialize_prune(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `446 + n * (51 ±0)`
-		//  Estimated: `3501 + n * (4685 ±0)`
-		// Minimum execution time: 7_742_000 picoseconds.
-		Weight::from_parts(7_902_000, 3501)
-			// Standard Error: 12_750
-			.saturating_add(Weight::from_parts(11_442_943, 0).saturating_mul(n.into()))
+		//  Measured:  `1468 + n * (51 ±0)`
+		//  Estimated: `3501 + n * (5871 ±0)`
+		// Minimum execution time: 7_411_000 picoseconds.
+		Weight::from_parts(7_591_000, 3501)
+			// Standard Error: 14_820
+			.saturating_add(Weight::from_parts(12_442_563, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 4685).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 5871).saturating_mul(n.into()))
 	}
-
-	// Provisional until the next `scripts/benchmark-pallets.sh` run.
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
+	/// The range of component `e` is `[0, 15]`.
 	fn fulfil_signature_requests_secp256k1(n: u32, e: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(70_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `2553 + e * (33 ±0) + n * (2246 ±0)`
+		//  Estimated: `6196 + n * (22236 ±0)`
+		// Minimum execution time: 633_682_000 picoseconds.
+		Weight::from_parts(94_079_728, 6196)
+			// Standard Error: 72_263
+			.saturating_add(Weight::from_parts(63_031_431, 0).saturating_mul(n.into()))
+			// Standard Error: 459_507
+			.saturating_add(Weight::from_parts(34_109_714, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 22236).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
+	/// The range of component `e` is `[0, 15]`.
 	fn fulfil_signature_requests_ed25519(n: u32, e: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(50_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `2553 + e * (1234 ±0) + n * (3448 ±0)`
+		//  Estimated: `6196 + n * (22236 ±0)`
+		// Minimum execution time: 657_297_000 picoseconds.
+		Weight::from_parts(54_566_358, 6196)
+			// Standard Error: 71_712
+			.saturating_add(Weight::from_parts(68_616_867, 0).saturating_mul(n.into()))
+			// Standard Error: 456_005
+			.saturating_add(Weight::from_parts(38_747_482, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 22236).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyByAddress` (r:400 w:400)
+	/// Proof: `ZenrockTreasury::KeyByAddress` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::WorkspaceKeys` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::WorkspaceKeys` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
 	fn fulfil_key_requests(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(800_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `2865 + n * (2120 ±0)`
+		//  Estimated: `6196 + n * (10060 ±0)`
+		// Minimum execution time: 112_219_000 picoseconds.
+		Weight::from_parts(95_741_434, 6196)
+			// Standard Error: 71_531
+			.saturating_add(Weight::from_parts(47_483_820, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 10060).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyRequests` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:101 w:101)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
 	fn reject_requests(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `2411 + n * (1217 ±0)`
+		//  Estimated: `5394 + n * (5871 ±0)`
+		// Minimum execution time: 73_851_000 picoseconds.
+		Weight::from_parts(5_479_833, 5394)
+			// Standard Error: 54_799
+			.saturating_add(Weight::from_parts(48_493_990, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 5871).saturating_mul(n.into()))
 	}
 }
 
+/// For tests: the same measurements, with RocksDB's read and write costs.
 impl WeightInfo for () {
 	/// Storage: `ZenrockIdentity::Workspaces` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Workspaces` (`max_values`: None, `max_size`: Some(893), added: 3368, mode: `MaxEncodedLen`)
@@ -437,10 +527,8 @@ impl WeightInfo for () {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
@@ -452,7 +540,7 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn request_key() -> Weight {
-		Weight::from_parts(113_931_000, 23082)
+		Weight::from_parts(100_992_000, 23082)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
@@ -462,12 +550,12 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::KeyByAddress` (r:4 w:4)
 	/// Proof: `ZenrockTreasury::KeyByAddress` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::WorkspaceKeys` (r:0 w:1)
@@ -477,9 +565,9 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockTreasury::Keys` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn fulfil_key_request() -> Weight {
-		Weight::from_parts(115_253_000, 11050)
+		Weight::from_parts(112_329_000, 11050)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ZenrockTreasury::KeyRequests` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
@@ -489,14 +577,12 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn reject_key_request() -> Weight {
-		Weight::from_parts(71_617_000, 5649)
+		Weight::from_parts(71_848_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -512,10 +598,8 @@ impl WeightInfo for () {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
@@ -525,11 +609,11 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignRequests` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn request_signature(p: u32, ) -> Weight {
-		Weight::from_parts(85_529_043, 5394)
-			.saturating_add(Weight::from_parts(949_578, 0).saturating_mul(p.into()))
+		Weight::from_parts(76_867_461, 6196)
+			.saturating_add(Weight::from_parts(897_607, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
@@ -545,10 +629,8 @@ impl WeightInfo for () {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
@@ -560,16 +642,16 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignRequests` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[64, 4096]`.
 	fn request_transaction_signature(l: u32, ) -> Weight {
-		Weight::from_parts(98_987_279, 5394)
-			.saturating_add(Weight::from_parts(3_936, 0).saturating_mul(l.into()))
+		Weight::from_parts(89_058_730, 6196)
+			.saturating_add(Weight::from_parts(3_717, 0).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
@@ -578,25 +660,23 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::Signatures` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::Signatures` (`max_values`: None, `max_size`: Some(1201), added: 3676, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn fulfil_signature_request_secp256k1(p: u32, ) -> Weight {
-		Weight::from_parts(91_223_143, 23226)
-			.saturating_add(Weight::from_parts(66_604_764, 0).saturating_mul(p.into()))
+		Weight::from_parts(79_320_763, 23226)
+			.saturating_add(Weight::from_parts(61_960_027, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
@@ -605,37 +685,33 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::Signatures` (r:0 w:1)
-	/// Proof: `ZenrockTreasury::Signatures` (`max_values`: None, `max_size`: Some(1201), added: 3676, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	fn fulfil_signature_request_ed25519(p: u32, ) -> Weight {
-		Weight::from_parts(110_780_407, 23226)
-			.saturating_add(Weight::from_parts(39_793_845, 0).saturating_mul(p.into()))
+		Weight::from_parts(92_522_097, 23226)
+			.saturating_add(Weight::from_parts(35_469_054, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
 	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn reject_signature_request() -> Weight {
-		Weight::from_parts(69_164_000, 5675)
+		Weight::from_parts(70_356_000, 6861)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -646,7 +722,7 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockPolicy::Policies` (r:1 w:0)
 	/// Proof: `ZenrockPolicy::Policies` (`max_values`: None, `max_size`: Some(19617), added: 22092, mode: `MaxEncodedLen`)
 	fn update_key_policy() -> Weight {
-		Weight::from_parts(53_561_000, 23082)
+		Weight::from_parts(51_457_000, 23082)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -658,10 +734,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestToPrune` (r:1 w:1)
 	/// Proof: `ZenrockTreasury::NextRequestToPrune` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:0)
@@ -672,8 +746,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 512]`.
 	fn on_initialize_expire(n: u32, ) -> Weight {
-		Weight::from_parts(5_919_000, 3658)
-			.saturating_add(Weight::from_parts(42_840_566, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_589_000, 6196)
+			.saturating_add(Weight::from_parts(43_211_675, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -689,50 +763,133 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockTreasury::KeyRequests` (r:512 w:0)
 	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignRequests` (r:512 w:512)
-	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(2210), added: 4685, mode: `MaxEncodedLen`)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:512 w:0)
 	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::UnsignedTransactions` (r:0 w:512)
 	/// Proof: `ZenrockTreasury::UnsignedTransactions` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
-	/// Storage: `ZenrockTreasury::Signatures` (r:0 w:512)
-	/// Proof: `ZenrockTreasury::Signatures` (`max_values`: None, `max_size`: Some(1201), added: 3676, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::SignPayloads` (r:0 w:512)
 	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 512]`.
 	fn on_initialize_prune(n: u32, ) -> Weight {
-		Weight::from_parts(7_902_000, 3501)
-			.saturating_add(Weight::from_parts(11_442_943, 0).saturating_mul(n.into()))
+		Weight::from_parts(7_591_000, 3501)
+			.saturating_add(Weight::from_parts(12_442_563, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 4685).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 5871).saturating_mul(n.into()))
 	}
-
-	// Provisional until the next `scripts/benchmark-pallets.sh` run.
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
+	/// The range of component `e` is `[0, 15]`.
 	fn fulfil_signature_requests_secp256k1(n: u32, e: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(70_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(94_079_728, 6196)
+			.saturating_add(Weight::from_parts(63_031_431, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(34_109_714, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 22236).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::AwaitingBroadcast` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::AwaitingBroadcast` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
+	/// The range of component `e` is `[0, 15]`.
 	fn fulfil_signature_requests_ed25519(n: u32, e: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(200_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(50_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(54_566_358, 6196)
+			.saturating_add(Weight::from_parts(68_616_867, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(38_747_482, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 22236).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyByAddress` (r:400 w:400)
+	/// Proof: `ZenrockTreasury::KeyByAddress` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::WorkspaceKeys` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::WorkspaceKeys` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
 	fn fulfil_key_requests(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(800_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(95_741_434, 6196)
+			.saturating_add(Weight::from_parts(47_483_820, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 10060).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1929), added: 4404, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyRequests` (r:100 w:0)
+	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2184), added: 4659, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:100 w:100)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3396), added: 5871, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:101 w:101)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:100)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 100]`.
 	fn reject_requests(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(300_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(5_479_833, 5394)
+			.saturating_add(Weight::from_parts(48_493_990, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 5871).saturating_mul(n.into()))
 	}
 }

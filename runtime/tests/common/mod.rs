@@ -51,3 +51,34 @@ pub fn run_to_block(number: u32) {
 		next_block_with(|| ());
 	}
 }
+
+/// `call` as a transaction signed by `signer` with `nonce` (immortal, no tip), as a wallet
+/// submits it.
+pub fn signed_transaction(
+	signer: sp_keyring::Sr25519Keyring,
+	call: RuntimeCall,
+	nonce: u32,
+) -> UncheckedExtrinsic {
+	let extension: zenrock_runtime::TxExtension = (
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let payload = zenrock_runtime::SignedPayload::new(call, extension).expect("a valid payload");
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	let (call, extension, _) = payload.deconstruct();
+	UncheckedExtrinsic::new_signed(
+		call,
+		sp_runtime::MultiAddress::Id(signer.to_account_id()),
+		signature.into(),
+		extension,
+	)
+}

@@ -7,7 +7,16 @@
 //! configuration apply. The values can change only by a runtime upgrade (or `system.set_storage`
 //! from root): a session length that changes while a session runs would move its end.
 
+//!
+//! It also carries the benchmark of the on-chain staking election (sequential Phragmén at this
+//! runtime's bounds), whose measured weight the election declares (see `configs::staking`).
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod weights;
+
 pub use pallet::*;
+pub use weights::WeightInfo;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -26,6 +35,8 @@ pub mod pallet {
 		/// Sessions per staking era when genesis sets none.
 		#[pallet::constant]
 		type DefaultSessionsPerEra: Get<u32>;
+		/// Weights measured by this pallet's benchmarks (the staking election's).
+		type WeightInfo: WeightInfo;
 	}
 
 	/// Blocks per session, if genesis set it.

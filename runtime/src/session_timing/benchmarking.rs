@@ -1,0 +1,64 @@
+//! Benchmark of the staking election as this runtime runs it at the start of an era: on-chain
+//! sequential Phragmén over `v` voters (validators and nominators, each voting for the most
+//! targets a nominator may name, 16) and `t` electable targets, electing the full validator set,
+//! then normalising the stakes and bounding the supports (`OnChainExecution::instant_elect`, the
+//! same code path as `ElectionProvider::elect`). Reading the voters from staking is weighed by
+//! pallet-staking itself.
+
+use super::*;
+use crate::{configs::staking::OnChainSeqPhragmen, AccountId, Runtime};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_election_provider_support::{
+	onchain::OnChainExecution, ElectionDataProvider, InstantElectionProvider,
+};
+use frame_support::{traits::Get, BoundedVec};
+
+/// Votes per voter: the nominations quota, the `d` of the election's weight.
+type MaxVotesPerVoter = <crate::Staking as ElectionDataProvider>::MaxVotesPerVoter;
+
+/// `v` voters with stakes spread over a range and `t` targets; voter `i` votes for 16 targets
+/// spread over the target list from a position that depends on `i`.
+fn snapshot(
+	v: u32,
+	t: u32,
+) -> (Vec<(AccountId, u64, BoundedVec<AccountId, MaxVotesPerVoter>)>, Vec<AccountId>) {
+	let targets: Vec<AccountId> = (0..t).map(|i| account("target", i, 0)).collect();
+	let votes_per_voter = MaxVotesPerVoter::get().min(t);
+	let voters = (0..v)
+		.map(|i| {
+			let mut votes: Vec<AccountId> = (0..votes_per_voter)
+				.filter_map(|j| {
+					let index = (i.wrapping_mul(7919).wrapping_add(j.wrapping_mul(104_729))) % t;
+					targets.get(index as usize).cloned()
+				})
+				.collect();
+			votes.sort();
+			votes.dedup();
+			let stake = 1_000_000u64 + u64::from(i % 1_000) * 10_000;
+			(account("voter", i, 0), stake, BoundedVec::truncate_from(votes))
+		})
+		.collect();
+	(voters, targets)
+}
+
+#[benchmarks(where T: Config)]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn election_seq_phragmen(v: Linear<100, 10_000>, t: Linear<32, 1_000>) {
+		let (voters, targets) = snapshot(v, t);
+		let desired = <Runtime as pallet_staking::Config>::MaxValidatorSet::get();
+		let result;
+
+		#[block]
+		{
+			result =
+				OnChainExecution::<OnChainSeqPhragmen>::instant_elect(voters, targets, desired);
+		}
+
+		let supports = result.expect("the election succeeds");
+		assert_eq!(supports.len() as u32, desired.min(t));
+	}
+}
