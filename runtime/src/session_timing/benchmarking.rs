@@ -24,7 +24,7 @@ fn snapshot(
 	t: u32,
 ) -> (Vec<(AccountId, u64, BoundedVec<AccountId, MaxVotesPerVoter>)>, Vec<AccountId>) {
 	let targets: Vec<AccountId> = (0..t).map(|i| account("target", i, 0)).collect();
-	let votes_per_voter = MaxVotesPerVoter::get().min(t);
+	let votes_per_voter: u32 = <MaxVotesPerVoter as Get<u32>>::get().min(t);
 	let voters = (0..v)
 		.map(|i| {
 			let mut votes: Vec<AccountId> = (0..votes_per_voter)

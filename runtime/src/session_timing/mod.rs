@@ -36,7 +36,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type DefaultSessionsPerEra: Get<u32>;
 		/// Weights measured by this pallet's benchmarks (the staking election's).
-		type WeightInfo: WeightInfo;
+		type WeightInfo: super::WeightInfo;
 	}
 
 	/// Blocks per session, if genesis set it.
