@@ -183,8 +183,9 @@ fn session_and_era_change_blocks_leave_half_of_the_normal_class_free() {
 					dest: Bob.to_account_id().into(),
 					value: UNIT,
 				});
-				let applied = Executive::apply_extrinsic(signed_transaction(Alice, transfer, nonce))
-					.expect("an ordinary transaction fits every block");
+				let applied =
+					Executive::apply_extrinsic(signed_transaction(Alice, transfer, nonce))
+						.expect("an ordinary transaction fits every block");
 				assert_ok!(applied);
 				nonce += 1;
 			});

@@ -177,8 +177,8 @@ fn operations_per_block() {
 fn items_per_block(weight_of: impl Fn(u32) -> u64) -> (f64, u64) {
 	let weights = RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
-	let available = normal.max_total.unwrap_or(weights.max_block).ref_time() -
-		normal.base_extrinsic.ref_time();
+	let available =
+		normal.max_total.unwrap_or(weights.max_block).ref_time() - normal.base_extrinsic.ref_time();
 	let per_item = (weight_of(1_000) - weight_of(0)) as f64 / 1_000.0;
 	let fitting = (available - weight_of(0)) as f64 / per_item;
 	(per_item / 1_000_000.0, fitting as u64)

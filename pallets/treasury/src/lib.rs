@@ -23,15 +23,20 @@
 //! policy as `tx.value`. Both are gated by the key's sign policy, or the workspace's sign policy if
 //! the key has none.
 //!
-//! **Fees.** The keyring's fee for the request is **escrowed** from the requester with a hold
-//! ([`HoldReason::RequestFee`]) when the request is made. It is paid from that hold to the
-//! keyring's account when the request is fulfilled, and released back to the requester when the
-//! request is rejected or expires. The keyring's parties never pay it. (If the keyring's account
-//! cannot receive the fee — e.g. it does not exist and the fee is below the existential deposit —
-//! the fee is refunded instead and `FeePaymentFailed` is emitted, so that a valid answer is never
-//! blocked.)
+//! **Fees.** The keyring's fee for the request is **escrowed**: moved from the requester into the
+//! pallet's escrow account ([`Pallet::escrow_account`], from [`Config::PalletId`]) when the
+//! request is made. It goes back to the requester when the request is rejected or expires, and to
+//! the keyring's account when it is fulfilled: once per call, for all the requests the call
+//! fulfilled, so that a batch of answers moves funds once. (If the keyring's account cannot
+//! receive the sum — it does not exist and the sum is below the existential deposit — the sum is
+//! owed to the keyring, [`OwedKeyringFees`], and paid with its next fees, so that a valid answer
+//! is never blocked.) The keyring's parties never pay it. Genesis gives the escrow account the
+//! existential deposit; fees leave it only down to that deposit.
 //!
-//! **Answers.** Only a listed party of the request's keyring may answer (fulfil or reject). Every
+//! **Answers.** Only a listed party of the request's keyring may answer (fulfil or reject), one
+//! request per call or many in one batched call for one keyring (`fulfil_key_requests`,
+//! `fulfil_signature_requests`, `reject_requests`), where each answer is checked as alone and one
+//! that fails is rolled back and reported ([`Event::AnswerFailed`]) without failing the others. Every
 //! answer is recorded per party; a party answering twice gets [`Error::AlreadyResponded`] and the
 //! request is unharmed. Public keys are checked for their type; every signature is **verified**
 //! against the key and its payload before it is recorded, and a bad one is refused. When
@@ -82,6 +87,9 @@
 //!   [`reject_key_request`](Pallet::reject_key_request).
 //! - [`fulfil_signature_request`](Pallet::fulfil_signature_request) /
 //!   [`reject_signature_request`](Pallet::reject_signature_request).
+//! - Batched, for one keyring: [`fulfil_key_requests`](Pallet::fulfil_key_requests),
+//!   [`fulfil_signature_requests`](Pallet::fulfil_signature_requests),
+//!   [`reject_requests`](Pallet::reject_requests).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -470,7 +478,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextRequestId<T> = StorageValue<_, RequestId, ValueQuery>;
 
-	/// Key requests, by id, with their status (kept after they are decided).
+	/// Key requests, by id, with their status (kept for the retention period after they are
+	/// decided).
 	#[pallet::storage]
 	pub type KeyRequests<T: Config> = StorageMap<_, Twox64Concat, RequestId, KeyRequest<T>>;
 
@@ -554,7 +563,7 @@ pub mod pallet {
 			requester: T::AccountId,
 			action: ActionId,
 		},
-		/// A key was requested from a keyring. The fee is held from the requester until the
+		/// A key was requested from a keyring. The fee is escrowed from the requester until the
 		/// request is decided or expires.
 		KeyRequested {
 			request: RequestId,
@@ -582,13 +591,13 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 		},
 		/// A key request was rejected, for the reason of the deciding party or for "conflicting
-		/// answers". The refunded fee was released to the requester.
+		/// answers". The escrowed fee was refunded to the requester.
 		KeyRequestRejected { request: RequestId, reason: ReasonOf<T>, refunded: BalanceOf<T> },
-		/// A key request expired before it was decided; the refunded fee was released to the
+		/// A key request expired before it was decided; the escrowed fee was refunded to the
 		/// requester.
 		KeyRequestExpired { request: RequestId, refunded: BalanceOf<T> },
 		/// Signatures were requested with a key: of the number of payloads given, or of a
-		/// transaction when a chain is given. The fee is held from the requester until the
+		/// transaction when a chain is given. The fee is escrowed from the requester until the
 		/// request is decided or expires.
 		SignatureRequested {
 			request: RequestId,
@@ -616,10 +625,10 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			awaiting_broadcast: bool,
 		},
-		/// A signature request was rejected, for the reason given; the refunded fee was released
+		/// A signature request was rejected, for the reason given; the escrowed fee was refunded
 		/// to the requester.
 		SignatureRequestRejected { request: RequestId, reason: ReasonOf<T>, refunded: BalanceOf<T> },
-		/// A signature request expired before it was decided; the refunded fee was released to
+		/// A signature request expired before it was decided; the escrowed fee was refunded to
 		/// the requester.
 		SignatureRequestExpired { request: RequestId, refunded: BalanceOf<T> },
 		/// A key's sign policy changed; if no policy is given, the workspace's sign policy
@@ -712,7 +721,7 @@ pub mod pallet {
 		/// The key's type cannot sign transactions of this chain (EVM and Bitcoin need a
 		/// secp256k1 key, Solana an Ed25519 key).
 		KeyTypeNotSupportedByChain,
-		/// The requester's free balance cannot cover the keyring's request fee, which is held from
+		/// The requester's free balance cannot cover the keyring's request fee, which is escrowed from
 		/// the requester until the request is answered (paid to the keyring) or ends unanswered
 		/// (refunded).
 		InsufficientBalanceForRequestFee,
@@ -757,7 +766,7 @@ pub mod pallet {
 		/// every one of its participants must be an owner; without one, the key follows the
 		/// workspace's sign policy. Signed by an owner, the call is checked and submitted to the policy
 		/// gate: it runs at once, or waits for approvals (event RequestAwaitingApproval). When it runs,
-		/// the keyring's key request fee is held from the requester and KeyRequested is emitted.
+		/// the keyring's key request fee is escrowed from the requester and KeyRequested is emitted.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::request_key().saturating_add(T::PolicyGate::submit_weight()))]
 		pub fn request_key(
@@ -830,7 +839,7 @@ pub mod pallet {
 		/// The key must be valid for the requested type (secp256k1 keys may be given compressed or
 		/// uncompressed, at most 65 bytes, and are stored compressed) and must not belong to another
 		/// key. Emits KeyAnswerRecorded. When the threshold of parties gave the identical key, the key
-		/// is created (its id is the request's id), the held fee is paid to the keyring's account and
+		/// is created (its id is the request's id), the escrowed fee is paid to the keyring's account and
 		/// KeyRequestFulfilled is emitted. If conflicting answers make the threshold unreachable, the
 		/// request is rejected and the fee refunded (KeyRequestRejected).
 		#[pallet::call_index(1)]
@@ -850,7 +859,7 @@ pub mod pallet {
 		/// party of the request's keyring that has not answered it yet may call.
 		///
 		/// Emits KeyRejectionRecorded. Once so many parties rejected it (or answered differently) that
-		/// the threshold of identical keys can no longer be reached, the request is rejected, the held
+		/// the threshold of identical keys can no longer be reached, the request is rejected, the escrowed
 		/// fee is refunded and KeyRequestRejected is emitted.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reject_key_request())]
@@ -873,7 +882,7 @@ pub mod pallet {
 		/// bytes for Ed25519 keys; at least one and at most MaxPayloadsPerRequest. The requester must
 		/// own the key's workspace and the key's keyring must be able to serve. Signed by an owner, the
 		/// call is checked and submitted to the policy gate. When it runs, the keyring's sign request
-		/// fee is held from the requester and SignatureRequested is emitted.
+		/// fee is escrowed from the requester and SignatureRequested is emitted.
 		#[pallet::call_index(3)]
 		#[pallet::weight(
 			T::WeightInfo::request_signature(payloads.len() as u32)
@@ -1009,7 +1018,7 @@ pub mod pallet {
 		/// Every signature is verified against the key and its payload first (secp256k1: 65 bytes r, s
 		/// and recovery id, low-S, or strict DER for Bitcoin keys; Ed25519: 64 bytes); one bad
 		/// signature refuses the whole answer. Emits SignatureAnswerRecorded. When the threshold of
-		/// parties gave identical signatures they are stored, the held fee is paid to the keyring's
+		/// parties gave identical signatures they are stored, the escrowed fee is paid to the keyring's
 		/// account and SignatureRequestFulfilled is emitted (a transaction marked for broadcast is
 		/// listed in AwaitingBroadcast). If conflicting answers make the threshold unreachable, the
 		/// request is rejected and the fee refunded.
@@ -1030,7 +1039,7 @@ pub mod pallet {
 		/// a party of the request's keyring that has not answered it yet may call.
 		///
 		/// Emits SignatureRejectionRecorded. Once the threshold of identical signatures can no longer be
-		/// reached, the request is rejected, the held fee is refunded and SignatureRequestRejected is
+		/// reached, the request is rejected, the escrowed fee is refunded and SignatureRequestRejected is
 		/// emitted.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::reject_signature_request())]

@@ -16,8 +16,9 @@ use sp_runtime::{curve::PiecewiseLinear, Perbill};
 use sp_staking::EraIndex;
 
 use crate::{
-	session_timing::{self, WeightInfo as _}, AccountId, Aura, Balance, Balances, Historical, Offences, Runtime,
-	RuntimeEvent, RuntimeHoldReason, Session, SessionKeys, Staking, Timestamp, HOURS,
+	session_timing::{self, WeightInfo as _},
+	AccountId, Aura, Balance, Balances, Historical, Offences, Runtime, RuntimeEvent,
+	RuntimeHoldReason, Session, SessionKeys, Staking, Timestamp, HOURS,
 };
 
 impl session_timing::Config for Runtime {
@@ -124,9 +125,8 @@ impl onchain::Config for OnChainSeqPhragmen {
 pub struct ElectionWeight;
 impl frame_election_provider_support::WeightInfo for ElectionWeight {
 	fn phragmen(voters: u32, targets: u32, votes_per_voter: u32) -> Weight {
-		let measured = <Runtime as session_timing::Config>::WeightInfo::election_seq_phragmen(
-			voters, targets,
-		);
+		let measured =
+			<Runtime as session_timing::Config>::WeightInfo::election_seq_phragmen(voters, targets);
 		let quota = NOMINATIONS_QUOTA.max(1);
 		// Work grows with the number of votes; never below the measured degree's share.
 		measured
