@@ -7,10 +7,7 @@ mod common;
 use codec::Encode;
 use common::{next_block_with, preset_ext, run_to_block, signed_transaction};
 use frame_support::{
-	assert_noop, assert_ok,
-	dispatch::DispatchClass,
-	traits::{fungible::InspectHold, Get},
-	weights::Weight,
+	assert_noop, assert_ok, dispatch::DispatchClass, traits::fungible::InspectHold, weights::Weight,
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
 use zenrock_runtime::{
@@ -185,7 +182,14 @@ fn session_and_era_change_blocks_leave_half_of_the_normal_class_free() {
 				});
 				let applied =
 					Executive::apply_extrinsic(signed_transaction(Alice, transfer, nonce))
-						.expect("an ordinary transaction fits every block");
+						.unwrap_or_else(|error| {
+							panic!(
+								"block {}: an ordinary transaction does not fit ({error:?}); used \
+								 {:?}",
+								System::block_number(),
+								System::block_weight()
+							)
+						});
 				assert_ok!(applied);
 				nonce += 1;
 			});

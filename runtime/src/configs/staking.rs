@@ -26,7 +26,29 @@ impl session_timing::Config for Runtime {
 	type DefaultSessionLength = ConstU32<{ HOURS }>;
 	/// Six-hour eras.
 	type DefaultSessionsPerEra = ConstU32<6>;
+	type SessionRotation = PeriodicRotation;
 	type WeightInfo = session_timing::weights::SubstrateWeight<Runtime>;
+}
+
+/// Ends sessions on the periodic schedule with pallet-session's rotation, for `session_timing`'s
+/// hook (which charges the measured weight; pallet-session's own hook would charge a whole block).
+pub struct PeriodicRotation;
+impl session_timing::SessionRotation<crate::BlockNumber> for PeriodicRotation {
+	fn should_end_session(now: crate::BlockNumber) -> bool {
+		<Sessions as pallet_session::ShouldEndSession<crate::BlockNumber>>::should_end_session(now)
+	}
+
+	fn rotate_session() {
+		Session::rotate_session();
+	}
+}
+
+/// pallet-session never ends a session itself: `session_timing` rotates sessions.
+pub struct RotatedBySessionTiming;
+impl pallet_session::ShouldEndSession<crate::BlockNumber> for RotatedBySessionTiming {
+	fn should_end_session(_now: crate::BlockNumber) -> bool {
+		false
+	}
 }
 
 /// Sessions start at block 0 and last `session_timing::SessionLengthOf` blocks.
@@ -38,7 +60,7 @@ impl pallet_session::Config for Runtime {
 	// A validator is identified by its stash account.
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
-	type ShouldEndSession = Sessions;
+	type ShouldEndSession = RotatedBySessionTiming;
 	type NextSessionRotation = Sessions;
 	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Runtime, Staking>;
 	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;

@@ -1,4 +1,10 @@
-//! Benchmark of the staking election as this runtime runs it at the start of an era: on-chain
+//! Benchmarks of the session rotation and of the staking election.
+//!
+//! `rotate_session`: the rotations of a whole era (in the development preset, two: one plans the
+//! next era, running the election, the other starts it, ending the last era) with the largest
+//! validator set, all with keys; any one rotation weighs less.
+//!
+//! `election_seq_phragmen`: the staking election as this runtime runs it when it plans an era: on-chain
 //! sequential Phragmén over `v` voters (validators and nominators, each voting for the most
 //! targets a nominator may name, 16) and `t` electable targets, electing the full validator set,
 //! then normalising the stakes and bounding the supports (`OnChainExecution::instant_elect`, the
@@ -6,12 +12,17 @@
 //! pallet-staking itself.
 
 use super::*;
-use crate::{configs::staking::OnChainSeqPhragmen, AccountId, Runtime};
+use crate::{
+	configs::staking::OnChainSeqPhragmen, AccountId, Balances, Runtime, RuntimeOrigin, Session,
+	SessionKeys, Staking, UNIT,
+};
 use alloc::vec::Vec;
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_election_provider_support::{
 	onchain::OnChainExecution, ElectionDataProvider, InstantElectionProvider,
 };
+use frame_support::traits::fungible::Mutate;
 use frame_support::{traits::Get, BoundedVec};
 
 /// Votes per voter: the nominations quota, the `d` of the election's weight.
@@ -45,6 +56,39 @@ fn snapshot(
 #[benchmarks(where T: Config)]
 mod benchmarks {
 	use super::*;
+
+	#[benchmark]
+	fn rotate_session() -> Result<(), BenchmarkError> {
+		let most = <Runtime as pallet_staking::Config>::MaxValidatorSet::get();
+		let stake = 10_000 * UNIT;
+		// The genesis validators and more, bonded, with session keys, validating.
+		let present = Session::validators().len() as u32;
+		for index in present..most {
+			let who: AccountId = account("validator", index, 0);
+			Balances::set_balance(&who, 2 * stake);
+			let origin = || RuntimeOrigin::signed(who.clone());
+			Staking::bond(origin(), stake, pallet_staking::RewardDestination::Staked)?;
+			let generated = SessionKeys::generate(&who.encode(), None);
+			Session::set_keys(origin(), generated.keys, generated.proof.encode())?;
+			Staking::validate(origin(), Default::default())?;
+		}
+		let sessions_per_era = SessionsPerEraOf::<T>::get();
+		// Elected at the next election and active from the era after.
+		for _ in 0..(3 * sessions_per_era) {
+			Session::rotate_session();
+		}
+		assert_eq!(Session::validators().len() as u32, most, "all validators are active");
+
+		#[block]
+		{
+			for _ in 0..sessions_per_era {
+				Session::rotate_session();
+			}
+		}
+
+		assert_eq!(Session::validators().len() as u32, most);
+		Ok(())
+	}
 
 	#[benchmark]
 	fn election_seq_phragmen(v: Linear<100, 10_000>, t: Linear<32, 1_000>) {

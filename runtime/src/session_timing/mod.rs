@@ -8,8 +8,13 @@
 //! from root): a session length that changes while a session runs would move its end.
 
 //!
-//! It also carries the benchmark of the on-chain staking election (sequential Phragmén at this
-//! runtime's bounds), whose measured weight the election declares (see `configs::staking`).
+//! It also **rotates the sessions**: pallet-session's own hook charges a whole block
+//! (`max_block`) for every rotation, so that a session-change block could take no transaction.
+//! Here the rotation runs in this pallet's `on_initialize` instead (pallet-session is told never
+//! to end a session itself) and is charged the weight measured for it by this pallet's benchmark,
+//! a whole era's rotations at the largest validator set. The on-chain staking election, which a
+//! rotation may start, declares its own measured weight (`election_seq_phragmen`, see
+//! `configs::staking`).
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -17,6 +22,14 @@ pub mod weights;
 
 pub use pallet::*;
 pub use weights::WeightInfo;
+
+/// Ends sessions: whether a session ends at a block, and the rotation itself (pallet-session's).
+pub trait SessionRotation<BlockNumber> {
+	/// Whether the session ends at the start of block `now`.
+	fn should_end_session(now: BlockNumber) -> bool;
+	/// Ends the session: the next one starts with the queued validators.
+	fn rotate_session();
+}
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -35,7 +48,9 @@ pub mod pallet {
 		/// Sessions per staking era when genesis sets none.
 		#[pallet::constant]
 		type DefaultSessionsPerEra: Get<u32>;
-		/// Weights measured by this pallet's benchmarks (the staking election's).
+		/// Ends sessions (pallet-session, on the periodic schedule of this pallet's lengths).
+		type SessionRotation: super::SessionRotation<BlockNumberFor<Self>>;
+		/// Weights measured by this pallet's benchmarks (session rotation, staking election).
 		type WeightInfo: super::WeightInfo;
 	}
 
@@ -70,6 +85,17 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Rotates the session when it ends, charging the measured weight of a rotation.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			use super::{SessionRotation, WeightInfo};
+			if T::SessionRotation::should_end_session(now) {
+				T::SessionRotation::rotate_session();
+				T::WeightInfo::rotate_session()
+			} else {
+				Weight::zero()
+			}
+		}
+
 		fn integrity_test() {
 			assert!(!T::DefaultSessionLength::get().is_zero(), "sessions last at least a block");
 			assert!(T::DefaultSessionsPerEra::get() > 0, "eras last at least a session");

@@ -43,6 +43,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `session_timing`.
 pub trait WeightInfo {
 	fn election_seq_phragmen(v: u32, t: u32, ) -> Weight;
+	fn rotate_session() -> Weight;
 }
 
 /// Weights for `session_timing` measured on the machine named above.
@@ -59,14 +60,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			// Standard Error: 1_640_154
 			.saturating_add(Weight::from_parts(31_550_479, 0).saturating_mul(v.into()))
 	}
+	// Provisional until the next `scripts/benchmark-pallets.sh` run.
+	fn rotate_session() -> Weight {
+		Weight::from_parts(100_000_000_000, 0)
+	}
 }
 
-/// For tests: the same measurements, with RocksDB's read and write costs.
 impl WeightInfo for () {
 	/// The range of component `v` is `[100, 10000]`.
 	/// The range of component `t` is `[32, 1000]`.
 	fn election_seq_phragmen(v: u32, _t: u32, ) -> Weight {
 		Weight::from_parts(38_810_562_446, 0)
 			.saturating_add(Weight::from_parts(31_550_479, 0).saturating_mul(v.into()))
+	}
+	fn rotate_session() -> Weight {
+		Weight::from_parts(100_000_000_000, 0)
 	}
 }
