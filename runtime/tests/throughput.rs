@@ -241,5 +241,5 @@ fn batched_answers_per_block() {
 		per_block.push(items);
 	}
 	assert!(per_block[0] >= 5_000, "at least 5,000 secp256k1 fulfilments per block");
-	assert!(per_block[1] >= per_block[0], "Ed25519 fulfilments are cheaper than secp256k1 ones");
+	assert!(per_block[1] >= 5_000, "at least 5,000 Ed25519 fulfilments per block");
 }
