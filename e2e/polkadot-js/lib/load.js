@@ -14,7 +14,7 @@
 
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { describeDispatchError, rawRpc, send } from './chain.js';
 
 const ZEN = 10n ** 12n;
@@ -29,21 +29,36 @@ export function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-/** Keys and values of all `ZenrockTreasury` storage at the best block, in bytes (raw RPC). */
-async function treasuryStateBytes(wsUrl) {
+/**
+ * The treasury's state for the requests `ids` at the best block, in bytes of keys and values (raw
+ * RPC): every entry whose key ends in one of the ids (maps keyed by request id, with
+ * Twox64Concat), and, separately, the expiry queue (keyed by position; its entries are dropped at
+ * the requests' deadline).
+ */
+async function treasuryStateBytes(wsUrl, ids) {
   const prefix = xxhashAsHex('ZenrockTreasury', 128);
+  const queuePrefix = prefix + xxhashAsHex('ExpiryQueue', 128).slice(2);
   const hexBytes = (hex) => (hex ? (hex.length - 2) / 2 : 0);
-  let total = 0;
+  const idOfKey = (key) => {
+    const bytes = hexToU8a(key).slice(-8);
+    return Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  };
+  let byRequest = 0;
+  let expiryQueue = 0;
   let startKey = null;
   for (;;) {
     const keys = await rawRpc(wsUrl, 'state_getKeysPaged', [prefix, 1000, startKey]);
     if (keys.length === 0) break;
     const [set] = await rawRpc(wsUrl, 'state_queryStorageAt', [keys]);
-    for (const [key, value] of set.changes) total += hexBytes(key) + hexBytes(value);
+    for (const [key, value] of set.changes) {
+      const size = hexBytes(key) + hexBytes(value);
+      if (key.startsWith(queuePrefix)) expiryQueue += size;
+      else if (hexBytes(key) >= 40 && ids.has(idOfKey(key))) byRequest += size;
+    }
     if (keys.length < 1000) break;
     startKey = keys[keys.length - 1];
   }
-  return total;
+  return { byRequest, expiryQueue };
 }
 
 /** Sets a governance parameter of the Zenrock pallets through sudo (dev chain). */
@@ -129,7 +144,6 @@ export async function runLoad(api, wsUrl, alice, options) {
 
   // Pre-sign every request: requester i sends its share with consecutive nonces.
   const firstRequestId = (await api.query.zenrockTreasury.nextRequestId()).toNumber();
-  const stateBefore = await treasuryStateBytes(wsUrl);
   const signed = [];
   for (let i = 0; i < requesterCount; i += 1) {
     const r = requesters[i];
@@ -231,7 +245,8 @@ export async function runLoad(api, wsUrl, alice, options) {
     .map(([id, at]) => fulfilledAt.get(id) - at)
     .sort((a, b) => a - b);
   const blocks = [...perBlock.entries()].sort((a, b) => a[0] - b[0]);
-  const stateAnswered = await treasuryStateBytes(wsUrl);
+  const ids = new Set(requestedAt.keys());
+  const retained = await treasuryStateBytes(wsUrl, ids);
   const report = {
     requests: signed.length,
     requesters: requesterCount,
@@ -240,7 +255,8 @@ export async function runLoad(api, wsUrl, alice, options) {
     refused: refusedByPool + refusedOnChain,
     latency: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: latencies[latencies.length - 1] },
     blocks: blocks.map(([number, counts]) => ({ number, ...counts })),
-    stateBytesPerFinishedRequest: requestedAt.size ? (stateAnswered - stateBefore) / requestedAt.size : NaN,
+    stateBytesPerFinishedRequest: ids.size ? retained.byRequest / ids.size : NaN,
+    expiryQueueBytesPerRequest: ids.size ? retained.expiryQueue / ids.size : NaN,
     stateBytesPerRequestAfterRetention: null,
   };
 
@@ -252,7 +268,7 @@ export async function runLoad(api, wsUrl, alice, options) {
       if (Date.now() > deadline) throw new Error('finished requests were not removed after their retention');
       await sleep(2000);
     }
-    report.stateBytesPerRequestAfterRetention = ((await treasuryStateBytes(wsUrl)) - stateBefore) / requestedAt.size;
+    report.stateBytesPerRequestAfterRetention = (await treasuryStateBytes(wsUrl, ids)).byRequest / ids.size;
   }
   return report;
 }
@@ -268,7 +284,7 @@ export function formatReport(report) {
   lines.push(
     `requests ${report.requests} from ${report.requesters} requesters: accepted ${report.accepted}, fulfilled ${report.fulfilled}, refused ${report.refused}`,
     `latency in blocks (request's block to fulfilment's block): p50 ${report.latency.p50}, p95 ${report.latency.p95}, max ${report.latency.max}`,
-    `treasury state per finished request while retained: ${report.stateBytesPerFinishedRequest.toFixed(1)} bytes`,
+    `treasury state per finished request while retained: ${report.stateBytesPerFinishedRequest.toFixed(1)} bytes (plus ${report.expiryQueueBytesPerRequest.toFixed(1)} bytes of expiry queue until its deadline)`,
   );
   if (report.stateBytesPerRequestAfterRetention !== null) {
     lines.push(`treasury state per finished request after its retention: ${report.stateBytesPerRequestAfterRetention.toFixed(1)} bytes`);
