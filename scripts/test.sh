@@ -20,7 +20,7 @@ cargo test --release --locked --workspace --test multi_node -- --ignored
 
 # The Polkadot.js end-to-end suite, against the node binary built above.
 npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error
-(cd e2e/polkadot-js && ZENROCK_NODE="$CARGO_TARGET_DIR/release/zenrock-node" node --test)
+(cd e2e/polkadot-js && ZENROCK_NODE="$CARGO_TARGET_DIR/release/zenrock-node" node --test --test-concurrency=1)
 
 benchmarked_pallets=()
 for manifest in pallets/*/Cargo.toml offchain-workers/*/Cargo.toml; do
