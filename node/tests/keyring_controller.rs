@@ -151,7 +151,7 @@ fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once(
 			_ => None,
 		});
 	// Crash as soon as the worker has submitted its answer, before a block can include it.
-	let submitted = format!("submitted key fulfilment for request {request} ");
+	let submitted = format!("submitted 1 key fulfilments (requests {request}..={request}, ");
 	let deadline = std::time::Instant::now() + TIMEOUT;
 	while !node.log_tail(400).contains(&submitted) {
 		assert!(std::time::Instant::now() < deadline, "no submission: {}", node.log_tail(60));
@@ -189,4 +189,15 @@ fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once(
 		})
 		.count();
 	assert_eq!(answers, 1, "exactly one answer to request {request}");
+	let failed_duplicates = (requested_at..=node.best_number())
+		.flat_map(|block| node.events_at(block))
+		.filter(|event| {
+			matches!(
+				event,
+				RuntimeEvent::ZenrockTreasury(TreasuryEvent::AnswerFailed { request: r, .. })
+					if *r == request
+			)
+		})
+		.count();
+	assert_eq!(failed_duplicates, 0, "no duplicate answer to request {request} was submitted");
 }

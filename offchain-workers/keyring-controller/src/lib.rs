@@ -110,8 +110,8 @@
 //! - `key request <id> of keyring <k> (threshold <t>) needs one key shared by several parties,
 //!   which node keystores cannot create: rejecting from <account>`
 //! - `cannot serve signature request <id> (keyring <k>, <type> key 0x…) as <account>: <detail>`
-//! - `submitted <n> signature fulfilments (requests Some(<first>)..=Some(<last>), keyring <k>) from
-//!   <account> in one transaction`, likewise `… key fulfilments …` and `… rejections …`
+//! - `submitted <n> signature fulfilments (requests <first>..=<last>, keyring <k>) from <account>
+//!   in one transaction`, likewise `… key fulfilments …` and `… rejections …`
 //! - `resubmitting the answer to request <id> (keyring <k>) from <account>: not on chain <n>
 //!   blocks after submission at block <b>`
 //! - warnings when a transaction cannot be submitted (e.g. the pool refuses it because the

@@ -734,11 +734,12 @@ impl<T: Config> PartyWorker<T> {
 			SubmitTransaction::<T, CallOf<T>>::submit_transaction(transaction)
 				.map_err(|()| "the transaction pool refused the transaction")
 		});
-		let (first, last) = (requests.first(), requests.last());
+		let first = requests.first().copied().unwrap_or_default();
+		let last = requests.last().copied().unwrap_or_default();
 		if let Err(why) = submitted {
 			log::warn!(
 				target: LOG_TARGET,
-				"could not submit {} {what} (requests {first:?}..={last:?}, keyring {keyring}) from \
+				"could not submit {} {what} (requests {first}..={last}, keyring {keyring}) from \
 				 {:?} with nonce {nonce:?}: {why} (does the party account have funds for fees?); \
 				 retrying next block",
 				requests.len(),
@@ -754,7 +755,7 @@ impl<T: Config> PartyWorker<T> {
 		));
 		log::info!(
 			target: LOG_TARGET,
-			"submitted {} {what} (requests {first:?}..={last:?}, keyring {keyring}) from {:?} in one \
+			"submitted {} {what} (requests {first}..={last}, keyring {keyring}) from {:?} in one \
 			 transaction",
 			requests.len(),
 			self.account.id
