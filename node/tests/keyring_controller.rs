@@ -11,7 +11,7 @@ use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
 use sp_core::{ed25519, Pair};
 use sp_keyring::Sr25519Keyring::Alice;
 use zenrock_chain_formats::{address, signature, KeyType, PublicKey};
-use zenrock_runtime::{Runtime, RuntimeCall, RuntimeEvent};
+use zenrock_runtime::{RuntimeCall, RuntimeEvent};
 
 /// The genesis workspace (Alice and Bob) and keyring (served by the dev node's Alice party key).
 const WORKSPACE: u64 = 0;

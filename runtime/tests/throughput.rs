@@ -184,6 +184,9 @@ fn items_per_block(weight_of: impl Fn(u32) -> u64) -> (f64, u64) {
 	(per_item / 1_000_000.0, fitting as u64)
 }
 
+/// The call weight of a batched call as a function of its number of items.
+type WeightOfItems<'a> = Box<dyn Fn(u32) -> u64 + 'a>;
+
 #[test]
 fn batched_answers_per_block() {
 	let call_weight = |call: RuntimeCall| call.get_dispatch_info().call_weight.ref_time();
@@ -198,7 +201,7 @@ fn batched_answers_per_block() {
 			)
 		}
 	};
-	let batches: Vec<(&str, Box<dyn Fn(u32) -> u64>)> = vec![
+	let batches: Vec<(&str, WeightOfItems)> = vec![
 		(
 			"zenrockTreasury.fulfil_signature_requests, secp256k1 (1 signature each, verified)",
 			Box::new(signatures(vec![1; 65])),

@@ -654,8 +654,11 @@ impl<T: Config> PartyWorker<T> {
 	) -> bool {
 		let weights = T::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal);
-		let max_weight = CALL_SHARE_OF_MAX_EXTRINSIC
-			* normal.max_extrinsic.or(normal.max_total).unwrap_or(weights.max_block);
+		let limit = normal.max_extrinsic.or(normal.max_total).unwrap_or(weights.max_block);
+		let max_weight = Weight::from_parts(
+			CALL_SHARE_OF_MAX_EXTRINSIC.mul_floor(limit.ref_time()),
+			CALL_SHARE_OF_MAX_EXTRINSIC.mul_floor(limit.proof_size()),
+		);
 		let max_length = (*T::BlockLength::get().max.get(DispatchClass::Normal) as usize)
 			.saturating_sub(TRANSACTION_OVERHEAD_BYTES);
 		let max_items = usize::try_from(T::Responses::max_answers_per_call()).unwrap_or(usize::MAX);

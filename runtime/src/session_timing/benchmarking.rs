@@ -27,13 +27,12 @@ use frame_support::{traits::Get, BoundedVec};
 
 /// Votes per voter: the nominations quota, the `d` of the election's weight.
 type MaxVotesPerVoter = <crate::Staking as ElectionDataProvider>::MaxVotesPerVoter;
+/// A voter as staking gives it to the election: account, stake, the targets it votes for.
+type Voter = (AccountId, u64, BoundedVec<AccountId, MaxVotesPerVoter>);
 
 /// `v` voters with stakes spread over a range and `t` targets; voter `i` votes for 16 targets
 /// spread over the target list from a position that depends on `i`.
-fn snapshot(
-	v: u32,
-	t: u32,
-) -> (Vec<(AccountId, u64, BoundedVec<AccountId, MaxVotesPerVoter>)>, Vec<AccountId>) {
+fn snapshot(v: u32, t: u32) -> (Vec<Voter>, Vec<AccountId>) {
 	let targets: Vec<AccountId> = (0..t).map(|i| account("target", i, 0)).collect();
 	let votes_per_voter: u32 = <MaxVotesPerVoter as Get<u32>>::get().min(t);
 	let voters = (0..v)
