@@ -472,8 +472,13 @@ fn write_outpoint(out: &mut Vec<u8>, input: &TxIn) {
 
 fn write_output(out: &mut Vec<u8>, output: &TxOut) {
 	out.extend_from_slice(&output.amount.to_le_bytes());
-	write_compact_size(out, output.script_pubkey.len());
-	out.extend_from_slice(&output.script_pubkey);
+	write_script(out, &output.script_pubkey);
+}
+
+/// A script with its CompactSize length, as transactions and signature messages carry it.
+pub(crate) fn write_script(out: &mut Vec<u8>, script: &[u8]) {
+	write_compact_size(out, script.len());
+	out.extend_from_slice(script);
 }
 
 /// Bitcoin's CompactSize unsigned integer.

@@ -75,6 +75,7 @@ mod hashing;
 pub mod keys;
 pub mod signature;
 pub mod solana;
+pub mod taproot;
 pub mod transaction;
 
 pub use address::{derive_address, AddressFormat};
