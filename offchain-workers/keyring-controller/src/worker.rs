@@ -89,6 +89,44 @@ impl<BlockNumber> Answers<BlockNumber> {
 	}
 }
 
+/// How large one answering call may be: the weight and length a normal extrinsic may have, less
+/// room for the transaction around it, and the most answers a call may carry.
+struct CallLimits {
+	max_weight: Weight,
+	max_length: usize,
+	max_items: usize,
+}
+
+impl CallLimits {
+	fn of<T: Config>() -> Self {
+		let weights = T::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal);
+		let limit = normal.max_extrinsic.or(normal.max_total).unwrap_or(weights.max_block);
+		CallLimits {
+			max_weight: Weight::from_parts(
+				CALL_SHARE_OF_MAX_EXTRINSIC.mul_floor(limit.ref_time()),
+				CALL_SHARE_OF_MAX_EXTRINSIC.mul_floor(limit.proof_size()),
+			),
+			max_length: (*T::BlockLength::get().max.get(DispatchClass::Normal) as usize)
+				.saturating_sub(TRANSACTION_OVERHEAD_BYTES),
+			max_items: usize::try_from(T::Responses::max_answers_per_call()).unwrap_or(usize::MAX),
+		}
+	}
+
+	/// The calls `call_of` builds for `answers` (each a request and its answer), within these
+	/// limits, with the requests each call answers.
+	fn calls<Call: GetDispatchInfo + Encode, Answer: Clone + Encode>(
+		&self,
+		answers: Vec<(RequestId, Answer)>,
+		call_of: impl Fn(Vec<(RequestId, Answer)>) -> Call,
+	) -> Vec<(Vec<RequestId>, Call)> {
+		split_into_calls(answers, &call_of, self.max_weight, self.max_length, self.max_items)
+			.into_iter()
+			.map(|batch| (batch.iter().map(|(request, _)| *request).collect(), call_of(batch)))
+			.collect()
+	}
+}
+
 /// Splits `items` into the calls `call_of` builds, each within the weight and length a normal
 /// extrinsic may have (with room for the transaction around it) and within `max_items`.
 pub fn split_into_calls<Call: GetDispatchInfo + Encode, Item: Clone + Encode>(
@@ -652,50 +690,24 @@ impl<T: Config> PartyWorker<T> {
 		mut answers: Answers<BlockNumberFor<T>>,
 		guard: &mut StorageLockGuard<'_, '_, Time>,
 	) -> bool {
-		let weights = T::BlockWeights::get();
-		let normal = weights.get(DispatchClass::Normal);
-		let limit = normal.max_extrinsic.or(normal.max_total).unwrap_or(weights.max_block);
-		let max_weight = Weight::from_parts(
-			CALL_SHARE_OF_MAX_EXTRINSIC.mul_floor(limit.ref_time()),
-			CALL_SHARE_OF_MAX_EXTRINSIC.mul_floor(limit.proof_size()),
-		);
-		let max_length = (*T::BlockLength::get().max.get(DispatchClass::Normal) as usize)
-			.saturating_sub(TRANSACTION_OVERHEAD_BYTES);
-		let max_items = usize::try_from(T::Responses::max_answers_per_call()).unwrap_or(usize::MAX);
+		let limits = CallLimits::of::<T>();
 		let mut calls: Vec<(&str, Vec<RequestId>, CallOf<T>)> = Vec::new();
 		let keys = core::mem::take(&mut answers.keys);
-		for batch in split_into_calls(
-			keys,
-			|items| T::Responses::fulfil_keys(keyring, items),
-			max_weight,
-			max_length,
-			max_items,
-		) {
-			let requests = batch.iter().map(|(request, _)| *request).collect();
-			calls.push(("key fulfilments", requests, T::Responses::fulfil_keys(keyring, batch)));
+		for (requests, call) in
+			limits.calls(keys, |items| T::Responses::fulfil_keys(keyring, items))
+		{
+			calls.push(("key fulfilments", requests, call));
 		}
 		let signatures = core::mem::take(&mut answers.signatures);
-		for batch in split_into_calls(
-			signatures,
-			|items| T::Responses::fulfil_signatures(keyring, items),
-			max_weight,
-			max_length,
-			max_items,
-		) {
-			let requests = batch.iter().map(|(request, _)| *request).collect();
-			let call = T::Responses::fulfil_signatures(keyring, batch);
+		let fulfil_signatures = |items| T::Responses::fulfil_signatures(keyring, items);
+		for (requests, call) in limits.calls(signatures, fulfil_signatures) {
 			calls.push(("signature fulfilments", requests, call));
 		}
 		let rejections = core::mem::take(&mut answers.rejections);
-		for batch in split_into_calls(
-			rejections,
-			|items| T::Responses::reject(keyring, items),
-			max_weight,
-			max_length,
-			max_items,
-		) {
-			let requests = batch.iter().map(|(request, _)| *request).collect();
-			calls.push(("rejections", requests, T::Responses::reject(keyring, batch)));
+		for (requests, call) in
+			limits.calls(rejections, |items| T::Responses::reject(keyring, items))
+		{
+			calls.push(("rejections", requests, call));
 		}
 		for (what, requests, call) in calls {
 			if !self.submit(keyring, what, &requests, call) {
