@@ -1104,13 +1104,10 @@ pub mod pallet {
 			keyring: KeyringId,
 			answers: Vec<(RequestId, Vec<Vec<u8>>)>,
 		) -> DispatchResult {
-			let answerer = Self::batch_answerer(origin, keyring, answers.len())?;
-			let earned = Self::each_answer(answers, |(request, signatures)| {
-				(
-					request,
-					Self::answer_sign_request(&answerer, request, signatures).map(|(_, fee)| fee),
-				)
-			});
+			let earned =
+				Self::answer_batch(origin, keyring, answers, |answerer, request, signatures| {
+					Ok(Self::answer_sign_request(answerer, request, signatures)?.1)
+				})?;
 			Self::pay_keyring(keyring, earned);
 			Ok(())
 		}
@@ -1129,13 +1126,10 @@ pub mod pallet {
 			keyring: KeyringId,
 			answers: Vec<(RequestId, Vec<u8>)>,
 		) -> DispatchResult {
-			let answerer = Self::batch_answerer(origin, keyring, answers.len())?;
-			let earned = Self::each_answer(answers, |(request, public_key)| {
-				(
-					request,
-					Self::answer_key_request(&answerer, request, public_key).map(|(_, fee)| fee),
-				)
-			});
+			let earned =
+				Self::answer_batch(origin, keyring, answers, |answerer, request, public_key| {
+					Ok(Self::answer_key_request(answerer, request, public_key)?.1)
+				})?;
 			Self::pay_keyring(keyring, earned);
 			Ok(())
 		}
@@ -1153,15 +1147,14 @@ pub mod pallet {
 			keyring: KeyringId,
 			rejections: Vec<(RequestId, Vec<u8>)>,
 		) -> DispatchResult {
-			let answerer = Self::batch_answerer(origin, keyring, rejections.len())?;
-			Self::each_answer(rejections, |(request, reason)| {
-				let outcome = if KeyRequests::<T>::contains_key(request) {
-					Self::reject::<KeyRequest<T>>(&answerer, request, reason)
+			Self::answer_batch(origin, keyring, rejections, |answerer, request, reason| {
+				if KeyRequests::<T>::contains_key(request) {
+					Self::reject::<KeyRequest<T>>(answerer, request, reason)?;
 				} else {
-					Self::reject::<SignRequest<T>>(&answerer, request, reason)
-				};
-				(request, outcome.map(|()| Zero::zero()))
-			});
+					Self::reject::<SignRequest<T>>(answerer, request, reason)?;
+				}
+				Ok(Zero::zero())
+			})?;
 			Ok(())
 		}
 	}
@@ -1471,43 +1464,33 @@ impl<T: Config> Pallet<T> {
 		Ok(req)
 	}
 
-	/// The answerer of a batched call of `answers` answers to `keyring`, once the signer of
-	/// `origin` is one of its parties and the batch is within `MaxAnswersPerCall`.
-	fn batch_answerer(
+	/// Run `answer` on each answer of a batched call to `keyring`, once the signer of `origin` is
+	/// one of its parties and the batch is within `MaxAnswersPerCall`. Each answer runs in its
+	/// own storage layer: one that fails is rolled back and reported in AnswerFailed. Returns the
+	/// fees earned by the answers that succeeded.
+	fn answer_batch<Answer>(
 		origin: OriginFor<T>,
 		keyring: KeyringId,
-		answers: usize,
-	) -> Result<Answerer<T::AccountId>, DispatchError> {
+		answers: Vec<(RequestId, Answer)>,
+		mut answer: impl FnMut(
+			&Answerer<T::AccountId>,
+			RequestId,
+			Answer,
+		) -> Result<BalanceOf<T>, DispatchError>,
+	) -> Result<BalanceOf<T>, DispatchError> {
 		let party = ensure_signed(origin)?;
-		ensure!(answers <= T::MaxAnswersPerCall::get() as usize, Error::<T>::TooManyAnswers);
+		ensure!(answers.len() <= T::MaxAnswersPerCall::get() as usize, Error::<T>::TooManyAnswers);
 		ensure!(T::Keyrings::is_party(keyring, &party), Error::<T>::NotParty);
 		let party_count = T::Keyrings::keyring_terms(keyring).map_or(0, |t| t.party_count);
-		Ok(Answerer { party, batch: Some(BatchKeyring { keyring, party_count }) })
-	}
-
-	/// Run `answer` on each item of a batch in its own storage layer: an item that fails is
-	/// rolled back and reported in AnswerFailed. Returns the fees earned by the items that
-	/// succeeded.
-	fn each_answer<Item>(
-		items: Vec<Item>,
-		mut answer: impl FnMut(Item) -> (RequestId, Result<BalanceOf<T>, DispatchError>),
-	) -> BalanceOf<T> {
+		let answerer = Answerer { party, batch: Some(BatchKeyring { keyring, party_count }) };
 		let mut earned = BalanceOf::<T>::zero();
-		for item in items {
-			let mut failed = None;
-			let outcome = with_storage_layer(|| {
-				let (request, outcome) = answer(item);
-				outcome.inspect_err(|error| failed = Some((request, *error)))
-			});
-			match (outcome, failed) {
-				(Ok(fee), _) => earned = earned.saturating_add(fee),
-				(Err(_), Some((request, error))) => {
-					Self::deposit_event(Event::AnswerFailed { request, error })
-				}
-				(Err(_), None) => {}
+		for (request, item) in answers {
+			match with_storage_layer(|| answer(&answerer, request, item)) {
+				Ok(fee) => earned = earned.saturating_add(fee),
+				Err(error) => Self::deposit_event(Event::AnswerFailed { request, error }),
 			}
 		}
-		earned
+		Ok(earned)
 	}
 
 	/// The number of parties of `keyring` (from the batch if the answerer has one).
