@@ -3,10 +3,11 @@
 //! | format | key types | derivation |
 //! | --- | --- | --- |
 //! | EVM | secp256k1 | last 20 bytes of keccak256(uncompressed key without its `0x04`), EIP-55 checksummed |
-//! | Bitcoin P2WPKH | secp256k1 | bech32 v0 witness program HASH160(compressed key), `bc` / `tb` / `bcrt` |
+//! | Bitcoin P2WPKH | secp256k1 ECDSA | bech32 v0 witness program HASH160(compressed key), `bc` / `tb` / `bcrt` |
+//! | Bitcoin P2TR | Taproot (x-only) | bech32m v1 witness program: the 32-byte output key itself (BIP-341, BIP-350) |
 //! | Solana | Ed25519 | base58 of the key |
 //! | Cosmos | secp256k1 | bech32 of RIPEMD160(SHA256(compressed key)) with the given prefix |
-//! | Substrate SS58 | Ed25519, secp256k1 | SS58 of the account id: the Ed25519 key itself, or BLAKE2b-256 of the compressed secp256k1 key (as `sp_core::ecdsa` accounts) |
+//! | Substrate SS58 | Ed25519, secp256k1 ECDSA | SS58 of the account id: the Ed25519 key itself, or BLAKE2b-256 of the compressed secp256k1 key (as `sp_core::ecdsa` accounts) |
 
 use alloc::{string::String, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -23,7 +24,8 @@ use crate::{
 pub enum AddressFormat {
 	/// An EVM account address, EIP-55 checksummed (`0x…`).
 	Evm,
-	/// A Bitcoin native segwit v0 P2WPKH address on the given network.
+	/// A Bitcoin native segwit address on the given network: P2WPKH (v0) for an ECDSA key, P2TR
+	/// (v1, bech32m) for a Taproot key.
 	Bitcoin(BitcoinNetwork),
 	/// A Solana account address (base58).
 	Solana,
@@ -44,7 +46,10 @@ pub enum AddressFormat {
 pub fn derive_address(key: &PublicKey, format: &AddressFormat) -> Result<String, Error> {
 	match format {
 		AddressFormat::Evm => evm_address(key).map(|address| evm_checksum_address(&address)),
-		AddressFormat::Bitcoin(network) => bitcoin_p2wpkh_address(key, *network),
+		AddressFormat::Bitcoin(network) => match key {
+			PublicKey::BitcoinTaproot(output_key) => bitcoin_p2tr_address(output_key, *network),
+			_ => bitcoin_p2wpkh_address(key, *network),
+		},
 		AddressFormat::Solana => solana_address(key),
 		AddressFormat::Cosmos { prefix } => {
 			let prefix = core::str::from_utf8(prefix).map_err(|_| Error::InvalidAddressPrefix)?;
@@ -56,7 +61,7 @@ pub fn derive_address(key: &PublicKey, format: &AddressFormat) -> Result<String,
 
 /// The address formats shown for a key of `key_type` when a client asks for "its addresses":
 /// EVM, Cosmos (`cosmos`, `zen`) and SS58 (42) for ECDSA keys; Bitcoin mainnet, testnet and
-/// regtest for Bitcoin keys; Solana and SS58 (42) for Ed25519 keys.
+/// regtest for Bitcoin keys (P2WPKH or P2TR); Solana and SS58 (42) for Ed25519 keys.
 pub fn default_address_formats(key_type: KeyType) -> Vec<AddressFormat> {
 	match key_type {
 		KeyType::EcdsaSecp256k1 => alloc::vec![
@@ -65,7 +70,7 @@ pub fn default_address_formats(key_type: KeyType) -> Vec<AddressFormat> {
 			AddressFormat::Cosmos { prefix: b"zen".to_vec() },
 			AddressFormat::Ss58 { prefix: 42 },
 		],
-		KeyType::BitcoinSecp256k1 => alloc::vec![
+		KeyType::BitcoinSecp256k1 | KeyType::BitcoinTaproot => alloc::vec![
 			AddressFormat::Bitcoin(BitcoinNetwork::Mainnet),
 			AddressFormat::Bitcoin(BitcoinNetwork::Testnet),
 			AddressFormat::Bitcoin(BitcoinNetwork::Regtest),
@@ -141,6 +146,15 @@ pub fn bitcoin_p2wpkh_address(key: &PublicKey, network: BitcoinNetwork) -> Resul
 		.map_err(|_| Error::InvalidAddress)
 }
 
+/// The Bitcoin Taproot (P2TR, segwit v1, bech32m) address of an x-only output key.
+pub fn bitcoin_p2tr_address(
+	output_key: &[u8; 32],
+	network: BitcoinNetwork,
+) -> Result<String, Error> {
+	bech32::segwit::encode(network.hrp(), bech32::segwit::VERSION_1, output_key)
+		.map_err(|_| Error::InvalidAddress)
+}
+
 /// The Solana address (base58 of the key) of an Ed25519 key.
 pub fn solana_address(key: &PublicKey) -> Result<String, Error> {
 	Ok(bs58::encode(key.require_ed25519()?).into_string())
@@ -161,17 +175,19 @@ pub fn cosmos_address(key: &PublicKey, prefix: &str) -> Result<String, Error> {
 }
 
 /// The Substrate account id of a key: the Ed25519 key itself, or BLAKE2b-256 of the compressed
-/// secp256k1 key (what `sp_runtime::MultiSigner::Ecdsa` turns into an `AccountId32`).
-pub fn substrate_account_id(key: &PublicKey) -> [u8; 32] {
+/// secp256k1 key (what `sp_runtime::MultiSigner::Ecdsa` turns into an `AccountId32`). Taproot
+/// keys have none ([`Error::KeyTypeMismatch`]): Substrate has no BIP-340 signer.
+pub fn substrate_account_id(key: &PublicKey) -> Result<[u8; 32], Error> {
 	match key {
-		PublicKey::Ed25519(key) => *key,
-		PublicKey::EcdsaSecp256k1(key) | PublicKey::BitcoinSecp256k1(key) => blake2_256(key),
+		PublicKey::Ed25519(key) => Ok(*key),
+		PublicKey::EcdsaSecp256k1(key) | PublicKey::BitcoinSecp256k1(key) => Ok(blake2_256(key)),
+		PublicKey::BitcoinTaproot(_) => Err(Error::KeyTypeMismatch),
 	}
 }
 
 /// The SS58 address of the key's Substrate account id with network `prefix` (0 to 16383).
 pub fn ss58_address(key: &PublicKey, prefix: u16) -> Result<String, Error> {
-	ss58_encode(&substrate_account_id(key), prefix)
+	ss58_encode(&substrate_account_id(key)?, prefix)
 }
 
 /// SS58 text of a 32-byte account id, as `sp_core::crypto::Ss58Codec::to_ss58check_with_version`.

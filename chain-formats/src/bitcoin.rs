@@ -1,4 +1,5 @@
-//! Bitcoin: segwit v0 spends of P2WPKH outputs, BIP-143 sighashes, witness assembly.
+//! Bitcoin: segwit v0 spends of P2WPKH outputs (BIP-143 sighashes) and Taproot key-path spends
+//! of P2TR outputs (BIP-341 sighashes, [`crate::taproot`]), witness assembly.
 //!
 //! ## Request format
 //! A segwit sighash commits to the amount of the output each input spends, which the raw
@@ -10,13 +11,16 @@
 //! - `spent_outputs`: for each input, in order, the amount (satoshi) and scriptPubKey of the
 //!   output it spends.
 //!
-//! Every spent output must be the signer's own P2WPKH output (`0x0014 ‖ HASH160(key)`), else
-//! [`Error::ForeignInput`]: the key signs for its own coins only, so the amounts the policy sees
+//! Every spent output must be the signer's own output, else [`Error::ForeignInput`]: P2WPKH
+//! (`0x0014 ‖ HASH160(key)`) for an ECDSA key, P2TR (`0x5120 ‖ output key`) for a Taproot key: the key signs for its own coins only, so the amounts the policy sees
 //! are the signer's. (PSBT, BIP-174, would be the richer container; it is not accepted yet.)
 //!
 //! ## What is signed
-//! One BIP-143 sighash (`SIGHASH_ALL`) per input, with the P2WPKH scriptCode
-//! `0x76a914 ‖ HASH160(key) ‖ 0x88ac` and the spent amount.
+//! One sighash per input:
+//! - ECDSA key: the BIP-143 sighash (`SIGHASH_ALL`) with the P2WPKH scriptCode
+//!   `0x76a914 ‖ HASH160(key) ‖ 0x88ac` and the spent amount;
+//! - Taproot key: the BIP-341 key-path sighash with `SIGHASH_DEFAULT` (it commits to every spent
+//!   amount and scriptPubKey).
 //!
 //! ## Value, recipient, fee
 //! `value` is the sum of outputs whose script is not the signer's own P2WPKH script (change is
@@ -24,8 +28,8 @@
 //! counting zero-value `OP_RETURN` data outputs) pay the same script; `fee` is inputs − outputs.
 //!
 //! ## Assembly
-//! The signed transaction is the segwit encoding with witness `[DER(sig) ‖ 0x01, key]` for every
-//! input; its id is the txid (SHA-256d of the encoding without witness) in display byte order.
+//! The signed transaction is the segwit encoding with witness `[DER(sig) ‖ 0x01, key]` (P2WPKH)
+//! or `[sig]` (64-byte BIP-340 signature, Taproot key path) for every input; its id is the txid (SHA-256d of the encoding without witness) in display byte order.
 
 use alloc::{string::String, vec::Vec};
 use codec::{Decode, DecodeAll, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -311,12 +315,45 @@ pub fn p2wpkh_script_code(key_hash: &[u8; 20]) -> Vec<u8> {
 	script
 }
 
+/// The key that spends a request's inputs, which fixes the outputs it may spend and how they are
+/// signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spender {
+	/// An ECDSA key spending P2WPKH outputs (compressed key).
+	P2wpkh([u8; 33]),
+	/// A Taproot output key spending P2TR outputs by the key path (x-only key).
+	Taproot([u8; 32]),
+}
+
+impl Spender {
+	/// The spender of a Bitcoin key; [`Error::KeyTypeMismatch`] for other keys.
+	pub fn from_key(key: &crate::PublicKey) -> Result<Self, Error> {
+		match key {
+			crate::PublicKey::BitcoinTaproot(output_key) => Ok(Spender::Taproot(*output_key)),
+			crate::PublicKey::EcdsaSecp256k1(_) | crate::PublicKey::BitcoinSecp256k1(_) => {
+				key.require_secp256k1().map(|compressed| Spender::P2wpkh(*compressed))
+			}
+			crate::PublicKey::Ed25519(_) => Err(Error::KeyTypeMismatch),
+		}
+	}
+
+	/// The scriptPubKey of the spender's own outputs.
+	pub fn own_script(&self) -> Vec<u8> {
+		match self {
+			Spender::P2wpkh(key) => p2wpkh_script(key),
+			Spender::Taproot(output_key) => crate::taproot::p2tr_script(output_key),
+		}
+	}
+}
+
 /// A validated request: the transaction, its sighashes and the policy summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BitcoinTransaction {
+	/// The key that spends the inputs.
+	pub spender: Spender,
 	/// The decoded unsigned transaction.
 	pub transaction: Transaction,
-	/// One BIP-143 sighash per input.
+	/// One sighash per input: BIP-143 for P2WPKH, BIP-341 (`SIGHASH_DEFAULT`) for Taproot.
 	pub sighashes: Vec<[u8; 32]>,
 	/// Sum of the outputs not paying the signer's own script, in satoshi.
 	pub value: u64,
@@ -326,19 +363,17 @@ pub struct BitcoinTransaction {
 	pub recipient: Option<String>,
 }
 
-/// Validates a request for the `signer` key and computes the sighashes and summary.
+/// Validates a request spent by `spender` and computes the sighashes and summary.
 pub fn parse(
 	request: &BitcoinUnsignedTransaction,
-	signer: &[u8; 33],
+	spender: Spender,
 	network: BitcoinNetwork,
 ) -> Result<BitcoinTransaction, Error> {
 	let transaction = decode_transaction(&request.transaction)?;
 	if request.spent_outputs.len() != transaction.inputs.len() {
 		return Err(Error::SpentOutputCountMismatch);
 	}
-	let key_hash = hash160(signer);
-	let own_script = p2wpkh_script(signer);
-	let script_code = p2wpkh_script_code(&key_hash);
+	let own_script = spender.own_script();
 
 	let mut total_in: u64 = 0;
 	for spent in &request.spent_outputs {
@@ -378,15 +413,34 @@ pub fn parse(
 		None
 	};
 
-	let hashes = Bip143Hashes::new(&transaction);
-	let sighashes = request
-		.spent_outputs
-		.iter()
-		.enumerate()
-		.map(|(index, spent)| hashes.sighash(&transaction, index, &script_code, spent.amount))
-		.collect::<Result<Vec<_>, Error>>()?;
+	let sighashes = match spender {
+		Spender::P2wpkh(key) => {
+			let script_code = p2wpkh_script_code(&hash160(&key));
+			let hashes = Bip143Hashes::new(&transaction);
+			request
+				.spent_outputs
+				.iter()
+				.enumerate()
+				.map(|(index, spent)| {
+					hashes.sighash(&transaction, index, &script_code, spent.amount)
+				})
+				.collect::<Result<Vec<_>, Error>>()?
+		}
+		Spender::Taproot(_) => {
+			let hashes = transaction.taproot_hashes(&request.spent_outputs)?;
+			(0..transaction.inputs.len())
+				.map(|index| {
+					transaction.taproot_sighash_with(
+						&hashes,
+						index,
+						crate::taproot::SIGHASH_DEFAULT,
+					)
+				})
+				.collect::<Result<Vec<_>, Error>>()?
+		}
+	};
 
-	Ok(BitcoinTransaction { transaction, sighashes, value, fee, recipient })
+	Ok(BitcoinTransaction { spender, transaction, sighashes, value, fee, recipient })
 }
 
 impl BitcoinTransaction {
@@ -400,28 +454,47 @@ impl BitcoinTransaction {
 		}
 	}
 
-	/// The signed segwit transaction, one signature per input (in input order) by `signer`.
+	/// The signed segwit transaction of a P2WPKH spend, one signature per input (in input order).
 	pub fn assemble(
 		&self,
-		signer: &[u8; 33],
 		signatures: &[RecoverableSignature],
 	) -> Result<SignedTransaction, Error> {
-		if signatures.len() != self.transaction.inputs.len() {
+		let Spender::P2wpkh(signer) = &self.spender else { return Err(Error::KeyTypeMismatch) };
+		let mut witnesses = Vec::with_capacity(signatures.len());
+		for signature in signatures {
+			let mut element = signature.to_der()?;
+			// The sighash type byte; SIGHASH_ALL is 1 and fits a byte.
+			element.push(SIGHASH_ALL as u8);
+			witnesses.push([element, signer.to_vec()].to_vec());
+		}
+		self.with_witnesses(&witnesses)
+	}
+
+	/// The signed segwit transaction of a Taproot key-path spend: witness `[signature]` per input
+	/// (64-byte BIP-340 signatures of the `SIGHASH_DEFAULT` sighashes, in input order).
+	pub fn assemble_taproot(&self, signatures: &[[u8; 64]]) -> Result<SignedTransaction, Error> {
+		if !matches!(self.spender, Spender::Taproot(_)) {
+			return Err(Error::KeyTypeMismatch);
+		}
+		let witnesses: Vec<Vec<Vec<u8>>> =
+			signatures.iter().map(|signature| [signature.to_vec()].to_vec()).collect();
+		self.with_witnesses(&witnesses)
+	}
+
+	fn with_witnesses(&self, witnesses: &[Vec<Vec<u8>>]) -> Result<SignedTransaction, Error> {
+		if witnesses.len() != self.transaction.inputs.len() {
 			return Err(Error::SignatureCountMismatch);
 		}
 		let mut raw = Vec::new();
 		raw.extend_from_slice(&self.transaction.version.to_le_bytes());
 		raw.extend_from_slice(&[0x00, 0x01]);
 		self.transaction.encode_inputs_and_outputs(&mut raw);
-		for signature in signatures {
-			let mut element = signature.to_der()?;
-			// The sighash type byte; SIGHASH_ALL is 1 and fits a byte.
-			element.push(SIGHASH_ALL as u8);
-			write_compact_size(&mut raw, 2);
-			write_compact_size(&mut raw, element.len());
-			raw.extend_from_slice(&element);
-			write_compact_size(&mut raw, signer.len());
-			raw.extend_from_slice(signer);
+		for witness in witnesses {
+			write_compact_size(&mut raw, witness.len());
+			for element in witness {
+				write_compact_size(&mut raw, element.len());
+				raw.extend_from_slice(element);
+			}
 		}
 		raw.extend_from_slice(&self.transaction.lock_time.to_le_bytes());
 		let mut id = self.transaction.txid();

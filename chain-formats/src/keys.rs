@@ -7,6 +7,8 @@
 //!   compressed; any other length, or bytes that are not a point of the curve, are refused.
 //! - [`KeyType::Ed25519`]: 32 bytes, the canonical encoding of a curve point that is not of small
 //!   order (small-order keys let anyone forge signatures that verify under permissive rules).
+//! - [`KeyType::BitcoinTaproot`]: a 32-byte x-only BIP-340 key, the Taproot output key itself
+//!   (the x coordinate of a secp256k1 point, refused when no point has it).
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -39,6 +41,10 @@ pub enum KeyType {
 	/// An ECDSA key on secp256k1 used for Bitcoin; signs 32-byte sighashes, signatures are
 	/// 65-byte `r || s || v` or strict DER.
 	BitcoinSecp256k1,
+	/// A BIP-340 Schnorr key on secp256k1 used as a Bitcoin Taproot output key (P2TR, key-path
+	/// spends); signs 32-byte BIP-341 sighashes, signatures are 64-byte `R.x || s`. Produced by
+	/// threshold (FROST) keyrings.
+	BitcoinTaproot,
 }
 
 impl KeyType {
@@ -46,13 +52,18 @@ impl KeyType {
 	pub const fn public_key_len(self) -> usize {
 		match self {
 			KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 => 33,
-			KeyType::Ed25519 => 32,
+			KeyType::Ed25519 | KeyType::BitcoinTaproot => 32,
 		}
 	}
 
-	/// Whether keys of this type are secp256k1 keys.
+	/// Whether keys of this type make ECDSA signatures on secp256k1.
 	pub const fn is_secp256k1(self) -> bool {
 		matches!(self, KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1)
+	}
+
+	/// Whether keys of this type sign 32-byte prehashes (sighashes) rather than whole messages.
+	pub const fn signs_prehash(self) -> bool {
+		!matches!(self, KeyType::Ed25519)
 	}
 }
 
@@ -65,6 +76,8 @@ pub enum PublicKey {
 	Ed25519([u8; 32]),
 	/// A compressed secp256k1 key of type [`KeyType::BitcoinSecp256k1`].
 	BitcoinSecp256k1([u8; 33]),
+	/// An x-only BIP-340 key of type [`KeyType::BitcoinTaproot`].
+	BitcoinTaproot([u8; 32]),
 }
 
 impl PublicKey {
@@ -74,6 +87,7 @@ impl PublicKey {
 			KeyType::EcdsaSecp256k1 => parse_secp256k1(bytes).map(PublicKey::EcdsaSecp256k1),
 			KeyType::BitcoinSecp256k1 => parse_secp256k1(bytes).map(PublicKey::BitcoinSecp256k1),
 			KeyType::Ed25519 => parse_ed25519(bytes).map(PublicKey::Ed25519),
+			KeyType::BitcoinTaproot => parse_x_only(bytes).map(PublicKey::BitcoinTaproot),
 		}
 	}
 
@@ -83,14 +97,15 @@ impl PublicKey {
 			PublicKey::EcdsaSecp256k1(_) => KeyType::EcdsaSecp256k1,
 			PublicKey::Ed25519(_) => KeyType::Ed25519,
 			PublicKey::BitcoinSecp256k1(_) => KeyType::BitcoinSecp256k1,
+			PublicKey::BitcoinTaproot(_) => KeyType::BitcoinTaproot,
 		}
 	}
 
-	/// The stored bytes (33 compressed bytes for secp256k1, 32 for Ed25519).
+	/// The stored bytes (33 compressed bytes for ECDSA keys, 32 for Ed25519 and x-only keys).
 	pub fn as_bytes(&self) -> &[u8] {
 		match self {
 			PublicKey::EcdsaSecp256k1(key) | PublicKey::BitcoinSecp256k1(key) => key,
-			PublicKey::Ed25519(key) => key,
+			PublicKey::Ed25519(key) | PublicKey::BitcoinTaproot(key) => key,
 		}
 	}
 
@@ -99,12 +114,25 @@ impl PublicKey {
 		self.as_bytes().to_vec()
 	}
 
-	/// The compressed secp256k1 key, or `None` for an Ed25519 key.
+	/// The compressed secp256k1 ECDSA key, or `None` for other keys.
 	pub const fn secp256k1(&self) -> Option<&[u8; 33]> {
 		match self {
 			PublicKey::EcdsaSecp256k1(key) | PublicKey::BitcoinSecp256k1(key) => Some(key),
-			PublicKey::Ed25519(_) => None,
+			PublicKey::Ed25519(_) | PublicKey::BitcoinTaproot(_) => None,
 		}
+	}
+
+	/// The x-only Taproot output key, or `None` for other keys.
+	pub const fn taproot(&self) -> Option<&[u8; 32]> {
+		match self {
+			PublicKey::BitcoinTaproot(key) => Some(key),
+			_ => None,
+		}
+	}
+
+	/// The x-only Taproot output key, or [`Error::KeyTypeMismatch`].
+	pub fn require_taproot(&self) -> Result<&[u8; 32], Error> {
+		self.taproot().ok_or(Error::KeyTypeMismatch)
 	}
 
 	/// The Ed25519 key, or `None` for a secp256k1 key.
@@ -153,6 +181,14 @@ fn parse_secp256k1(bytes: &[u8]) -> Result<[u8; 33], Error> {
 	let point = k256::PublicKey::from_sec1_bytes(bytes).map_err(|_| Error::InvalidKeyPoint)?;
 	let encoded = point.to_encoded_point(true);
 	encoded.as_bytes().try_into().map_err(|_| Error::InvalidKeyPoint)
+}
+
+fn parse_x_only(bytes: &[u8]) -> Result<[u8; 32], Error> {
+	let key: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidKeyLength)?;
+	if !crate::taproot::is_valid_x_only(&key) {
+		return Err(Error::InvalidKeyPoint);
+	}
+	Ok(key)
 }
 
 fn parse_ed25519(bytes: &[u8]) -> Result<[u8; 32], Error> {

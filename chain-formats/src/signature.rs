@@ -5,6 +5,7 @@
 //! | [`KeyType::EcdsaSecp256k1`] | 32-byte prehash | 65 bytes `r ‖ s ‖ v`, `v` ∈ {0, 1, 27, 28} |
 //! | [`KeyType::BitcoinSecp256k1`] | 32-byte prehash | the same 65 bytes, or strict DER (BIP-66, without a sighash byte) |
 //! | [`KeyType::Ed25519`] | the message | 64 bytes `R ‖ S` |
+//! | [`KeyType::BitcoinTaproot`] | 32-byte prehash (BIP-341 sighash) | 64 bytes BIP-340 `R.x ‖ s`, checked in the runtime ([`crate::taproot::verify_bip340`]) |
 //!
 //! ECDSA signatures must be low-S (BIP-62 / EIP-2): of the two valid `s` values only the one in
 //! the lower half of the curve order is accepted, so a signature cannot be altered into a second
@@ -170,6 +171,10 @@ pub fn verify_secp256k1(
 pub fn verify_signature(key: &PublicKey, payload: &[u8], signature: &[u8]) -> Result<(), Error> {
 	match key {
 		PublicKey::Ed25519(ed25519) => verify_ed25519(ed25519, payload, signature),
+		PublicKey::BitcoinTaproot(output_key) => {
+			let prehash: &[u8; 32] = payload.try_into().map_err(|_| Error::InvalidPayload)?;
+			crate::taproot::verify_bip340(output_key, prehash, signature)
+		}
 		PublicKey::EcdsaSecp256k1(_) | PublicKey::BitcoinSecp256k1(_) => {
 			let prehash: &[u8; 32] = payload.try_into().map_err(|_| Error::InvalidPayload)?;
 			verify_secp256k1(key, prehash, signature).map(|_| ())

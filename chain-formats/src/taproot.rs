@@ -119,6 +119,17 @@ impl Transaction {
 		spent: &[SpentOutput],
 		hash_type: u8,
 	) -> Result<[u8; 32], Error> {
+		let hashes = self.taproot_hashes(spent)?;
+		self.taproot_sighash_with(&hashes, input_index, hash_type)
+	}
+
+	/// [`Self::taproot_key_spend_sighash`] with the shared hashes computed once for all inputs.
+	pub fn taproot_sighash_with(
+		&self,
+		hashes: &TaprootHashes,
+		input_index: usize,
+		hash_type: u8,
+	) -> Result<[u8; 32], Error> {
 		if hash_type != SIGHASH_DEFAULT && hash_type != SIGHASH_ALL {
 			return Err(Error::FieldOutOfRange);
 		}
@@ -126,7 +137,6 @@ impl Transaction {
 		if input_index >= self.inputs.len() {
 			return Err(Error::FieldOutOfRange);
 		}
-		let hashes = self.taproot_hashes(spent)?;
 		// Epoch 0, then the signature message (BIP-341 "Common signature message").
 		let mut message = Vec::with_capacity(1 + 1 + 4 + 4 + 5 * 32 + 1 + 4);
 		message.push(0x00);

@@ -8,7 +8,7 @@
 //! | chain | unsigned bytes | payloads to sign | key type |
 //! | --- | --- | --- | --- |
 //! | [`Chain::Evm`] | legacy RLP (6 or 9 fields) or `0x01`/`0x02` typed transaction ([`crate::evm`]) | one keccak256 prehash | secp256k1 |
-//! | [`Chain::Bitcoin`] | SCALE [`BitcoinUnsignedTransaction`] ([`crate::bitcoin`]) | one BIP-143 sighash per input | secp256k1 |
+//! | [`Chain::Bitcoin`] | SCALE [`BitcoinUnsignedTransaction`] ([`crate::bitcoin`]) | one sighash per input: BIP-143 (ECDSA key, P2WPKH) or BIP-341 key path (Taproot key, P2TR) | Bitcoin ECDSA or Taproot |
 //! | [`Chain::Solana`] | a serialized legacy or v0 message ([`crate::solana`]) | the message itself | Ed25519 |
 //!
 //! `value`, `recipient` and `fee` are in the chain's base unit (wei, satoshi, lamport); see
@@ -19,8 +19,8 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::{
-	bitcoin::{self, BitcoinNetwork, BitcoinUnsignedTransaction},
-	evm, signature, solana, Error, PublicKey,
+	bitcoin::{self, BitcoinNetwork, BitcoinUnsignedTransaction, Spender},
+	evm, signature, solana, taproot, Error, PublicKey,
 };
 
 /// The destination chain of a transaction request (wallet type plus chain id or network).
@@ -108,8 +108,8 @@ pub struct SignedTransaction {
 
 /// Parses a request's unsigned transaction for `chain`, signed by `key`.
 ///
-/// Refuses keys of the wrong type ([`Error::KeyTypeMismatch`]): EVM and Bitcoin need a secp256k1
-/// key, Solana an Ed25519 key.
+/// Refuses keys of the wrong type ([`Error::KeyTypeMismatch`]): EVM needs a secp256k1 ECDSA key,
+/// Bitcoin a secp256k1 ECDSA or Taproot key, Solana an Ed25519 key.
 pub fn parse_transaction(
 	chain: &Chain,
 	key: &PublicKey,
@@ -121,9 +121,9 @@ pub fn parse_transaction(
 			evm::parse(unsigned, *chain_id).map(|transaction| transaction.summary())
 		}
 		Chain::Bitcoin { network } => {
-			let compressed = key.require_secp256k1()?;
+			let spender = Spender::from_key(key)?;
 			let request = BitcoinUnsignedTransaction::decode_request(unsigned)?;
-			bitcoin::parse(&request, compressed, *network).map(|transaction| transaction.summary())
+			bitcoin::parse(&request, spender, *network).map(|transaction| transaction.summary())
 		}
 		Chain::Solana => {
 			let signer = key.require_ed25519()?;
@@ -150,21 +150,33 @@ pub fn assemble_signed_transaction<S: AsRef<[u8]>>(
 			Ok(transaction.assemble(&verified))
 		}
 		Chain::Bitcoin { network } => {
-			let compressed = key.require_secp256k1()?;
+			let spender = Spender::from_key(key)?;
 			let request = BitcoinUnsignedTransaction::decode_request(unsigned)?;
-			let transaction = bitcoin::parse(&request, compressed, *network)?;
+			let transaction = bitcoin::parse(&request, spender, *network)?;
 			if signatures.len() != transaction.sighashes.len() {
 				return Err(Error::SignatureCountMismatch);
 			}
-			let verified = transaction
-				.sighashes
-				.iter()
-				.zip(signatures)
-				.map(|(sighash, signature)| {
-					signature::verify_secp256k1(key, sighash, signature.as_ref())
-				})
-				.collect::<Result<Vec<_>, Error>>()?;
-			transaction.assemble(compressed, &verified)
+			let signed = transaction.sighashes.iter().zip(signatures);
+			match spender {
+				Spender::P2wpkh(_) => {
+					let verified = signed
+						.map(|(sighash, signature)| {
+							signature::verify_secp256k1(key, sighash, signature.as_ref())
+						})
+						.collect::<Result<Vec<_>, Error>>()?;
+					transaction.assemble(&verified)
+				}
+				Spender::Taproot(output_key) => {
+					let verified = signed
+						.map(|(sighash, signature)| {
+							let signature = signature.as_ref();
+							taproot::verify_bip340(&output_key, sighash, signature)?;
+							signature.try_into().map_err(|_| Error::InvalidSignatureLength)
+						})
+						.collect::<Result<Vec<[u8; 64]>, Error>>()?;
+					transaction.assemble_taproot(&verified)
+				}
+			}
 		}
 		Chain::Solana => {
 			let signer = key.require_ed25519()?;

@@ -17,7 +17,9 @@ use zenrock_chain_formats::{
 	bitcoin::{decode_transaction, p2wpkh_script, BitcoinUnsignedTransaction, SpentOutput},
 	evm, parse_transaction,
 	signature::{parse_der, verify_signature},
-	solana, BitcoinNetwork, Chain, KeyType, PublicKey,
+	solana,
+	taproot::p2tr_script,
+	BitcoinNetwork, Chain, KeyType, PublicKey,
 };
 
 struct XorShift(u64);
@@ -154,8 +156,8 @@ fn fuzz_evm_parser() {
 	});
 }
 
-fn bitcoin_seed_request(signer: &[u8; 33]) -> BitcoinUnsignedTransaction {
-	let own = p2wpkh_script(signer);
+fn bitcoin_seed_request(own: &[u8]) -> BitcoinUnsignedTransaction {
+	let own = own.to_vec();
 	let mut tx = Vec::new();
 	tx.extend_from_slice(&2i32.to_le_bytes());
 	tx.push(2);
@@ -206,13 +208,35 @@ fn fuzz_bitcoin_transaction_decoder() {
 fn fuzz_bitcoin_request_parser() {
 	let key = signing_key(&[8; 32]);
 	let public = public_key(&key, KeyType::BitcoinSecp256k1);
-	let request = bitcoin_seed_request(public.secp256k1().unwrap());
+	let request = bitcoin_seed_request(&p2wpkh_script(public.secp256k1().unwrap()));
+	let sign = |payload: &[u8]| common::sign_prehash(&key, payload.try_into().unwrap()).to_vec();
+	fuzz_bitcoin_requests("bitcoin P2WPKH request", 0x5eed_0004, &public, &request, sign);
+}
+
+#[test]
+fn fuzz_taproot_request_parser() {
+	let key = k256::schnorr::SigningKey::from_bytes(&[9; 32]).unwrap();
+	let output_key: [u8; 32] = key.verifying_key().to_bytes().into();
+	let public = PublicKey::parse(KeyType::BitcoinTaproot, &output_key).unwrap();
+	let request = bitcoin_seed_request(&p2tr_script(&output_key));
+	let sign = |payload: &[u8]| key.sign_raw(payload, &[0; 32]).unwrap().to_bytes().to_vec();
+	fuzz_bitcoin_requests("bitcoin P2TR request", 0x5eed_0014, &public, &request, sign);
+}
+
+/// Mutates both the SCALE envelope and the raw transaction inside a well-formed envelope; every
+/// request that parses must assemble with the spender's signatures.
+fn fuzz_bitcoin_requests(
+	name: &str,
+	seed: u64,
+	public: &PublicKey,
+	request: &BitcoinUnsignedTransaction,
+	sign: impl Fn(&[u8]) -> Vec<u8>,
+) {
 	let chain = Chain::Bitcoin { network: BitcoinNetwork::Mainnet };
-	// Mutate both the SCALE envelope and the raw transaction inside a well-formed envelope.
 	let seeds = vec![request.encode(), request.transaction.clone()];
 	let spent = request.spent_outputs.clone();
-	let mut rng = XorShift(0x5eed_0003);
-	run("bitcoin request (parse_transaction)", 0x5eed_0004, &seeds, |input| {
+	let mut rng = XorShift(seed ^ 0xff);
+	run(name, seed, &seeds, |input| {
 		let wrapped;
 		let bytes = if rng.below(2) == 0 {
 			input
@@ -227,13 +251,10 @@ fn fuzz_bitcoin_request_parser() {
 					.encode();
 			&wrapped[..]
 		};
-		let Ok(parsed) = parse_transaction(&chain, &public, bytes) else { return false };
-		let signatures: Vec<[u8; 65]> = parsed
-			.payloads_to_sign
-			.iter()
-			.map(|payload| common::sign_prehash(&key, payload.as_bytes().try_into().unwrap()))
-			.collect();
-		assemble_signed_transaction(&chain, &public, bytes, &signatures).unwrap();
+		let Ok(parsed) = parse_transaction(&chain, public, bytes) else { return false };
+		let signatures: Vec<Vec<u8>> =
+			parsed.payloads_to_sign.iter().map(|payload| sign(payload.as_bytes())).collect();
+		assemble_signed_transaction(&chain, public, bytes, &signatures).unwrap();
 		true
 	});
 }

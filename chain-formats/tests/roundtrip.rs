@@ -121,7 +121,7 @@ fn default_addresses_cover_each_key_type() {
 	let ed_addresses = default_addresses(&ed25519);
 	assert_eq!(ed_addresses.len(), 2);
 	assert_eq!(ed_addresses[1].1, "5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu");
-	assert_eq!(substrate_account_id(&ed25519), alice.0);
+	assert_eq!(substrate_account_id(&ed25519).unwrap(), alice.0);
 }
 
 #[test]

@@ -31,16 +31,24 @@ fn refuse(reason: &'static [u8], detail: String) -> Refusal {
 }
 
 /// Creates a new key of `key_type` in the keystore and returns its public key in the stored form
-/// (33-byte compressed secp256k1, 32-byte Ed25519).
-pub(crate) fn generate_key(key_type: KeyType) -> Vec<u8> {
+/// (33-byte compressed secp256k1, 32-byte Ed25519). The keystore has no BIP-340 (Taproot) keys.
+pub(crate) fn generate_key(key_type: KeyType) -> Result<Vec<u8>, Refusal> {
 	match key_type {
 		KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 => {
-			sp_io::crypto::ecdsa_generate(KEY_MATERIAL_KEY_TYPE, None).to_raw().to_vec()
+			Ok(sp_io::crypto::ecdsa_generate(KEY_MATERIAL_KEY_TYPE, None).to_raw().to_vec())
 		}
 		KeyType::Ed25519 => {
-			sp_io::crypto::ed25519_generate(KEY_MATERIAL_KEY_TYPE, None).to_raw().to_vec()
+			Ok(sp_io::crypto::ed25519_generate(KEY_MATERIAL_KEY_TYPE, None).to_raw().to_vec())
 		}
+		KeyType::BitcoinTaproot => Err(taproot_unsupported()),
 	}
+}
+
+fn taproot_unsupported() -> Refusal {
+	refuse(
+		reasons::KEY_TYPE_UNSUPPORTED,
+		"node keystores make no BIP-340 (Taproot) keys; threshold keyrings do".into(),
+	)
 }
 
 /// Signs every payload with the key `public_key` of `key_type`, if the keystore holds it:
@@ -55,6 +63,7 @@ pub(crate) fn sign(
 		return Err(refuse(reasons::NO_PAYLOADS, "the request has no payloads".into()));
 	}
 	match key_type {
+		KeyType::BitcoinTaproot => Err(taproot_unsupported()),
 		KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 => {
 			let public = ecdsa::Public::try_from(public_key).map_err(|_| {
 				refuse(

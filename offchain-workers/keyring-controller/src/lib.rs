@@ -190,6 +190,8 @@ pub mod reasons {
 	/// Key request of a keyring whose threshold is above 1: independent keystores cannot
 	/// create one shared key.
 	pub const MULTI_PARTY_KEYS_UNSUPPORTED: &[u8] = b"multi-party keys unsupported";
+	/// A key type node keystores cannot hold (BIP-340 Taproot keys).
+	pub const KEY_TYPE_UNSUPPORTED: &[u8] = b"key type not in node keystores";
 	/// Signature request with a key that is not in this party's keystore.
 	pub const KEY_NOT_HELD: &[u8] = b"key not held by this party";
 	/// Signature request whose public key is not a key of its type.

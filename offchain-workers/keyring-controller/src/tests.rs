@@ -231,6 +231,17 @@ fn bitcoin_key_request_generates_a_secp256k1_key() {
 }
 
 #[test]
+fn taproot_key_requests_are_rejected_by_keystores() {
+	let (mut node, _) = alice_node();
+	add_key_request(5, KEYRING, KeyType::BitcoinTaproot);
+
+	node.run_worker(1);
+
+	assert_eq!(rejected(&single(&node)), (5, reasons::KEY_TYPE_UNSUPPORTED.to_vec()));
+	assert!(ecdsa_keys(&node).is_empty() && ed25519_keys(&node).is_empty());
+}
+
+#[test]
 fn ed25519_key_request_generates_an_ed25519_key() {
 	let (mut node, _) = alice_node();
 	add_key_request(4, KEYRING, KeyType::Ed25519);
@@ -497,6 +508,7 @@ fn malformed_public_key_is_rejected() {
 fn rejection_reasons_fit_32_bytes() {
 	for reason in [
 		reasons::MULTI_PARTY_KEYS_UNSUPPORTED,
+		reasons::KEY_TYPE_UNSUPPORTED,
 		reasons::KEY_NOT_HELD,
 		reasons::MALFORMED_PUBLIC_KEY,
 		reasons::NO_PAYLOADS,

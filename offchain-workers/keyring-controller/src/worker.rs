@@ -567,7 +567,20 @@ impl<T: Config> PartyWorker<T> {
 			);
 			return None;
 		}
-		let public_key = backend::generate_key(request.key_type);
+		let public_key = match backend::generate_key(request.key_type) {
+			Ok(public_key) => public_key,
+			Err(refusal) => {
+				log::info!(
+					target: LOG_TARGET,
+					"key request {} of keyring {}: {}; rejecting from {:?}",
+					request.id,
+					request.keyring,
+					refusal.detail,
+					self.account.id
+				);
+				return Some(Answer::RejectKey { reason: refusal.reason.to_vec() });
+			}
+		};
 		log::info!(
 			target: LOG_TARGET,
 			"generated {:?} key 0x{} for key request {} (keyring {}, party {:?})",

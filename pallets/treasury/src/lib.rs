@@ -900,7 +900,7 @@ pub mod pallet {
 			let terms = Self::serving_keyring(stored_key.keyring)?;
 			ensure!(!payloads.is_empty(), Error::<T>::NoPayloads);
 			for payload in &payloads {
-				let valid_length = if stored_key.key_type.is_secp256k1() {
+				let valid_length = if stored_key.key_type.signs_prehash() {
 					payload.len() == 32
 				} else {
 					!payload.is_empty()
