@@ -7,6 +7,12 @@
 //!   carries an [`Approval`].
 //! - [`WorkspaceInspect`] and [`KeyringInspect`]: implemented by the identity pallet; the treasury asks
 //!   them who owns a workspace and which accounts are parties of a keyring.
+//! - [`ThresholdBackend`]: implemented by the MPC pallet; the treasury hands it the requests of
+//!   threshold keyrings ([`KeyringBackend::Frost`]), whose parties run ceremonies on chain.
+//! - [`ThresholdResults`]: implemented by the treasury; the MPC pallet reports what a ceremony
+//!   produced (a key, signatures) or why it failed.
+//! - [`ThresholdKeyringState`]: implemented by the MPC pallet; identity asks it whether a threshold
+//!   keyring's parties hold shares, which freezes its party set.
 //!
 //! No pallet reads another pallet's storage; tests mock these traits.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -17,7 +23,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::weights::Weight;
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchError, KeyTypeId};
+use sp_runtime::{DispatchError, DispatchResult, KeyTypeId};
 
 /// Key type of a keyring party's account key (sr25519) in a node's keystore: the keyring controller
 /// signs its `fulfil_*` / `reject_*` transactions with it. Insert with
@@ -129,12 +135,49 @@ pub trait WorkspaceInspect<AccountId> {
 	fn sign_policy(workspace: WorkspaceId) -> Option<PolicyId>;
 }
 
+/// How a keyring makes keys and signatures.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	Default,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum KeyringBackend {
+	/// Each party's node keystore holds whole keys (ECDSA secp256k1, Ed25519); a request is
+	/// fulfilled when `party_threshold` parties give the identical answer.
+	#[default]
+	NodeKeystore,
+	/// FROST threshold keys (Ed25519, BIP-340 Taproot): every party holds a share, no party ever
+	/// holds a key, and any `party_threshold` of the parties sign together. Keys come from a
+	/// distributed key generation on chain; signatures are aggregated and verified by the chain.
+	Frost,
+}
+
+impl KeyringBackend {
+	/// Whether keys are shared among the parties (no party holds a whole key).
+	pub const fn is_threshold(self) -> bool {
+		matches!(self, KeyringBackend::Frost)
+	}
+}
+
 /// What the treasury needs to know about a keyring.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct KeyringTerms<AccountId, Balance> {
+	/// How the keyring makes keys and signatures.
+	pub backend: KeyringBackend,
 	/// Account that receives the fees the keyring earns.
 	pub account: AccountId,
-	/// Number of identical party answers that fulfil a request.
+	/// Keystore backend: number of identical party answers that fulfil a request. Threshold
+	/// backends: number of parties that sign together (FROST's `t`).
 	pub party_threshold: u32,
 	/// Number of parties currently listed.
 	pub party_count: u32,
@@ -152,4 +195,87 @@ pub trait KeyringInspect<AccountId, Balance> {
 	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<AccountId, Balance>>;
 	/// Whether `who` is a listed party of `keyring`.
 	fn is_party(keyring: KeyringId, who: &AccountId) -> bool;
+}
+
+/// The kind of key a threshold ceremony makes, as the MPC pallet sees it.
+pub use zenrock_chain_formats::KeyType;
+
+/// The ceremonies of threshold keyrings (implemented by the MPC pallet, called by the treasury
+/// when a request of a threshold keyring is opened or closed).
+pub trait ThresholdBackend {
+	/// Whether `keyring` (with these `parties`, threshold `threshold`) can run ceremonies now,
+	/// e.g. every party has registered its encryption key; an error says what is missing.
+	fn ensure_ready(keyring: KeyringId, parties: u32) -> Result<(), DispatchError>;
+	/// A key request was opened: start a key generation among the keyring's parties. The result
+	/// comes back through [`ThresholdResults::fulfil_key`] or [`ThresholdResults::reject`].
+	fn key_requested(
+		request: RequestId,
+		keyring: KeyringId,
+		key_type: KeyType,
+	) -> Result<(), DispatchError>;
+	/// A signature request was opened for `key` (made by this backend): start signing
+	/// `payloads`. The result comes back through [`ThresholdResults::fulfil_signatures`] or
+	/// [`ThresholdResults::reject`].
+	fn signature_requested(
+		request: RequestId,
+		keyring: KeyringId,
+		key: KeyId,
+		payloads: &[Vec<u8>],
+	) -> Result<(), DispatchError>;
+	/// Upper bound of the weight of [`Self::key_requested`].
+	fn key_requested_weight() -> Weight;
+	/// Upper bound of the weight of [`Self::signature_requested`] with `payloads` payloads.
+	fn signature_requested_weight(payloads: u32) -> Weight;
+}
+
+/// What a threshold ceremony produced (implemented by the treasury, called by the MPC pallet).
+pub trait ThresholdResults {
+	/// The key generation of key request `request` produced `public_key` (in the stored form of
+	/// the request's key type): create the key and pay the keyring. Returns the new key's id. The
+	/// same checks as a party's answer apply (open request, valid and unused key).
+	fn fulfil_key(request: RequestId, public_key: &[u8]) -> Result<KeyId, DispatchError>;
+	/// Signing for request `request` produced `signatures` (one per payload): verify each against
+	/// the key as for any keyring, fulfil the request and pay the keyring. An error leaves the
+	/// request open.
+	fn fulfil_signatures(request: RequestId, signatures: Vec<Vec<u8>>) -> DispatchResult;
+	/// The ceremony of `request` failed for `reason` (cut to the treasury's longest reason):
+	/// reject the request and refund its fee.
+	fn reject(request: RequestId, reason: &[u8]) -> DispatchResult;
+}
+
+/// Threshold keyring state that identity needs (implemented by the MPC pallet).
+pub trait ThresholdKeyringState {
+	/// Whether the parties of `keyring` hold shares of a key or of a key being generated: their
+	/// set and the threshold cannot change then (that would need resharing).
+	fn holds_shares(keyring: KeyringId) -> bool;
+}
+
+/// No threshold backend: every call fails (a runtime or mock without the MPC pallet).
+impl ThresholdBackend for () {
+	fn ensure_ready(_: KeyringId, _: u32) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("no threshold backend"))
+	}
+	fn key_requested(_: RequestId, _: KeyringId, _: KeyType) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("no threshold backend"))
+	}
+	fn signature_requested(
+		_: RequestId,
+		_: KeyringId,
+		_: KeyId,
+		_: &[Vec<u8>],
+	) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("no threshold backend"))
+	}
+	fn key_requested_weight() -> Weight {
+		Weight::zero()
+	}
+	fn signature_requested_weight(_: u32) -> Weight {
+		Weight::zero()
+	}
+}
+
+impl ThresholdKeyringState for () {
+	fn holds_shares(_: KeyringId) -> bool {
+		false
+	}
 }

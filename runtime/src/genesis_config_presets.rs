@@ -18,6 +18,7 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use zenrock_primitives::KeyringBackend;
 
 /// Name of the four-validator preset used by the multi-node testnet.
 pub const FOUR_VALIDATORS_PRESET: &str = "four_validators";
@@ -79,6 +80,7 @@ fn genesis(
 			(
 				validator.account.clone(),
 				b"Node keystore keyring".to_vec(),
+				KeyringBackend::NodeKeystore,
 				vec![validator.account.clone()],
 				1,
 				GENESIS_KEY_REQUEST_FEE,

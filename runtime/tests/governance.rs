@@ -21,6 +21,7 @@ use sp_runtime::{
 	traits::{BlakeTwo256, Hash},
 	DispatchError,
 };
+use zenrock_primitives::KeyringBackend;
 use zenrock_runtime::{
 	governance::{
 		origins::Origin as GovernanceOrigin, parameters::zenrock, tracks, RuntimeParameters,
@@ -166,6 +167,7 @@ fn a_zenrock_admin_referendum_changes_the_keyring_deposit() {
 		assert_ok!(ZenrockIdentity::register_keyring(
 			signed(Ferdie),
 			b"governed".to_vec(),
+			KeyringBackend::NodeKeystore,
 			vec![ferdie.clone()],
 			1,
 			0,

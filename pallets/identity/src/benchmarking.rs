@@ -11,6 +11,7 @@ use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::{Inspect, Mutate};
 use frame_system::RawOrigin;
 use sp_runtime::traits::Saturating;
+use zenrock_primitives::KeyringBackend;
 
 const SEED: u32 = 0;
 
@@ -107,6 +108,7 @@ fn worst_case_keyring<T: Config>() -> (KeyringId, T::AccountId) {
 	Pallet::<T>::register_keyring(
 		RawOrigin::Signed(admin.clone()).into(),
 		description,
+		KeyringBackend::NodeKeystore,
 		parties,
 		threshold,
 		1u32.into(),
@@ -256,7 +258,15 @@ mod benchmarks {
 		let id = NextKeyringId::<T>::get();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(admin), description, parties, p.max(1), 1u32.into(), 1u32.into());
+		_(
+			RawOrigin::Signed(admin),
+			description,
+			KeyringBackend::NodeKeystore,
+			parties,
+			p.max(1),
+			1u32.into(),
+			1u32.into(),
+		);
 
 		assert!(Keyrings::<T>::contains_key(id));
 	}

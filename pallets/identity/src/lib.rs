@@ -30,10 +30,19 @@
 //! removed (keys refer to them), so the deposit stays held while the chain keeps the keyring. Keyring
 //! calls are not policy-gated: any admin of the keyring may make them.
 //!
-//! **Party threshold rule.** At all times `1 <= party_threshold <= max(1, number of parties)`. A keyring
-//! without parties therefore has threshold 1, and it cannot serve requests until it has at least
-//! `party_threshold` parties (the treasury checks `party_count >= party_threshold`). Every call that
-//! would break the rule fails with [`Error::InvalidThreshold`] — nothing is silently ignored.
+//! **Backends.** A keyring declares how it makes keys ([`KeyringBackend`]): `NodeKeystore` (each
+//! party's node keystore holds whole keys; `party_threshold` identical answers fulfil a request) or
+//! `Frost` (threshold keys: each party holds a share, any `party_threshold` parties sign together,
+//! no party ever holds a key). The backend is fixed at registration.
+//!
+//! **Party threshold rule.** For a keystore keyring, at all times
+//! `1 <= party_threshold <= max(1, number of parties)`: a keyring without parties has threshold 1,
+//! and it cannot serve requests until it has at least `party_threshold` parties (the treasury checks
+//! `party_count >= party_threshold`). For a threshold keyring, at all times
+//! `2 <= party_threshold <= number of parties <= MaxThresholdParties`; once its parties hold shares
+//! of a key ([`ThresholdKeyringState`]) its parties and threshold are frozen
+//! ([`Error::PartiesFrozen`]): changing them would need resharing. Every call that would break a
+//! rule fails with [`Error::InvalidThreshold`] — nothing is silently ignored.
 //!
 //! **Indexes.** [`OwnerWorkspaces`], [`AdminKeyrings`] and [`PartyKeyrings`] are double maps keyed by
 //! account first, so a wallet lists an account's workspaces and keyrings by key prefix, without a
@@ -102,8 +111,8 @@ use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
 use sp_runtime::traits::{AccountIdConversion, Zero};
 pub use zenrock_primitives::{
-	ActionId, Approval, GateOutcome, KeyringId, KeyringInspect, KeyringTerms, PolicyContext,
-	PolicyGate, PolicyId, WorkspaceId, WorkspaceInspect,
+	ActionId, Approval, GateOutcome, KeyringBackend, KeyringId, KeyringInspect, KeyringTerms,
+	PolicyContext, PolicyGate, PolicyId, ThresholdKeyringState, WorkspaceId, WorkspaceInspect,
 };
 
 pub use pallet::*;
@@ -154,14 +163,17 @@ pub struct Keyring<T: Config> {
 	pub deposit: BalanceOf<T>,
 	/// The keyring's derived account, which receives the fees the keyring earns.
 	pub account: T::AccountId,
-	/// A free-form description (e.g. what backend the keyring uses, who runs it).
+	/// A free-form description (e.g. who runs the keyring).
 	pub description: BoundedVec<u8, T::MaxKeyringDescriptionLength>,
+	/// How the keyring makes keys and signatures; fixed at registration.
+	pub backend: KeyringBackend,
 	/// The accounts that may change the keyring, in the order they were added. Never empty.
 	pub admins: BoundedVec<T::AccountId, T::MaxKeyringAdmins>,
 	/// The accounts that answer the keyring's requests, in the order they were added.
 	pub parties: BoundedVec<T::AccountId, T::MaxKeyringParties>,
-	/// Number of identical party answers that fulfil a request: at least 1 and at most the
-	/// number of parties (1 while there are none).
+	/// Keystore keyrings: number of identical party answers that fulfil a request, at least 1
+	/// and at most the number of parties (1 while there are none). Threshold keyrings: number of
+	/// parties that sign together, at least 2 and at most the number of parties.
 	pub party_threshold: u32,
 	/// Fee for a key request.
 	pub key_request_fee: BalanceOf<T>,
@@ -171,11 +183,12 @@ pub struct Keyring<T: Config> {
 	pub is_active: bool,
 }
 
-/// A keyring in the genesis config: `(admin, description, parties, party threshold,
+/// A keyring in the genesis config: `(admin, description, backend, parties, party threshold,
 /// key request fee, sign request fee)`.
 pub type GenesisKeyring<T> = (
 	<T as frame_system::Config>::AccountId,
 	Vec<u8>,
+	KeyringBackend,
 	Vec<<T as frame_system::Config>::AccountId>,
 	u32,
 	BalanceOf<T>,
@@ -274,6 +287,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxKeyringDescriptionLength: Get<u32>;
 
+		/// The maximum number of parties of a threshold keyring (at most MaxKeyringParties): the
+		/// cost of its ceremonies on chain grows with it.
+		#[pallet::constant]
+		type MaxThresholdParties: Get<u32>;
+
+		/// Whether a threshold keyring's parties hold key shares (the MPC pallet).
+		type ThresholdKeyrings: ThresholdKeyringState;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -332,7 +353,7 @@ pub mod pallet {
 		/// Workspaces as `(creator, additional owners)`, with default policies; they get ids
 		/// 0, 1, ... in this order.
 		pub workspaces: Vec<(T::AccountId, Vec<T::AccountId>)>,
-		/// Keyrings as `(admin, description, parties, party threshold, key request fee,
+		/// Keyrings as `(admin, description, backend, parties, party threshold, key request fee,
 		/// sign request fee)`, active; they get ids 0, 1, ... in this order.
 		pub keyrings: Vec<GenesisKeyring<T>>,
 	}
@@ -353,7 +374,9 @@ pub mod pallet {
 				)
 				.expect("genesis workspace ids do not overflow");
 			}
-			for (admin, description, parties, threshold, key_fee, sign_fee) in &self.keyrings {
+			for (admin, description, backend, parties, threshold, key_fee, sign_fee) in
+				&self.keyrings
+			{
 				let description: BoundedVec<_, _> = description.clone().try_into().expect(
 					"genesis keyring description must be within MaxKeyringDescriptionLength",
 				);
@@ -365,6 +388,7 @@ pub mod pallet {
 					admin.clone(),
 					Zero::zero(),
 					description,
+					*backend,
 					parties,
 					*threshold,
 					*key_fee,
@@ -411,6 +435,7 @@ pub mod pallet {
 			keyring: KeyringId,
 			admin: T::AccountId,
 			account: T::AccountId,
+			backend: KeyringBackend,
 			party_threshold: u32,
 		},
 		/// An admin was added to a keyring.
@@ -500,9 +525,13 @@ pub mod pallet {
 		PartyNotFound,
 		/// The keyring would have more than MaxKeyringParties parties.
 		TooManyParties,
-		/// The party threshold must be at least 1 and at most the number of parties (1 while there
-		/// are none).
+		/// Keystore keyrings: the party threshold must be at least 1 and at most the number of
+		/// parties (1 while there are none). Threshold keyrings: at least 2 and at most the number
+		/// of parties, which is at most MaxThresholdParties.
 		InvalidThreshold,
+		/// The threshold keyring's parties hold shares of its keys: its parties and threshold
+		/// cannot change (that would need resharing).
+		PartiesFrozen,
 		/// The keyring is already active.
 		KeyringAlreadyActive,
 		/// The keyring is already inactive.
@@ -524,6 +553,10 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxOwners::get() >= 1, "a workspace needs room for one owner");
 			assert!(T::MaxKeyringAdmins::get() >= 1, "a keyring needs room for one admin");
+			assert!(
+				(2..=T::MaxKeyringParties::get()).contains(&T::MaxThresholdParties::get()),
+				"a threshold keyring needs room for two parties, within MaxKeyringParties"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -794,13 +827,14 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::remove_workspace()).into())
 		}
 
-		/// Register a keyring; the caller becomes its first admin.
+		/// Register a keyring with its backend; the caller becomes its first admin.
 		///
-		/// Any signed account may call. Holds KeyringDeposit from the caller. The parties may be
-		/// empty (add them later), must be distinct and at most MaxKeyringParties; the description
-		/// is at most MaxKeyringDescriptionLength bytes. The party threshold must be at least 1 and
-		/// at most the number of parties (1 while there are none). The keyring starts active.
-		/// Emits KeyringRegistered.
+		/// Any signed account may call. Holds KeyringDeposit from the caller. The parties must be
+		/// distinct and at most MaxKeyringParties; the description is at most
+		/// MaxKeyringDescriptionLength bytes. NodeKeystore: the parties may be empty (add them
+		/// later) and the threshold is at least 1 and at most the number of parties (1 while there
+		/// are none). Frost: 2 <= threshold <= parties <= MaxThresholdParties. The keyring starts
+		/// active. Emits KeyringRegistered.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::register_keyring(
 			description.len() as u32,
@@ -809,6 +843,7 @@ pub mod pallet {
 		pub fn register_keyring(
 			origin: OriginFor<T>,
 			description: Vec<u8>,
+			backend: KeyringBackend,
 			parties: Vec<T::AccountId>,
 			party_threshold: u32,
 			key_request_fee: BalanceOf<T>,
@@ -818,7 +853,7 @@ pub mod pallet {
 			let parties: BoundedVec<T::AccountId, T::MaxKeyringParties> =
 				parties.try_into().map_err(|_| Error::<T>::TooManyParties)?;
 			let admin = ensure_signed(origin)?;
-			Self::ensure_valid_threshold(party_threshold, parties.len())?;
+			Self::ensure_valid_threshold(backend, party_threshold, parties.len())?;
 			Self::ensure_distinct_parties(&parties)?;
 			let deposit = T::KeyringDeposit::get();
 			Self::hold_deposit(HoldReason::KeyringDeposit, &admin, deposit)?;
@@ -826,6 +861,7 @@ pub mod pallet {
 				admin,
 				deposit,
 				description,
+				backend,
 				parties,
 				party_threshold,
 				key_request_fee,
@@ -880,10 +916,12 @@ pub mod pallet {
 		/// Add a party to a keyring, and set a new threshold if one is given. Only an
 		/// admin of the keyring may call.
 		///
-		/// The resulting threshold must be at least 1 and at most the number of parties.
+		/// The resulting threshold must be valid for the keyring's backend (InvalidThreshold); a
+		/// threshold keyring whose parties hold shares cannot change (PartiesFrozen).
 		/// Emits KeyringPartyAdded.
 		#[pallet::call_index(13)]
-		#[pallet::weight(T::WeightInfo::add_keyring_party())]
+		// Plus the read of the threshold keyring state, which the keystore worst case skips.
+		#[pallet::weight(T::WeightInfo::add_keyring_party().saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn add_keyring_party(
 			origin: OriginFor<T>,
 			keyring: KeyringId,
@@ -892,10 +930,11 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut kr = Self::keyring_for_admin(keyring, &who)?;
+			Self::ensure_parties_may_change(keyring, &kr)?;
 			ensure!(!kr.parties.contains(&party), Error::<T>::AlreadyParty);
 			kr.parties.try_push(party.clone()).map_err(|_| Error::<T>::TooManyParties)?;
 			let party_threshold = new_threshold.unwrap_or(kr.party_threshold);
-			Self::ensure_valid_threshold(party_threshold, kr.parties.len())?;
+			Self::ensure_valid_threshold(kr.backend, party_threshold, kr.parties.len())?;
 			kr.party_threshold = party_threshold;
 			Keyrings::<T>::insert(keyring, kr);
 			PartyKeyrings::<T>::insert(&party, keyring, ());
@@ -906,12 +945,13 @@ pub mod pallet {
 		/// Remove a party from a keyring, and set a new threshold if one is given. Only
 		/// an admin of the keyring may call.
 		///
-		/// The resulting threshold must be at least 1 and at most the number of parties (1 while
-		/// there are none): to remove a party when the threshold equals the party count, give a
-		/// lower new threshold.
+		/// The resulting threshold must be valid for the keyring's backend (InvalidThreshold): to
+		/// remove a party when the threshold equals the party count, give a lower new threshold. A
+		/// threshold keyring whose parties hold shares cannot change (PartiesFrozen).
 		/// Emits KeyringPartyRemoved.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::remove_keyring_party())]
+		// Plus the read of the threshold keyring state, which the keystore worst case skips.
+		#[pallet::weight(T::WeightInfo::remove_keyring_party().saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn remove_keyring_party(
 			origin: OriginFor<T>,
 			keyring: KeyringId,
@@ -920,11 +960,12 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut kr = Self::keyring_for_admin(keyring, &who)?;
+			Self::ensure_parties_may_change(keyring, &kr)?;
 			let position =
 				kr.parties.iter().position(|p| p == &party).ok_or(Error::<T>::PartyNotFound)?;
 			kr.parties.remove(position);
 			let party_threshold = new_threshold.unwrap_or(kr.party_threshold);
-			Self::ensure_valid_threshold(party_threshold, kr.parties.len())?;
+			Self::ensure_valid_threshold(kr.backend, party_threshold, kr.parties.len())?;
 			kr.party_threshold = party_threshold;
 			Keyrings::<T>::insert(keyring, kr);
 			PartyKeyrings::<T>::remove(&party, keyring);
@@ -935,10 +976,12 @@ pub mod pallet {
 		/// Change some fields of a keyring; fields not given keep their value. Only an admin of the
 		/// keyring may call.
 		///
-		/// A new party threshold must be at least 1 and at most the number of parties (1 while
-		/// there are none). At least one field must be given. Emits KeyringUpdated.
+		/// A new party threshold must be valid for the keyring's backend (InvalidThreshold); a
+		/// threshold keyring whose parties hold shares keeps its threshold (PartiesFrozen). At
+		/// least one field must be given. Emits KeyringUpdated.
 		#[pallet::call_index(15)]
-		#[pallet::weight(T::WeightInfo::update_keyring())]
+		// Plus the read of the threshold keyring state, which the keystore worst case skips.
+		#[pallet::weight(T::WeightInfo::update_keyring().saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn update_keyring(
 			origin: OriginFor<T>,
 			keyring: KeyringId,
@@ -958,7 +1001,8 @@ pub mod pallet {
 				Error::<T>::NothingToUpdate
 			);
 			if let Some(threshold) = party_threshold {
-				Self::ensure_valid_threshold(threshold, kr.parties.len())?;
+				Self::ensure_parties_may_change(keyring, &kr)?;
+				Self::ensure_valid_threshold(kr.backend, threshold, kr.parties.len())?;
 				kr.party_threshold = threshold;
 			}
 			if let Some(text) = &description {
@@ -1203,9 +1247,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn ensure_valid_threshold(threshold: u32, party_count: usize) -> DispatchResult {
-		let max = (party_count as u32).max(1);
-		ensure!(threshold >= 1 && threshold <= max, Error::<T>::InvalidThreshold);
+	/// The party threshold rule of `backend` (see the crate docs).
+	fn ensure_valid_threshold(
+		backend: KeyringBackend,
+		threshold: u32,
+		party_count: usize,
+	) -> DispatchResult {
+		let party_count = party_count as u32;
+		let valid = match backend {
+			KeyringBackend::NodeKeystore => threshold >= 1 && threshold <= party_count.max(1),
+			KeyringBackend::Frost => {
+				threshold >= 2
+					&& threshold <= party_count
+					&& party_count <= T::MaxThresholdParties::get()
+			}
+		};
+		ensure!(valid, Error::<T>::InvalidThreshold);
+		Ok(())
+	}
+
+	/// A threshold keyring's parties and threshold are frozen once its parties hold shares.
+	fn ensure_parties_may_change(keyring: KeyringId, kr: &Keyring<T>) -> DispatchResult {
+		let frozen = kr.backend.is_threshold() && T::ThresholdKeyrings::holds_shares(keyring);
+		ensure!(!frozen, Error::<T>::PartiesFrozen);
 		Ok(())
 	}
 
@@ -1286,12 +1350,13 @@ impl<T: Config> Pallet<T> {
 		admin: T::AccountId,
 		deposit: BalanceOf<T>,
 		description: BoundedVec<u8, T::MaxKeyringDescriptionLength>,
+		backend: KeyringBackend,
 		parties: BoundedVec<T::AccountId, T::MaxKeyringParties>,
 		party_threshold: u32,
 		key_request_fee: BalanceOf<T>,
 		sign_request_fee: BalanceOf<T>,
 	) -> Result<KeyringId, DispatchError> {
-		Self::ensure_valid_threshold(party_threshold, parties.len())?;
+		Self::ensure_valid_threshold(backend, party_threshold, parties.len())?;
 		Self::ensure_distinct_parties(&parties)?;
 		let mut admins = BoundedVec::<T::AccountId, T::MaxKeyringAdmins>::new();
 		admins.try_push(admin.clone()).map_err(|_| Error::<T>::TooManyAdmins)?;
@@ -1310,6 +1375,7 @@ impl<T: Config> Pallet<T> {
 				deposit,
 				account: account.clone(),
 				description,
+				backend,
 				admins,
 				parties,
 				party_threshold,
@@ -1318,7 +1384,13 @@ impl<T: Config> Pallet<T> {
 				is_active: true,
 			},
 		);
-		Self::deposit_event(Event::KeyringRegistered { keyring, admin, account, party_threshold });
+		Self::deposit_event(Event::KeyringRegistered {
+			keyring,
+			admin,
+			account,
+			backend,
+			party_threshold,
+		});
 		Ok(keyring)
 	}
 
@@ -1375,7 +1447,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(distinct(&kr.parties), "duplicate party");
 			ensure!(kr.account == Self::keyring_account(id), "wrong keyring account");
 			ensure!(
-				kr.party_threshold >= 1 && kr.party_threshold <= (kr.parties.len() as u32).max(1),
+				Self::ensure_valid_threshold(kr.backend, kr.party_threshold, kr.parties.len())
+					.is_ok(),
 				"invalid threshold"
 			);
 			for admin in &kr.admins {
@@ -1418,6 +1491,7 @@ impl<T: Config> WorkspaceInspect<T::AccountId> for Pallet<T> {
 impl<T: Config> KeyringInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<T::AccountId, BalanceOf<T>>> {
 		Keyrings::<T>::get(keyring).map(|kr| KeyringTerms {
+			backend: kr.backend,
 			account: kr.account,
 			party_threshold: kr.party_threshold,
 			party_count: kr.parties.len() as u32,

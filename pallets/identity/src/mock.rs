@@ -10,7 +10,7 @@ use crate as pallet_zenrock_identity;
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::Contains, PalletId};
 use sp_runtime::{traits::IdentityLookup, BuildStorage};
-use zenrock_primitives::{PolicyId, WorkspaceId};
+use zenrock_primitives::{KeyringId, PolicyId, ThresholdKeyringState, WorkspaceId};
 use zenrock_test_support::gate::{self, mock_gate, EnsureApproved, TestGate};
 pub use zenrock_test_support::gate::{
 	approve, approved_origin, pending_actions, remove_policy, set_gate_mode, GateMode,
@@ -85,6 +85,24 @@ impl Contains<WorkspaceId> for InUse {
 	}
 }
 
+thread_local! {
+	static HOLDING_SHARES: RefCell<Vec<KeyringId>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Mark threshold keyring `keyring` as one whose parties hold key shares.
+pub fn set_holds_shares(keyring: KeyringId) {
+	HOLDING_SHARES.with(|h| h.borrow_mut().push(keyring));
+}
+
+/// Keyrings marked with [`set_holds_shares`].
+pub struct SharesHeld;
+
+impl ThresholdKeyringState for SharesHeld {
+	fn holds_shares(keyring: KeyringId) -> bool {
+		HOLDING_SHARES.with(|h| h.borrow().contains(&keyring))
+	}
+}
+
 /// Benchmark helper of the test runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TestBenchmarkHelper;
@@ -110,6 +128,7 @@ parameter_types! {
 	pub const MaxKeyringAdmins: u32 = 3;
 	pub const MaxKeyringParties: u32 = 4;
 	pub const MaxKeyringDescriptionLength: u32 = 32;
+	pub const MaxThresholdParties: u32 = 3;
 }
 
 impl pallet_zenrock_identity::Config for Test {
@@ -128,6 +147,8 @@ impl pallet_zenrock_identity::Config for Test {
 	type MaxKeyringAdmins = MaxKeyringAdmins;
 	type MaxKeyringParties = MaxKeyringParties;
 	type MaxKeyringDescriptionLength = MaxKeyringDescriptionLength;
+	type MaxThresholdParties = MaxThresholdParties;
+	type ThresholdKeyrings = SharesHeld;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;
@@ -147,6 +168,7 @@ pub fn new_test_ext_with(
 ) -> sp_io::TestExternalities {
 	gate::reset();
 	IN_USE.with(|u| u.borrow_mut().clear());
+	HOLDING_SHARES.with(|h| h.borrow_mut().clear());
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {

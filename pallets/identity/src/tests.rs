@@ -10,7 +10,8 @@ use frame_support::{
 };
 use sp_runtime::{traits::BadOrigin, DispatchError};
 use zenrock_primitives::{
-	Approval, KeyringId, KeyringInspect, KeyringTerms, PolicyId, WorkspaceId, WorkspaceInspect,
+	Approval, KeyringBackend, KeyringId, KeyringInspect, KeyringTerms, PolicyId, WorkspaceId,
+	WorkspaceInspect,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -61,6 +62,7 @@ fn register(admin: AccountId, initial_parties: &[AccountId], threshold: u32) -> 
 	assert_ok!(Identity::register_keyring(
 		signed(admin),
 		description(b"keyring"),
+		KeyringBackend::NodeKeystore,
 		parties(initial_parties),
 		threshold,
 		5,
@@ -833,6 +835,7 @@ fn register_keyring_works() {
 		assert_ok!(Identity::register_keyring(
 			signed(1),
 			description(b"node keystore"),
+			KeyringBackend::NodeKeystore,
 			parties(&[]),
 			1,
 			5,
@@ -856,9 +859,11 @@ fn register_keyring_works() {
 				keyring: 0,
 				admin: 1,
 				account: Identity::keyring_account(0),
+				backend: KeyringBackend::NodeKeystore,
 				party_threshold: 1,
 			}
 		);
+		assert_eq!(kr.backend, KeyringBackend::NodeKeystore);
 		assert_eq!(register(2, &[3, 4, 5], 2), 1);
 		assert_eq!(keyring(1).parties.to_vec(), vec![3, 4, 5]);
 		assert_eq!(keyring(1).party_threshold, 2);
@@ -878,6 +883,7 @@ fn register_keyring_rejects_invalid_threshold() {
 				Identity::register_keyring(
 					signed(1),
 					description(b""),
+					KeyringBackend::NodeKeystore,
 					parties(&[]),
 					threshold,
 					0,
@@ -892,6 +898,7 @@ fn register_keyring_rejects_invalid_threshold() {
 				Identity::register_keyring(
 					signed(1),
 					description(b""),
+					KeyringBackend::NodeKeystore,
 					parties(&[3, 4]),
 					threshold,
 					0,
@@ -903,21 +910,146 @@ fn register_keyring_rejects_invalid_threshold() {
 	});
 }
 
+/// Register a FROST keyring of `admin` with `initial_parties` and `threshold`.
+fn register_frost(admin: AccountId, initial_parties: &[AccountId], threshold: u32) -> KeyringId {
+	assert_ok!(Identity::register_keyring(
+		signed(admin),
+		description(b"frost"),
+		KeyringBackend::Frost,
+		parties(initial_parties),
+		threshold,
+		5,
+		7
+	));
+	NextKeyringId::<Test>::get() - 1
+}
+
+#[test]
+fn frost_keyrings_need_two_to_max_threshold_parties() {
+	build_and_execute(|| {
+		let frost = |members: &[AccountId], threshold: u32| {
+			Identity::register_keyring(
+				signed(1),
+				description(b""),
+				KeyringBackend::Frost,
+				parties(members),
+				threshold,
+				0,
+				0,
+			)
+		};
+		// FROST needs t >= 2 (frost-core refuses one signer), t <= n, and n <= MaxThresholdParties
+		// (3 in the mock, below MaxKeyringParties = 4).
+		for (members, threshold) in [
+			(&[][..], 1),
+			(&[3][..], 1),
+			(&[3, 4][..], 1),
+			(&[3, 4][..], 3),
+			(&[3, 4, 5, 6][..], 2),
+		] {
+			assert_noop!(frost(members, threshold), Error::<Test>::InvalidThreshold);
+		}
+		let id = register_frost(2, &[3, 4, 5], 2);
+		let kr = keyring(id);
+		assert_eq!((kr.backend, kr.party_threshold), (KeyringBackend::Frost, 2));
+		assert_eq!(
+			last_event(),
+			Event::KeyringRegistered {
+				keyring: id,
+				admin: 2,
+				account: Identity::keyring_account(id),
+				backend: KeyringBackend::Frost,
+				party_threshold: 2,
+			}
+		);
+		let terms = Identity::keyring_terms(id).unwrap();
+		assert_eq!(
+			(terms.backend, terms.party_threshold, terms.party_count),
+			(KeyringBackend::Frost, 2, 3)
+		);
+		// Party changes keep the rule: a fourth party exceeds MaxThresholdParties, a threshold of
+		// 1 is refused, removing a party below the threshold is refused.
+		assert_noop!(
+			Identity::add_keyring_party(signed(2), id, 6, None),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_noop!(
+			Identity::update_keyring(signed(2), id, None, Some(1), None, None),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_ok!(Identity::update_keyring(signed(2), id, None, Some(3), None, None));
+		assert_noop!(
+			Identity::remove_keyring_party(signed(2), id, 5, None),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_ok!(Identity::remove_keyring_party(signed(2), id, 5, Some(2)));
+		assert_eq!(keyring(id).parties.to_vec(), vec![3, 4]);
+	});
+}
+
+#[test]
+fn threshold_keyrings_holding_shares_are_frozen() {
+	build_and_execute(|| {
+		let id = register_frost(2, &[3, 4, 5], 2);
+		let keystore = register(2, &[3, 4, 5], 2);
+		set_holds_shares(id);
+		set_holds_shares(keystore);
+		for call in [
+			Identity::add_keyring_party(signed(2), id, 6, Some(2)),
+			Identity::remove_keyring_party(signed(2), id, 5, None),
+			Identity::update_keyring(signed(2), id, None, Some(3), None, None),
+		] {
+			assert_eq!(call, Err(Error::<Test>::PartiesFrozen.into()));
+		}
+		assert_eq!(keyring(id).parties.to_vec(), vec![3, 4, 5]);
+		// What does not touch the shares still changes: fees, description, admins, activity.
+		assert_ok!(Identity::update_keyring(
+			signed(2),
+			id,
+			Some(description(b"x")),
+			None,
+			Some(9),
+			None
+		));
+		assert_ok!(Identity::add_keyring_admin(signed(2), id, 7));
+		assert_ok!(Identity::deactivate_keyring(signed(2), id));
+		// Keystore keyrings hold whole keys per party, never shares: they are not frozen.
+		assert_ok!(Identity::remove_keyring_party(signed(2), keystore, 5, None));
+	});
+}
+
 #[test]
 fn register_keyring_rejects_duplicates_and_needs_deposit() {
 	build_and_execute(|| {
 		assert_noop!(
-			Identity::register_keyring(signed(1), description(b""), parties(&[3, 3]), 1, 0, 0),
+			Identity::register_keyring(
+				signed(1),
+				description(b""),
+				KeyringBackend::NodeKeystore,
+				parties(&[3, 3]),
+				1,
+				0,
+				0
+			),
 			Error::<Test>::DuplicateParty
 		);
 		assert_noop!(
-			Identity::register_keyring(signed(20), description(b""), parties(&[]), 1, 0, 0),
+			Identity::register_keyring(
+				signed(20),
+				description(b""),
+				KeyringBackend::NodeKeystore,
+				parties(&[]),
+				1,
+				0,
+				0
+			),
 			Error::<Test>::InsufficientBalanceForKeyringDeposit
 		);
 		assert_noop!(
 			Identity::register_keyring(
 				RuntimeOrigin::root(),
 				description(b""),
+				KeyringBackend::NodeKeystore,
 				parties(&[]),
 				1,
 				0,
@@ -1283,6 +1415,7 @@ fn keyring_inspect_works() {
 		assert_eq!(
 			<I as KeyringInspect<AccountId, Balance>>::keyring_terms(id),
 			Some(KeyringTerms {
+				backend: KeyringBackend::NodeKeystore,
 				account: Identity::keyring_account(id),
 				party_threshold: 2,
 				party_count: 2,
@@ -1312,7 +1445,15 @@ fn keyring_inspect_works() {
 fn genesis_config_builds_workspaces_and_keyrings() {
 	new_test_ext_with(crate::GenesisConfig {
 		workspaces: vec![(1, vec![2]), (3, vec![])],
-		keyrings: vec![(1, b"genesis keyring".to_vec(), vec![5, 6], 2, 10, 20)],
+		keyrings: vec![(
+			1,
+			b"genesis keyring".to_vec(),
+			KeyringBackend::NodeKeystore,
+			vec![5, 6],
+			2,
+			10,
+			20,
+		)],
 	})
 	.execute_with(|| {
 		assert_eq!(workspace(0).owners.to_vec(), vec![1, 2]);
@@ -1338,7 +1479,7 @@ fn genesis_config_builds_workspaces_and_keyrings() {
 fn genesis_config_rejects_invalid_threshold() {
 	new_test_ext_with(crate::GenesisConfig {
 		workspaces: vec![],
-		keyrings: vec![(1, vec![], vec![5], 2, 0, 0)],
+		keyrings: vec![(1, vec![], KeyringBackend::NodeKeystore, vec![5], 2, 0, 0)],
 	});
 }
 
@@ -1398,16 +1539,40 @@ fn keyring_arguments_beyond_their_bounds_are_refused_by_name() {
 	build_and_execute(|| {
 		let too_long = vec![b'd'; MaxKeyringDescriptionLength::get() as usize + 1];
 		assert_noop!(
-			Identity::register_keyring(signed(1), too_long.clone(), parties(&[3]), 1, 0, 0),
+			Identity::register_keyring(
+				signed(1),
+				too_long.clone(),
+				KeyringBackend::NodeKeystore,
+				parties(&[3]),
+				1,
+				0,
+				0
+			),
 			Error::<Test>::DescriptionTooLong
 		);
 		let too_many: Vec<AccountId> = (100..100 + MaxKeyringParties::get() as u128 + 1).collect();
 		assert_noop!(
-			Identity::register_keyring(signed(1), description(b"k"), too_many, 1, 0, 0),
+			Identity::register_keyring(
+				signed(1),
+				description(b"k"),
+				KeyringBackend::NodeKeystore,
+				too_many,
+				1,
+				0,
+				0
+			),
 			Error::<Test>::TooManyParties
 		);
 		let longest = vec![b'd'; MaxKeyringDescriptionLength::get() as usize];
-		assert_ok!(Identity::register_keyring(signed(1), longest, parties(&[3]), 1, 0, 0));
+		assert_ok!(Identity::register_keyring(
+			signed(1),
+			longest,
+			KeyringBackend::NodeKeystore,
+			parties(&[3]),
+			1,
+			0,
+			0
+		));
 		let keyring = NextKeyringId::<Test>::get() - 1;
 		assert_noop!(
 			Identity::update_keyring(signed(1), keyring, Some(too_long), None, None, None),

@@ -132,8 +132,9 @@ use zenrock_chain_formats::{
 	Error as FormatError, PublicKey,
 };
 pub use zenrock_primitives::{
-	ActionId, Approval, GateOutcome, KeyId, KeyringId, KeyringInspect, KeyringTerms, PolicyContext,
-	PolicyGate, PolicyId, RequestId, WorkspaceId, WorkspaceInspect,
+	ActionId, Approval, GateOutcome, KeyId, KeyringBackend, KeyringId, KeyringInspect,
+	KeyringTerms, PolicyContext, PolicyGate, PolicyId, RequestId, ThresholdBackend,
+	ThresholdResults, WorkspaceId, WorkspaceInspect,
 };
 
 pub use pallet::*;
@@ -178,6 +179,9 @@ pub struct KeyRequest<T: Config> {
 	pub workspace: WorkspaceId,
 	/// The keyring asked to create the key.
 	pub keyring: KeyringId,
+	/// The keyring's backend when the request was made: threshold backends answer through
+	/// their ceremonies, not through party answers.
+	pub backend: KeyringBackend,
 	/// The type of key to create.
 	pub key_type: KeyType,
 	/// The key's sign policy once created; if none, the workspace's sign policy applies.
@@ -211,6 +215,9 @@ pub struct SignRequest<T: Config> {
 	pub workspace: WorkspaceId,
 	/// The key's keyring, whose parties answer.
 	pub keyring: KeyringId,
+	/// The keyring's backend when the request was made: threshold backends answer through
+	/// their ceremonies, not through party answers.
+	pub backend: KeyringBackend,
 	/// The owner who asked; the fee is escrowed from this account.
 	pub requester: T::AccountId,
 	/// The fee escrowed from the requester (in the pallet's escrow account).
@@ -288,6 +295,7 @@ trait AnsweredRequest<T: Config>: Sized {
 	fn expires_at(&self) -> BlockNumberFor<T>;
 	fn set_status(&mut self, status: RequestStatus);
 	fn keyring(&self) -> KeyringId;
+	fn backend(&self) -> KeyringBackend;
 	fn party_threshold(&self) -> u32;
 	fn responses_mut(&mut self) -> &mut ResponsesOf<T>;
 	/// The event recording one party's rejection.
@@ -319,6 +327,9 @@ macro_rules! impl_answered_request {
 			}
 			fn keyring(&self) -> KeyringId {
 				self.keyring
+			}
+			fn backend(&self) -> KeyringBackend {
+				self.backend
 			}
 			fn party_threshold(&self) -> u32 {
 				self.party_threshold
@@ -401,6 +412,10 @@ pub mod pallet {
 
 		/// Keyrings: their parties, thresholds, fees and accounts (the identity pallet).
 		type Keyrings: KeyringInspect<Self::AccountId, BalanceOf<Self>>;
+
+		/// Runs the ceremonies of threshold keyrings (the MPC pallet): requests of a keyring with
+		/// a threshold backend are handed to it instead of waiting for party answers.
+		type ThresholdBackend: ThresholdBackend;
 
 		/// Number of blocks after which a request that is still undecided expires and its fee is
 		/// refunded.
@@ -649,6 +664,12 @@ pub mod pallet {
 	/// Errors of the treasury pallet.
 	#[pallet::error]
 	pub enum Error<T> {
+		/// The keyring's backend does not make keys of this type (node keystores: ECDSA
+		/// secp256k1 and Ed25519; FROST: Ed25519 and Bitcoin Taproot).
+		KeyTypeNotServedByKeyring,
+		/// The request belongs to a threshold keyring: its ceremony answers it, parties cannot
+		/// fulfil or reject it directly.
+		AnsweredByBackend,
 		/// No workspace has this id.
 		UnknownWorkspace,
 		/// The caller (or the requester of an approved request) is not an owner of the workspace.
@@ -768,7 +789,11 @@ pub mod pallet {
 		/// gate: it runs at once, or waits for approvals (event RequestAwaitingApproval). When it runs,
 		/// the keyring's key request fee is escrowed from the requester and KeyRequested is emitted.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::request_key().saturating_add(T::PolicyGate::submit_weight()))]
+		#[pallet::weight(
+			T::WeightInfo::request_key()
+				.saturating_add(T::PolicyGate::submit_weight())
+				.saturating_add(T::ThresholdBackend::key_requested_weight())
+		)]
 		pub fn request_key(
 			origin: OriginFor<T>,
 			workspace: WorkspaceId,
@@ -780,6 +805,7 @@ pub mod pallet {
 			let workspace_policy = T::Workspaces::sign_policy(workspace);
 			let authorized = Self::authorize(origin, workspace, workspace_policy)?;
 			let terms = Self::serving_keyring(keyring)?;
+			Self::ensure_serves(&terms, keyring, key_type)?;
 			Self::ensure_policy_within_owners(sign_policy, workspace)?;
 			let requester = match authorized {
 				Authorized::Submit(who) => {
@@ -801,7 +827,10 @@ pub mod pallet {
 			let fee = terms.key_request_fee;
 			Self::escrow(&requester, fee)?;
 			Self::schedule_expiry(expires_at, RequestKind::Key, request)?;
-			PendingKeyRequests::<T>::insert(keyring, request, ());
+			// Requests of threshold keyrings are not for parties to answer one by one.
+			if !terms.backend.is_threshold() {
+				PendingKeyRequests::<T>::insert(keyring, request, ());
+			}
 			OpenKeyRequestCount::<T>::mutate(workspace, |count| {
 				*count = Some(count.unwrap_or(0).saturating_add(1))
 			});
@@ -810,6 +839,7 @@ pub mod pallet {
 				KeyRequest {
 					workspace,
 					keyring,
+					backend: terms.backend,
 					key_type,
 					sign_policy,
 					requester: requester.clone(),
@@ -830,7 +860,12 @@ pub mod pallet {
 				fee,
 				expires_at,
 			});
-			Ok(Some(T::WeightInfo::request_key()).into())
+			let mut weight = T::WeightInfo::request_key();
+			if terms.backend.is_threshold() {
+				T::ThresholdBackend::key_requested(request, keyring, key_type)?;
+				weight = weight.saturating_add(T::ThresholdBackend::key_requested_weight());
+			}
+			Ok(Some(weight).into())
 		}
 
 		/// Answer a key request with a public key. Only a party of the request's keyring that has
@@ -887,6 +922,7 @@ pub mod pallet {
 		#[pallet::weight(
 			T::WeightInfo::request_signature(payloads.len() as u32)
 				.saturating_add(T::PolicyGate::submit_weight())
+				.saturating_add(T::ThresholdBackend::signature_requested_weight(payloads.len() as u32))
 		)]
 		pub fn request_signature(
 			origin: OriginFor<T>,
@@ -921,7 +957,7 @@ pub mod pallet {
 				}
 				Authorized::Execute(requester) => requester,
 			};
-			Self::open_sign_request(
+			let threshold_weight = Self::open_sign_request(
 				key,
 				&stored_key,
 				&terms,
@@ -930,7 +966,8 @@ pub mod pallet {
 				None,
 				None,
 			)?;
-			Ok(Some(T::WeightInfo::request_signature(count)).into())
+			let weight = T::WeightInfo::request_signature(count);
+			Ok(Some(weight.saturating_add(threshold_weight)).into())
 		}
 
 		/// Ask for the signatures of an unsigned transaction for a chain with a key. Gated as
@@ -945,6 +982,9 @@ pub mod pallet {
 		#[pallet::weight(
 			T::WeightInfo::request_transaction_signature(unsigned_transaction.len() as u32)
 				.saturating_add(T::PolicyGate::submit_weight())
+				.saturating_add(T::ThresholdBackend::signature_requested_weight(
+					T::MaxPayloadsPerRequest::get()
+				))
 		)]
 		pub fn request_transaction_signature(
 			origin: OriginFor<T>,
@@ -1000,7 +1040,7 @@ pub mod pallet {
 				Authorized::Execute(requester) => requester,
 			};
 			let summary = TransactionSummary { chain, broadcast, value: parsed.value };
-			Self::open_sign_request(
+			let threshold_weight = Self::open_sign_request(
 				key,
 				&stored_key,
 				&terms,
@@ -1009,7 +1049,8 @@ pub mod pallet {
 				Some(summary),
 				Some(bounded_transaction),
 			)?;
-			Ok(Some(T::WeightInfo::request_transaction_signature(length)).into())
+			let weight = T::WeightInfo::request_transaction_signature(length);
+			Ok(Some(weight.saturating_add(threshold_weight)).into())
 		}
 
 		/// Answer a signature request with signatures, one per payload in order. Only a party of the
@@ -1400,6 +1441,27 @@ impl<T: Config> Pallet<T> {
 		Ok(terms)
 	}
 
+	/// The keyring's backend makes keys of `key_type`, and a threshold keyring is ready to run
+	/// ceremonies.
+	fn ensure_serves(
+		terms: &KeyringTerms<T::AccountId, BalanceOf<T>>,
+		keyring: KeyringId,
+		key_type: KeyType,
+	) -> DispatchResult {
+		let served = match terms.backend {
+			KeyringBackend::NodeKeystore => matches!(
+				key_type,
+				KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 | KeyType::Ed25519
+			),
+			KeyringBackend::Frost => matches!(key_type, KeyType::Ed25519 | KeyType::BitcoinTaproot),
+		};
+		ensure!(served, Error::<T>::KeyTypeNotServedByKeyring);
+		if terms.backend.is_threshold() {
+			T::ThresholdBackend::ensure_ready(keyring, terms.party_count)?;
+		}
+		Ok(())
+	}
+
 	/// Every participant of `policy` (if any) owns `workspace`.
 	fn ensure_policy_within_owners(
 		policy: Option<PolicyId>,
@@ -1446,6 +1508,7 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 	) -> Result<R, DispatchError> {
 		let mut req = R::load(request).ok_or(Error::<T>::UnknownRequest)?;
+		ensure!(!req.backend().is_threshold(), Error::<T>::AnsweredByBackend);
 		let keyring = req.keyring();
 		match answerer.batch {
 			Some(batch) => ensure!(batch.keyring == keyring, Error::<T>::WrongKeyring),
@@ -1972,15 +2035,27 @@ impl<T: Config> Pallet<T> {
 		payloads: PayloadsOf<T>,
 		transaction: Option<TransactionSummary>,
 		unsigned: Option<BoundedVec<u8, T::MaxUnsignedTransactionLength>>,
-	) -> DispatchResult {
+	) -> Result<Weight, DispatchError> {
+		if terms.backend.is_threshold() {
+			T::ThresholdBackend::ensure_ready(stored_key.keyring, terms.party_count)?;
+		}
 		let now = frame_system::Pallet::<T>::block_number();
 		let expires_at = Self::deadline(now);
 		let request = Self::next_request_id()?;
 		let fee = terms.sign_request_fee;
 		Self::escrow(&requester, fee)?;
 		Self::schedule_expiry(expires_at, RequestKind::Signature, request)?;
-		PendingSignRequests::<T>::insert(stored_key.keyring, request, ());
+		if !terms.backend.is_threshold() {
+			PendingSignRequests::<T>::insert(stored_key.keyring, request, ());
+		}
 		let count = payloads.len() as u32;
+		let threshold_weight = if terms.backend.is_threshold() {
+			let plain: Vec<Vec<u8>> = payloads.iter().map(|payload| payload.to_vec()).collect();
+			T::ThresholdBackend::signature_requested(request, stored_key.keyring, key, &plain)?;
+			T::ThresholdBackend::signature_requested_weight(count)
+		} else {
+			Weight::zero()
+		};
 		SignPayloads::<T>::insert(request, payloads);
 		if let Some(unsigned) = unsigned {
 			UnsignedTransactions::<T>::insert(request, unsigned);
@@ -1992,6 +2067,7 @@ impl<T: Config> Pallet<T> {
 				key,
 				workspace: stored_key.workspace,
 				keyring: stored_key.keyring,
+				backend: terms.backend,
 				requester: requester.clone(),
 				fee,
 				party_threshold: terms.party_threshold.max(1),
@@ -2013,7 +2089,7 @@ impl<T: Config> Pallet<T> {
 			fee,
 			expires_at,
 		});
-		Ok(())
+		Ok(threshold_weight)
 	}
 
 	/// Store the signatures of fulfilled signature request `request`; returns the fee the
@@ -2096,15 +2172,17 @@ impl<T: Config> Pallet<T> {
 			scheduled.push((entry.kind, entry.request, entry.expires_at));
 		}
 		ensure!(scheduled.len() as u64 == ends.next - ends.oldest, "expiry queue has holes");
-		let mut open_total = 0usize;
+		let (mut open_total, mut listed_total) = (0usize, 0usize);
 		let mut open_per_workspace = alloc::collections::BTreeMap::<WorkspaceId, u32>::new();
 		for (id, req) in KeyRequests::<T>::iter() {
 			ensure!(id < next, "key request id not below NextRequestId");
 			ensure!(!SignRequests::<T>::contains_key(id), "id used by both kinds");
 			ensure!(req.responses.len() as u32 <= T::MaxParties::get(), "too many responses");
 			let open = req.status.is_open();
+			// Only keystore keyrings' open requests are listed for their parties.
 			ensure!(
-				PendingKeyRequests::<T>::contains_key(req.keyring, id) == open,
+				PendingKeyRequests::<T>::contains_key(req.keyring, id)
+					== (open && !req.backend.is_threshold()),
 				"pending key index disagrees with status"
 			);
 			// Answered requests may keep their queue entry until the sweep drops it.
@@ -2118,6 +2196,7 @@ impl<T: Config> Pallet<T> {
 			);
 			if open {
 				open_total += 1;
+				listed_total += usize::from(!req.backend.is_threshold());
 				*open_per_workspace.entry(req.workspace).or_default() += 1;
 			}
 			if req.status == RequestStatus::Fulfilled {
@@ -2139,7 +2218,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(id < next, "signature request id not below NextRequestId");
 			let open = req.status.is_open();
 			ensure!(
-				PendingSignRequests::<T>::contains_key(req.keyring, id) == open,
+				PendingSignRequests::<T>::contains_key(req.keyring, id)
+					== (open && !req.backend.is_threshold()),
 				"pending signature index disagrees with status"
 			);
 			ensure!(
@@ -2148,6 +2228,7 @@ impl<T: Config> Pallet<T> {
 			);
 			if open {
 				open_total += 1;
+				listed_total += usize::from(!req.backend.is_threshold());
 			}
 			let payloads =
 				SignPayloads::<T>::get(id).ok_or("signature request without payloads")?;
@@ -2175,7 +2256,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(scheduled.len() >= open_total, "fewer expiry queue entries than open requests");
 		ensure!(
 			PendingKeyRequests::<T>::iter().count() + PendingSignRequests::<T>::iter().count()
-				== open_total,
+				== listed_total,
 			"stale pending index entries"
 		);
 		let mut key_count = 0usize;
@@ -2206,5 +2287,82 @@ impl<T: Config> Pallet<T> {
 			"escrow holds less than the open fees"
 		);
 		Ok(())
+	}
+}
+
+/// What the ceremonies of threshold keyrings produce, applied with the same checks as a party's
+/// answer: the request must be open and before its deadline, a key valid and unused, every
+/// signature valid for its payload.
+impl<T: Config> ThresholdResults for Pallet<T> {
+	fn fulfil_key(request: RequestId, public_key: &[u8]) -> Result<KeyId, DispatchError> {
+		let req = Self::open_threshold_request::<KeyRequest<T>>(request)?;
+		let key =
+			PublicKey::parse(req.key_type, public_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let addresses = Self::address_hashes(&key);
+		ensure!(
+			addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
+			Error::<T>::PublicKeyInUse
+		);
+		let stored: StoredPublicKey =
+			key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let keyring = req.keyring;
+		let earned = Self::create_key(request, req, stored, addresses);
+		Self::pay_keyring(keyring, earned);
+		// A key's id is its request's id.
+		Ok(request)
+	}
+
+	fn fulfil_signatures(request: RequestId, signatures: Vec<Vec<u8>>) -> DispatchResult {
+		let req = Self::open_threshold_request::<SignRequest<T>>(request)?;
+		let signatures: SignaturesOf<T> = signatures
+			.into_iter()
+			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
+			.collect::<Result<Vec<Signature>, _>>()?
+			.try_into()
+			.map_err(|_| Error::<T>::WrongSignatureCount)?;
+		let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
+		ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
+		let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
+		let public =
+			Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+		for (payload, signature) in payloads.iter().zip(signatures.iter()) {
+			verify_signature(&public, payload, signature)
+				.map_err(|_| Error::<T>::InvalidSignature)?;
+		}
+		let keyring = req.keyring;
+		let earned = Self::complete_sign_request(request, req, signatures);
+		Self::pay_keyring(keyring, earned);
+		Ok(())
+	}
+
+	fn reject(request: RequestId, reason: &[u8]) -> DispatchResult {
+		let mut bounded = ReasonOf::<T>::new();
+		for byte in reason.iter().take(T::MaxRejectionReasonLength::get() as usize) {
+			bounded.try_push(*byte).map_err(|_| Error::<T>::ReasonTooLong)?;
+		}
+		if KeyRequests::<T>::contains_key(request) {
+			let req = Self::open_threshold_request::<KeyRequest<T>>(request)?;
+			Self::close_key_request(request, req, RequestStatus::Rejected, Some(bounded));
+		} else {
+			let req = Self::open_threshold_request::<SignRequest<T>>(request)?;
+			Self::close_sign_request(request, req, RequestStatus::Rejected, Some(bounded));
+		}
+		Ok(())
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Open request `request` of a threshold keyring, before its deadline.
+	fn open_threshold_request<R: AnsweredRequest<T>>(
+		request: RequestId,
+	) -> Result<R, DispatchError> {
+		let req = R::load(request).ok_or(Error::<T>::UnknownRequest)?;
+		ensure!(req.backend().is_threshold(), Error::<T>::NotParty);
+		ensure!(req.status().is_open(), Error::<T>::RequestNotPending);
+		ensure!(
+			frame_system::Pallet::<T>::block_number() < req.expires_at(),
+			Error::<T>::RequestNotPending
+		);
+		Ok(req)
 	}
 }

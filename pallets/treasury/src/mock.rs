@@ -10,11 +10,12 @@
 
 use crate as pallet_zenrock_treasury;
 use core::cell::RefCell;
-use frame_support::{derive_impl, parameter_types, traits::ConstU64};
-use sp_runtime::{traits::IdentityLookup, BuildStorage};
+use frame_support::{derive_impl, parameter_types, traits::ConstU64, weights::Weight};
+use sp_runtime::{traits::IdentityLookup, BuildStorage, DispatchError};
 use std::collections::BTreeMap;
 use zenrock_primitives::{
-	KeyringId, KeyringInspect, KeyringTerms, PolicyId, WorkspaceId, WorkspaceInspect,
+	KeyId, KeyType, KeyringBackend, KeyringId, KeyringInspect, KeyringTerms, PolicyId, RequestId,
+	ThresholdBackend, WorkspaceId, WorkspaceInspect,
 };
 use zenrock_test_support::gate::{self, mock_gate, EnsureApproved, TestGate};
 pub use zenrock_test_support::gate::{
@@ -68,6 +69,7 @@ pub struct MockWorkspace {
 /// A mock keyring.
 #[derive(Clone, Debug)]
 pub struct MockKeyring {
+	pub backend: KeyringBackend,
 	pub parties: Vec<AccountId>,
 	pub party_threshold: u32,
 	pub key_request_fee: Balance,
@@ -113,6 +115,7 @@ pub fn set_keyring(
 		k.borrow_mut().insert(
 			id,
 			MockKeyring {
+				backend: KeyringBackend::NodeKeystore,
 				parties,
 				party_threshold,
 				key_request_fee,
@@ -166,6 +169,7 @@ impl KeyringInspect<AccountId, Balance> for TestKeyrings {
 	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<AccountId, Balance>> {
 		KEYRINGS.with(|k| {
 			k.borrow().get(&keyring).map(|kr| KeyringTerms {
+				backend: kr.backend,
 				account: keyring_account(keyring),
 				party_threshold: kr.party_threshold,
 				party_count: kr.parties.len() as u32,
@@ -178,6 +182,76 @@ impl KeyringInspect<AccountId, Balance> for TestKeyrings {
 
 	fn is_party(keyring: KeyringId, who: &AccountId) -> bool {
 		KEYRINGS.with(|k| k.borrow().get(&keyring).is_some_and(|kr| kr.parties.contains(who)))
+	}
+}
+
+/// What the mock threshold backend was asked to do, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ceremony {
+	KeyGeneration { request: RequestId, keyring: KeyringId, key_type: KeyType },
+	Signing { request: RequestId, keyring: KeyringId, key: KeyId, payloads: Vec<Vec<u8>> },
+}
+
+thread_local! {
+	static CEREMONIES: RefCell<Vec<Ceremony>> = const { RefCell::new(Vec::new()) };
+	static THRESHOLD_NOT_READY: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// The ceremonies the mock threshold backend started.
+pub fn ceremonies() -> Vec<Ceremony> {
+	CEREMONIES.with(|c| c.borrow().clone())
+}
+
+/// Make the mock threshold backend refuse to serve (e.g. parties without encryption keys).
+pub fn set_threshold_not_ready() {
+	THRESHOLD_NOT_READY.with(|r| *r.borrow_mut() = true);
+}
+
+/// Make keyring `id` a FROST keyring.
+pub fn set_frost_keyring(id: KeyringId, parties: Vec<AccountId>, party_threshold: u32) {
+	set_keyring(id, parties, party_threshold, 10, 4);
+	update_keyring(id, |kr| kr.backend = KeyringBackend::Frost);
+}
+
+/// The mock MPC pallet: records the ceremonies it is asked to start.
+pub struct TestThresholdBackend;
+
+impl ThresholdBackend for TestThresholdBackend {
+	fn ensure_ready(_keyring: KeyringId, _parties: u32) -> Result<(), DispatchError> {
+		if THRESHOLD_NOT_READY.with(|r| *r.borrow()) {
+			return Err(DispatchError::Other("parties without encryption keys"));
+		}
+		Ok(())
+	}
+
+	fn key_requested(
+		request: RequestId,
+		keyring: KeyringId,
+		key_type: KeyType,
+	) -> Result<(), DispatchError> {
+		CEREMONIES
+			.with(|c| c.borrow_mut().push(Ceremony::KeyGeneration { request, keyring, key_type }));
+		Ok(())
+	}
+
+	fn signature_requested(
+		request: RequestId,
+		keyring: KeyringId,
+		key: KeyId,
+		payloads: &[Vec<u8>],
+	) -> Result<(), DispatchError> {
+		let payloads = payloads.to_vec();
+		CEREMONIES
+			.with(|c| c.borrow_mut().push(Ceremony::Signing { request, keyring, key, payloads }));
+		Ok(())
+	}
+
+	fn key_requested_weight() -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
+
+	fn signature_requested_weight(payloads: u32) -> Weight {
+		Weight::from_parts(1_000 * u64::from(payloads), 0)
 	}
 }
 
@@ -239,6 +313,7 @@ impl pallet_zenrock_treasury::Config for Test {
 	type ApprovedOrigin = EnsureApproved<Test>;
 	type Workspaces = TestWorkspaces;
 	type Keyrings = TestKeyrings;
+	type ThresholdBackend = TestThresholdBackend;
 	type RequestTimeout = ConstU64<REQUEST_TIMEOUT>;
 	type MaxPayloadsPerRequest = MaxPayloadsPerRequest;
 	type MaxPayloadLength = MaxPayloadLength;
@@ -262,6 +337,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	gate::reset();
 	WORKSPACES.with(|w| w.borrow_mut().clear());
 	KEYRINGS.with(|k| k.borrow_mut().clear());
+	CEREMONIES.with(|c| c.borrow_mut().clear());
+	THRESHOLD_NOT_READY.with(|r| *r.borrow_mut() = false);
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {

@@ -2898,3 +2898,249 @@ fn a_batch_weight_counts_each_signature_by_its_form() {
 	// An answer without signatures is counted (it fails, cheaply) as an Ed25519 one.
 	assert_eq!(weight(&[(0, vec![])]), W::fulfil_signature_requests_ed25519(1, 0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Threshold keyrings: requests handed to the threshold backend, results applied through
+// ThresholdResults.
+// ---------------------------------------------------------------------------------------------
+
+use crate::{KeyringBackend, ThresholdResults};
+
+/// `KR` as a FROST keyring of the three parties, threshold 2.
+fn setup_frost() {
+	setup_two_of_three();
+	set_frost_keyring(KR, vec![PARTY_A, PARTY_B, PARTY_C], 2);
+}
+
+/// A Taproot key of `KR` (FROST), from the x-only key of `secret`.
+fn create_taproot_key(secret: u8) -> (KeyId, k256::schnorr::SigningKey) {
+	let signing = k256::schnorr::SigningKey::from_bytes(&[secret; 32]).unwrap();
+	let request = request_key(KeyType::BitcoinTaproot);
+	let x_only: [u8; 32] = signing.verifying_key().to_bytes().into();
+	assert_eq!(<Treasury as ThresholdResults>::fulfil_key(request, &x_only), Ok(request));
+	(request, signing)
+}
+
+#[test]
+fn threshold_key_requests_go_to_the_backend() {
+	build_and_execute(|| {
+		setup_frost();
+		let request = request_key(KeyType::Ed25519);
+		let req = KeyRequests::<Test>::get(request).unwrap();
+		assert_eq!((req.backend, req.party_threshold), (KeyringBackend::Frost, 2));
+		assert_eq!(
+			ceremonies(),
+			vec![Ceremony::KeyGeneration { request, keyring: KR, key_type: KeyType::Ed25519 }]
+		);
+		// Not listed for parties to answer, and parties cannot answer it.
+		assert!(!PendingKeyRequests::<Test>::contains_key(KR, request));
+		let pair = ed25519_pair(3);
+		assert_noop!(
+			Treasury::fulfil_key_request(signed(PARTY_A), request, ed25519_public(&pair)),
+			Error::<Test>::AnsweredByBackend
+		);
+		assert_noop!(
+			Treasury::reject_key_request(signed(PARTY_A), request, reason(b"no")),
+			Error::<Test>::AnsweredByBackend
+		);
+		assert_ok!(Treasury::fulfil_key_requests(
+			signed(PARTY_A),
+			KR,
+			vec![(request, ed25519_public(&pair))]
+		));
+		assert!(has_event(Event::AnswerFailed {
+			request,
+			error: Error::<Test>::AnsweredByBackend.into()
+		}));
+		assert_eq!(status_of_key_request(request), RequestStatus::Pending);
+
+		// The ceremony's result creates the key and pays the keyring once.
+		let before = free(keyring_account(KR));
+		assert_eq!(
+			<Treasury as ThresholdResults>::fulfil_key(request, &ed25519_public(&pair)),
+			Ok(request)
+		);
+		assert_eq!(Keys::<Test>::get(request).unwrap().public_key.to_vec(), ed25519_public(&pair));
+		assert_eq!(status_of_key_request(request), RequestStatus::Fulfilled);
+		assert_eq!(free(keyring_account(KR)), before + 10);
+		// A result for a decided request, or an already used key, is refused.
+		assert_noop!(
+			<Treasury as ThresholdResults>::fulfil_key(request, &ed25519_public(&pair)),
+			Error::<Test>::RequestNotPending
+		);
+		let second = request_key(KeyType::Ed25519);
+		assert_noop!(
+			<Treasury as ThresholdResults>::fulfil_key(second, &ed25519_public(&pair)),
+			Error::<Test>::PublicKeyInUse
+		);
+		assert_noop!(
+			<Treasury as ThresholdResults>::fulfil_key(second, &[0u8; 31]),
+			Error::<Test>::InvalidPublicKey
+		);
+	});
+}
+
+#[test]
+fn backends_serve_their_key_types_only() {
+	build_and_execute(|| {
+		setup_single();
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::BitcoinTaproot, None),
+			Error::<Test>::KeyTypeNotServedByKeyring
+		);
+		setup_frost();
+		for key_type in [KeyType::EcdsaSecp256k1, KeyType::BitcoinSecp256k1] {
+			assert_noop!(
+				Treasury::request_key(signed(OWNER), WS, KR, key_type, None),
+				Error::<Test>::KeyTypeNotServedByKeyring
+			);
+		}
+		set_threshold_not_ready();
+		assert_noop!(
+			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			DispatchError::Other("parties without encryption keys")
+		);
+		assert!(ceremonies().is_empty());
+	});
+}
+
+#[test]
+fn threshold_signatures_are_verified_before_they_are_stored() {
+	build_and_execute(|| {
+		setup_frost();
+		let pair = ed25519_pair(7);
+		let request = request_key(KeyType::Ed25519);
+		let key =
+			<Treasury as ThresholdResults>::fulfil_key(request, &ed25519_public(&pair)).unwrap();
+		let message = b"threshold".to_vec();
+		let sign_request = request_signature(key, &[message.clone()]);
+		assert_eq!(
+			ceremonies().last(),
+			Some(&Ceremony::Signing {
+				request: sign_request,
+				keyring: KR,
+				key,
+				payloads: vec![message.clone()]
+			})
+		);
+		assert!(!PendingSignRequests::<Test>::contains_key(KR, sign_request));
+		let good = pair.sign(&message).0.to_vec();
+		assert_noop!(
+			Treasury::fulfil_signature_request(
+				signed(PARTY_A),
+				sign_request,
+				sigs(&[good.clone()])
+			),
+			Error::<Test>::AnsweredByBackend
+		);
+		// A wrong signature (another key's) leaves the request open.
+		let wrong = ed25519_pair(8).sign(&message).0.to_vec();
+		assert_noop!(
+			<Treasury as ThresholdResults>::fulfil_signatures(sign_request, vec![wrong]),
+			Error::<Test>::InvalidSignature
+		);
+		assert_noop!(
+			<Treasury as ThresholdResults>::fulfil_signatures(sign_request, vec![]),
+			Error::<Test>::WrongSignatureCount
+		);
+		let before = free(keyring_account(KR));
+		assert_ok!(<Treasury as ThresholdResults>::fulfil_signatures(
+			sign_request,
+			vec![good.clone()]
+		));
+		assert_eq!(stored_signatures(sign_request), Some(stored_sigs(&[good])));
+		assert_eq!(status_of_sign_request(sign_request), RequestStatus::Fulfilled);
+		assert_eq!(free(keyring_account(KR)), before + 4);
+	});
+}
+
+#[test]
+fn threshold_rejections_refund_with_the_ceremony_reason() {
+	build_and_execute(|| {
+		setup_frost();
+		let before = free(OWNER);
+		let request = request_key(KeyType::BitcoinTaproot);
+		assert_eq!(free(OWNER), before - 10);
+		assert_ok!(<Treasury as ThresholdResults>::reject(request, b"dkg: party 3 unresponsive"));
+		assert_eq!(status_of_key_request(request), RequestStatus::Rejected);
+		assert_eq!(free(OWNER), before);
+		assert!(has_event(Event::KeyRequestRejected {
+			request,
+			reason: stored_reason(b"dkg: party 3 unresponsive"),
+			refunded: 10,
+		}));
+		assert_noop!(
+			<Treasury as ThresholdResults>::reject(request, b"again"),
+			Error::<Test>::RequestNotPending
+		);
+		// A reason longer than MaxRejectionReasonLength is cut, not refused.
+		let (key, _) = create_taproot_key(5);
+		let sign_request = request_signature(key, &[prehash(1).to_vec()]);
+		assert_ok!(<Treasury as ThresholdResults>::reject(sign_request, &[b'x'; 100]));
+		assert_eq!(status_of_sign_request(sign_request), RequestStatus::Rejected);
+		// Results for keystore keyrings' requests are refused: parties answer those.
+		setup_single();
+		let keystore_request = request_key(KeyType::Ed25519);
+		assert_noop!(
+			<Treasury as ThresholdResults>::reject(keystore_request, b"no"),
+			Error::<Test>::NotParty
+		);
+	});
+}
+
+#[test]
+fn threshold_taproot_spends_are_fulfilled_with_bip340_signatures() {
+	build_and_execute(|| {
+		setup_frost();
+		let (key, signing) = create_taproot_key(0x5a);
+		let x_only: [u8; 32] = signing.verifying_key().to_bytes().into();
+		let own = zenrock_chain_formats::taproot::p2tr_script(&x_only);
+		// One input of the key's P2TR output, paying a P2WPKH recipient.
+		let mut tx = Vec::new();
+		tx.extend_from_slice(&2i32.to_le_bytes());
+		tx.push(1);
+		tx.extend_from_slice(&[0x31; 32]);
+		tx.extend_from_slice(&0u32.to_le_bytes());
+		tx.push(0);
+		tx.extend_from_slice(&u32::MAX.to_le_bytes());
+		tx.push(1);
+		tx.extend_from_slice(&9_000u64.to_le_bytes());
+		let recipient = hex("0014751e76e8199196d454941c45d1b3a323f1433bd6");
+		tx.push(recipient.len() as u8);
+		tx.extend_from_slice(&recipient);
+		tx.extend_from_slice(&0u32.to_le_bytes());
+		let unsigned = zenrock_chain_formats::bitcoin::BitcoinUnsignedTransaction {
+			transaction: tx,
+			spent_outputs: vec![zenrock_chain_formats::bitcoin::SpentOutput {
+				amount: 10_000,
+				script_pubkey: own,
+			}],
+		}
+		.encode();
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Bitcoin { network: BitcoinNetwork::Regtest },
+			unsigned,
+			true
+		));
+		let request = last_id();
+		let Some(Ceremony::Signing { payloads, .. }) = ceremonies().last().cloned() else {
+			panic!("a signing ceremony")
+		};
+		let sighash: [u8; 32] = payloads[0].clone().try_into().unwrap();
+		let signature = signing.sign_raw(&sighash, &[1; 32]).unwrap().to_bytes().to_vec();
+		let mut tampered = signature.clone();
+		tampered[63] ^= 1;
+		assert_noop!(
+			<Treasury as ThresholdResults>::fulfil_signatures(request, vec![tampered]),
+			Error::<Test>::InvalidSignature
+		);
+		assert_ok!(<Treasury as ThresholdResults>::fulfil_signatures(request, vec![signature]));
+		assert_eq!(status_of_sign_request(request), RequestStatus::Fulfilled);
+		assert!(AwaitingBroadcast::<Test>::contains_key(request));
+		// The signed transaction assembles with the Taproot witness.
+		let signed_tx = Treasury::signed_transaction(request).expect("a signed transaction");
+		assert!(!signed_tx.raw.is_empty());
+	});
+}

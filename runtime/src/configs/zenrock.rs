@@ -67,6 +67,8 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
 	type Workspaces = ZenrockIdentity;
 	type Keyrings = ZenrockIdentity;
+	// No threshold backend yet: threshold keyrings' requests are refused.
+	type ThresholdBackend = ();
 	// A governance parameter (about an hour by default), never zero.
 	type RequestTimeout = AtLeastOneBlock<parameters::zenrock::RequestTimeout>;
 	type MaxPayloadsPerRequest = ConstU32<16>;
@@ -107,6 +109,8 @@ impl pallet_zenrock_identity::Config for Runtime {
 	type MaxKeyringAdmins = ConstU32<16>;
 	type MaxKeyringParties = ConstU32<32>;
 	type MaxKeyringDescriptionLength = ConstU32<256>;
+	type MaxThresholdParties = ConstU32<16>;
+	type ThresholdKeyrings = ();
 	type WeightInfo = pallet_zenrock_identity::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
@@ -205,6 +209,7 @@ mod benchmark_helpers {
 			ZenrockIdentity::register_keyring(
 				RuntimeOrigin::signed(funded("keyring-admin", 0)),
 				b"benchmark keyring".to_vec(),
+				KeyringBackend::NodeKeystore,
 				parties,
 				party_threshold,
 				key_request_fee,
