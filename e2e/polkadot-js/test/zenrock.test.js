@@ -647,8 +647,8 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       [`a ${maxReason + 1}-byte key rejection reason`, api.tx.zenrockTreasury.rejectKeyRequest(0, bytes(maxReason + 1, 0x61)), 'ZenrockTreasury.ReasonTooLong'],
       [`a ${maxReason + 1}-byte signature rejection reason`, api.tx.zenrockTreasury.rejectSignatureRequest(0, bytes(maxReason + 1, 0x61)), 'ZenrockTreasury.ReasonTooLong'],
       [`${maxOwners + 1} additional owners`, api.tx.zenrockIdentity.createWorkspace(someAccounts(maxOwners + 1), null, null), 'ZenrockIdentity.TooManyOwners'],
-      [`a ${maxDescription + 1}-byte keyring description`, api.tx.zenrockIdentity.registerKeyring(bytes(maxDescription + 1, 0x64), [], 1, 0, 0), 'ZenrockIdentity.DescriptionTooLong'],
-      [`${maxParties + 1} keyring parties`, api.tx.zenrockIdentity.registerKeyring('0x', someAccounts(maxParties + 1), 1, 0, 0), 'ZenrockIdentity.TooManyParties'],
+      [`a ${maxDescription + 1}-byte keyring description`, api.tx.zenrockIdentity.registerKeyring(bytes(maxDescription + 1, 0x64), 'NodeKeystore', [], 1, 0, 0), 'ZenrockIdentity.DescriptionTooLong'],
+      [`${maxParties + 1} keyring parties`, api.tx.zenrockIdentity.registerKeyring('0x', 'NodeKeystore', someAccounts(maxParties + 1), 1, 0, 0), 'ZenrockIdentity.TooManyParties'],
       [`a ${maxDescription + 1}-byte description update`, api.tx.zenrockIdentity.updateKeyring(0, bytes(maxDescription + 1, 0x64), null, null, null), 'ZenrockIdentity.DescriptionTooLong'],
     ];
     const results = await Promise.all(cases.map(([, tx], i) => submit(ferdie, tx, { nonce: first + i })));
