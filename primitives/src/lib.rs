@@ -195,6 +195,8 @@ pub trait KeyringInspect<AccountId, Balance> {
 	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<AccountId, Balance>>;
 	/// Whether `who` is a listed party of `keyring`.
 	fn is_party(keyring: KeyringId, who: &AccountId) -> bool;
+	/// The parties of `keyring` in the order they were added (empty when it does not exist).
+	fn parties(keyring: KeyringId) -> Vec<AccountId>;
 }
 
 /// The kind of key a threshold ceremony makes, as the MPC pallet sees it.
@@ -241,6 +243,8 @@ pub trait ThresholdResults {
 	/// The ceremony of `request` failed for `reason` (cut to the treasury's longest reason):
 	/// reject the request and refund its fee.
 	fn reject(request: RequestId, reason: &[u8]) -> DispatchResult;
+	/// The payloads of signature request `request`, in order (what each signature signs).
+	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>>;
 }
 
 /// Threshold keyring state that identity needs (implemented by the MPC pallet).

@@ -1346,6 +1346,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Store a new keyring (the deposit is already held) with `admin` as its first admin, update
 	/// the indexes and emit `KeyringRegistered`. Returns its id.
+	#[allow(clippy::too_many_arguments)]
 	fn insert_keyring(
 		admin: T::AccountId,
 		deposit: BalanceOf<T>,
@@ -1503,5 +1504,9 @@ impl<T: Config> KeyringInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn is_party(keyring: KeyringId, who: &T::AccountId) -> bool {
 		PartyKeyrings::<T>::contains_key(who, keyring)
+	}
+
+	fn parties(keyring: KeyringId) -> Vec<T::AccountId> {
+		Keyrings::<T>::get(keyring).map(|kr| kr.parties.into_inner()).unwrap_or_default()
 	}
 }

@@ -2349,6 +2349,11 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 		}
 		Ok(())
 	}
+
+	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>> {
+		SignPayloads::<T>::get(request)
+			.map(|payloads| payloads.into_iter().map(|payload| payload.into_inner()).collect())
+	}
 }
 
 impl<T: Config> Pallet<T> {

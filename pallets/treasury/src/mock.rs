@@ -183,6 +183,10 @@ impl KeyringInspect<AccountId, Balance> for TestKeyrings {
 	fn is_party(keyring: KeyringId, who: &AccountId) -> bool {
 		KEYRINGS.with(|k| k.borrow().get(&keyring).is_some_and(|kr| kr.parties.contains(who)))
 	}
+
+	fn parties(keyring: KeyringId) -> Vec<AccountId> {
+		KEYRINGS.with(|k| k.borrow().get(&keyring).map(|kr| kr.parties.clone()).unwrap_or_default())
+	}
 }
 
 /// What the mock threshold backend was asked to do, oldest first.

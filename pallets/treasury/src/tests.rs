@@ -3013,7 +3013,7 @@ fn threshold_signatures_are_verified_before_they_are_stored() {
 		let key =
 			<Treasury as ThresholdResults>::fulfil_key(request, &ed25519_public(&pair)).unwrap();
 		let message = b"threshold".to_vec();
-		let sign_request = request_signature(key, &[message.clone()]);
+		let sign_request = request_signature(key, core::slice::from_ref(&message));
 		assert_eq!(
 			ceremonies().last(),
 			Some(&Ceremony::Signing {
@@ -3029,7 +3029,7 @@ fn threshold_signatures_are_verified_before_they_are_stored() {
 			Treasury::fulfil_signature_request(
 				signed(PARTY_A),
 				sign_request,
-				sigs(&[good.clone()])
+				sigs(core::slice::from_ref(&good))
 			),
 			Error::<Test>::AnsweredByBackend
 		);
