@@ -175,15 +175,21 @@ pub fn verify_round1_package(
 	threshold: u16,
 	package: &[u8],
 ) -> Result<(), Error> {
-	with_suite!(suite, C => {
-		let sender_id = identifier::<C>(sender)?;
-		if threshold < 2 {
-			return Err(Error::InvalidParameters);
-		}
-		let package = decode_round1::<C>(sender, threshold, package)?;
-		dkg::verify_proof_of_knowledge(sender_id, package.commitment(), package.proof_of_knowledge())
-			.map_err(|_| Error::InvalidProofOfKnowledge { participant: sender })
-	})
+	with_suite!(suite, C => verify_round1_package_for::<C>(sender, threshold, package))
+}
+
+fn verify_round1_package_for<C: FrostSuite>(
+	sender: u16,
+	threshold: u16,
+	package: &[u8],
+) -> Result<(), Error> {
+	let sender_id = identifier::<C>(sender)?;
+	if threshold < 2 {
+		return Err(Error::InvalidParameters);
+	}
+	let package = decode_round1::<C>(sender, threshold, package)?;
+	dkg::verify_proof_of_knowledge(sender_id, package.commitment(), package.proof_of_knowledge())
+		.map_err(|_| Error::InvalidProofOfKnowledge { participant: sender })
 }
 
 /// Computes the group's public data from the round-1 packages of all `n` participants (chain
@@ -200,18 +206,22 @@ pub fn dkg_public_output(
 	threshold: u16,
 	packages: &[(u16, &[u8])],
 ) -> Result<GroupPublic, Error> {
-	with_suite!(suite, C => {
-		let n = u16::try_from(packages.len()).map_err(|_| Error::InvalidParameters)?;
-		check_threshold(n, threshold)?;
-		let decoded = by_participant(packages, n, None)?
-			.into_iter()
-			.map(|(i, bytes)| Ok((identifier::<C>(i)?, decode_round1::<C>(i, threshold, bytes)?)))
-			.collect::<Result<BTreeMap<_, _>, Error>>()?;
-		let commitments = decoded.iter().map(|(id, package)| (*id, package.commitment())).collect();
-		let public = PublicKeyPackage::from_dkg_commitments(&commitments)
-			.map_err(|_| Error::Frost)?;
-		GroupPublic::from_frost::<C>(&C::post_dkg_public(public), n, threshold)
-	})
+	with_suite!(suite, C => dkg_public_output_for::<C>(threshold, packages))
+}
+
+fn dkg_public_output_for<C: FrostSuite>(
+	threshold: u16,
+	packages: &[(u16, &[u8])],
+) -> Result<GroupPublic, Error> {
+	let n = u16::try_from(packages.len()).map_err(|_| Error::InvalidParameters)?;
+	check_threshold(n, threshold)?;
+	let decoded = by_participant(packages, n, None)?
+		.into_iter()
+		.map(|(i, bytes)| Ok((identifier::<C>(i)?, decode_round1::<C>(i, threshold, bytes)?)))
+		.collect::<Result<BTreeMap<_, _>, Error>>()?;
+	let commitments = decoded.iter().map(|(id, package)| (*id, package.commitment())).collect();
+	let public = PublicKeyPackage::from_dkg_commitments(&commitments).map_err(|_| Error::Frost)?;
+	GroupPublic::from_frost::<C>(&C::post_dkg_public(public), n, threshold)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,10 +242,7 @@ pub fn dkg_round1(
 	threshold: u16,
 	seed: &[u8; 32],
 ) -> Result<Vec<u8>, Error> {
-	with_suite!(suite, C => {
-		let (_secret, package) = round1::<C>(me, n, threshold, seed)?;
-		encode_round1(&package)
-	})
+	with_suite!(suite, C => encode_round1(&round1::<C>(me, n, threshold, seed)?.1))
 }
 
 /// Round 2 for participant `me`: the secret share `f_me(i)` for every other participant `i`, in
@@ -253,17 +260,25 @@ pub fn dkg_round2(
 	seed: &[u8; 32],
 	round1_packages: &[(u16, &[u8])],
 ) -> Result<Vec<(u16, SecretShare)>, Error> {
-	with_suite!(suite, C => {
-		let round2 = round2::<C>(me, n, threshold, seed, round1_packages)?;
-		(1..=n)
-			.filter(|&i| i != me)
-			.map(|i| {
-				let package = round2.outgoing.get(&identifier::<C>(i)?).ok_or(Error::Frost)?;
-				let share = Zeroizing::new(package.signing_share().serialize());
-				Ok((i, Zeroizing::new(array(&share)?)))
-			})
-			.collect()
-	})
+	with_suite!(suite, C => dkg_round2_for::<C>(me, n, threshold, seed, round1_packages))
+}
+
+fn dkg_round2_for<C: FrostSuite>(
+	me: u16,
+	n: u16,
+	threshold: u16,
+	seed: &[u8; 32],
+	round1_packages: &[(u16, &[u8])],
+) -> Result<Vec<(u16, SecretShare)>, Error> {
+	let round2 = round2::<C>(me, n, threshold, seed, round1_packages)?;
+	(1..=n)
+		.filter(|&i| i != me)
+		.map(|i| {
+			let package = round2.outgoing.get(&identifier::<C>(i)?).ok_or(Error::Frost)?;
+			let share = Zeroizing::new(package.signing_share().serialize());
+			Ok((i, Zeroizing::new(array(&share)?)))
+		})
+		.collect()
 }
 
 /// Round 3 for participant `me`: checks the secret shares received from every other
@@ -282,20 +297,30 @@ pub fn dkg_round3(
 	received_shares: &[(u16, &[u8])],
 ) -> Result<KeyShare, Error> {
 	with_suite!(suite, C => {
-		let round2 = round2::<C>(me, n, threshold, seed, round1_packages)?;
-		let incoming = by_participant(received_shares, n, Some(me))?
-			.into_iter()
-			.map(|(i, bytes)| {
-				let share = SigningShare::<C>::deserialize(bytes)
-					.map_err(|_| Error::InvalidSecretShare { culprit: i })?;
-				Ok((identifier::<C>(i)?, round2::Package::new(share)))
-			})
-			.collect::<Result<BTreeMap<_, _>, Error>>()?;
-		let (key_package, _public) =
-			dkg::part3(&round2.secret, &round2.round1_packages, &incoming)
-				.map_err(|e| dkg_error(e, n))?;
-		KeyShare::from_key_package(me, &key_package)
+		dkg_round3_for::<C>(me, n, threshold, seed, round1_packages, received_shares)
 	})
+}
+
+fn dkg_round3_for<C: FrostSuite>(
+	me: u16,
+	n: u16,
+	threshold: u16,
+	seed: &[u8; 32],
+	round1_packages: &[(u16, &[u8])],
+	received_shares: &[(u16, &[u8])],
+) -> Result<KeyShare, Error> {
+	let round2 = round2::<C>(me, n, threshold, seed, round1_packages)?;
+	let incoming = by_participant(received_shares, n, Some(me))?
+		.into_iter()
+		.map(|(i, bytes)| {
+			let share = SigningShare::<C>::deserialize(bytes)
+				.map_err(|_| Error::InvalidSecretShare { culprit: i })?;
+			Ok((identifier::<C>(i)?, round2::Package::new(share)))
+		})
+		.collect::<Result<BTreeMap<_, _>, Error>>()?;
+	let (key_package, _public) = dkg::part3(&round2.secret, &round2.round1_packages, &incoming)
+		.map_err(|e| dkg_error(e, n))?;
+	KeyShare::from_key_package(me, &key_package)
 }
 
 /// The outcome of re-running rounds 1 and 2 from the seed.
@@ -345,8 +370,8 @@ fn round2<C: FrostSuite>(
 	Ok(Round2 { secret, outgoing, round1_packages: others })
 }
 
-/// The key of the ChaCha20 stream round 1 draws from: `SHA-256(domain ‖ suite ‖ me ‖ n ‖ t ‖
-/// seed)`, all integers little-endian.
+/// The key of the ChaCha20 stream round 1 draws from:
+/// `SHA-256(domain ‖ suite ‖ me ‖ n ‖ t ‖ seed)`, integers little-endian.
 pub(crate) fn round1_rng_seed(
 	suite: Suite,
 	me: u16,

@@ -118,13 +118,15 @@ impl KeyShare {
 		if self.threshold < 2 {
 			return Err(Error::InvalidEncoding);
 		}
-		with_suite!(self.suite, C => {
-			let package = self.key_package::<C>()?;
-			if VerifyingShare::from(*package.signing_share()) != *package.verifying_share() {
-				return Err(Error::InvalidEncoding);
-			}
-			Ok(())
-		})
+		with_suite!(self.suite, C => self.validate_for::<C>())
+	}
+
+	fn validate_for<C: FrostSuite>(&self) -> Result<(), Error> {
+		let package = self.key_package::<C>()?;
+		if VerifyingShare::from(*package.signing_share()) != *package.verifying_share() {
+			return Err(Error::InvalidEncoding);
+		}
+		Ok(())
 	}
 }
 

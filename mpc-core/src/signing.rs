@@ -112,18 +112,22 @@ pub fn commit<R: RngCore + CryptoRng>(
 	suite: Suite,
 	rng: &mut R,
 ) -> Result<(SigningNonces, Vec<u8>), Error> {
-	with_suite!(suite, C => {
-		let hiding = Nonce::<C>::from_scalar(random_nonzero::<C, R>(rng));
-		let binding = Nonce::<C>::from_scalar(random_nonzero::<C, R>(rng));
-		let nonces = SigningNonces {
-			suite,
-			hiding: array(&Zeroizing::new(hiding.serialize()))?,
-			binding: array(&Zeroizing::new(binding.serialize()))?,
-		};
-		let commitment =
-			encode_commitments(round1::SigningNonces::from_nonces(hiding, binding).commitments())?;
-		Ok((nonces, commitment))
-	})
+	with_suite!(suite, C => commit_for::<C, R>(rng))
+}
+
+fn commit_for<C: FrostSuite, R: RngCore + CryptoRng>(
+	rng: &mut R,
+) -> Result<(SigningNonces, Vec<u8>), Error> {
+	let hiding = Nonce::<C>::from_scalar(random_nonzero::<C, R>(rng));
+	let binding = Nonce::<C>::from_scalar(random_nonzero::<C, R>(rng));
+	let nonces = SigningNonces {
+		suite: C::SUITE,
+		hiding: array(&Zeroizing::new(hiding.serialize()))?,
+		binding: array(&Zeroizing::new(binding.serialize()))?,
+	};
+	let commitment =
+		encode_commitments(round1::SigningNonces::from_nonces(hiding, binding).commitments())?;
+	Ok((nonces, commitment))
 }
 
 /// Signing round 2 (party side): the signature share `z_i` of `key`'s participant.
@@ -140,19 +144,27 @@ pub fn sign(
 	message: &[u8],
 	commitments: &[(u16, &[u8])],
 ) -> Result<[u8; SCALAR_SIZE], Error> {
-	with_suite!(key.suite(), C => {
-		let key_package = key.key_package::<C>()?;
-		let nonces = nonces.frost::<C>()?;
-		let (signing_package, _signers) = signing_package::<C>(message, commitments)?;
-		let share = round2::sign(&signing_package, &nonces, &key_package).map_err(|e| match e {
-			frost_core::Error::IncorrectNumberOfCommitments => Error::InvalidParameters,
-			frost_core::Error::MissingCommitment =>
-				Error::MissingParticipant { participant: key.participant() },
-			frost_core::Error::IncorrectCommitment => Error::CommitmentMismatch,
-			_ => Error::Frost,
-		})?;
-		array(&share.serialize())
-	})
+	with_suite!(key.suite(), C => sign_for::<C>(key, nonces, message, commitments))
+}
+
+fn sign_for<C: FrostSuite>(
+	key: &KeyShare,
+	nonces: &SigningNonces,
+	message: &[u8],
+	commitments: &[(u16, &[u8])],
+) -> Result<[u8; SCALAR_SIZE], Error> {
+	let key_package = key.key_package::<C>()?;
+	let nonces = nonces.frost::<C>()?;
+	let (signing_package, _signers) = signing_package::<C>(message, commitments)?;
+	let share = round2::sign(&signing_package, &nonces, &key_package).map_err(|e| match e {
+		frost_core::Error::IncorrectNumberOfCommitments => Error::InvalidParameters,
+		frost_core::Error::MissingCommitment => {
+			Error::MissingParticipant { participant: key.participant() }
+		}
+		frost_core::Error::IncorrectCommitment => Error::CommitmentMismatch,
+		_ => Error::Frost,
+	})?;
+	array(&share.serialize())
 }
 
 /// Checks a published signing commitment (chain side): [`Suite::commitment_size`] bytes, two

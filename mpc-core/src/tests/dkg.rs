@@ -89,11 +89,15 @@ fn ed25519_group_key_is_the_sum_of_the_constant_terms() {
 }
 
 /// The Taproot group key is the BIP-341 output key of the untweaked DKG key `P = Σ φ_i0`, with
-/// the "no script path" tweak, computed here with libsecp256k1 and SHA-256 only.
+/// the "no script path" tweak, computed here with libsecp256k1 and SHA-256 only. Runs DKGs until
+/// every combination of Y parities of `P` and of the output key `Q` has been seen (frost negates
+/// keys, shares and nonces by parity), and signs with each.
 #[test]
 fn taproot_group_key_is_the_bip341_output_key() {
-	for (n, t, session) in [(3, 2, 1), (5, 3, 2), (3, 2, 3), (3, 2, 4)] {
-		let dkg = run_dkg(Suite::Secp256k1Taproot, n, t, session);
+	let secp = secp256k1::Secp256k1::verification_only();
+	let mut seen = BTreeSet::new();
+	for session in 1..=64 {
+		let dkg = run_dkg(Suite::Secp256k1Taproot, 3, 2, session);
 		let constant_terms: Vec<secp256k1::PublicKey> = dkg
 			.round1
 			.iter()
@@ -101,7 +105,7 @@ fn taproot_group_key_is_the_bip341_output_key() {
 			.collect();
 		let internal =
 			secp256k1::PublicKey::combine_keys(&constant_terms.iter().collect::<Vec<_>>()).unwrap();
-		let (internal, _parity) = internal.x_only_public_key();
+		let (internal, internal_parity) = internal.x_only_public_key();
 
 		let tag = Sha256::digest(b"TapTweak");
 		let tweak: [u8; 32] = Sha256::new()
@@ -110,15 +114,38 @@ fn taproot_group_key_is_the_bip341_output_key() {
 			.chain_update(internal.serialize())
 			.finalize()
 			.into();
-		let secp = secp256k1::Secp256k1::verification_only();
-		let (output, _parity) =
-			internal.add_tweak(&secp, &secp256k1::Scalar::from_be_bytes(tweak).unwrap()).unwrap();
+		let tweak = secp256k1::Scalar::from_be_bytes(tweak).unwrap();
+		let (output, output_parity) = internal.add_tweak(&secp, &tweak).unwrap();
 
 		assert_eq!(output.serialize(), dkg.public.group_key());
 		assert_ne!(internal.serialize(), dkg.public.group_key());
-		// The stored frost key is Q itself: its X is the group key.
+		// The stored frost key is Q itself, with its parity.
+		let prefix = if output_parity == secp256k1::Parity::Even { 2 } else { 3 };
+		assert_eq!(dkg.public.verifying_key()[0], prefix);
 		assert_eq!(&dkg.public.verifying_key()[1..], &dkg.public.group_key()[..]);
+
+		if seen.insert((internal_parity == secp256k1::Parity::Even, prefix == 2)) {
+			let message = message(Suite::Secp256k1Taproot, session);
+			let signing = run_signing(&dkg, &[1, 3], &message, session);
+			let signature = aggregate(
+				&dkg.public,
+				&message,
+				&refs(&signing.commitments),
+				&refs(&signing.shares),
+			)
+			.unwrap();
+			assert!(verify_independently(
+				Suite::Secp256k1Taproot,
+				&dkg.public.group_key(),
+				&message,
+				&signature
+			));
+		}
+		if seen.len() == 4 {
+			return;
+		}
 	}
+	panic!("parity combinations seen: {seen:?}");
 }
 
 #[test]
