@@ -330,9 +330,8 @@ impl Spender {
 	pub fn from_key(key: &crate::PublicKey) -> Result<Self, Error> {
 		match key {
 			crate::PublicKey::BitcoinTaproot(output_key) => Ok(Spender::Taproot(*output_key)),
-			crate::PublicKey::EcdsaSecp256k1(_) | crate::PublicKey::BitcoinSecp256k1(_) => {
-				key.require_secp256k1().map(|compressed| Spender::P2wpkh(*compressed))
-			}
+			crate::PublicKey::EcdsaSecp256k1(compressed)
+			| crate::PublicKey::BitcoinSecp256k1(compressed) => Ok(Spender::P2wpkh(*compressed)),
 			crate::PublicKey::Ed25519(_) => Err(Error::KeyTypeMismatch),
 		}
 	}
@@ -465,7 +464,7 @@ impl BitcoinTransaction {
 			let mut element = signature.to_der()?;
 			// The sighash type byte; SIGHASH_ALL is 1 and fits a byte.
 			element.push(SIGHASH_ALL as u8);
-			witnesses.push([element, signer.to_vec()].to_vec());
+			witnesses.push(alloc::vec![element, signer.to_vec()]);
 		}
 		self.with_witnesses(&witnesses)
 	}
@@ -477,7 +476,7 @@ impl BitcoinTransaction {
 			return Err(Error::KeyTypeMismatch);
 		}
 		let witnesses: Vec<Vec<Vec<u8>>> =
-			signatures.iter().map(|signature| [signature.to_vec()].to_vec()).collect();
+			signatures.iter().map(|signature| alloc::vec![signature.to_vec()]).collect();
 		self.with_witnesses(&witnesses)
 	}
 

@@ -874,19 +874,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn reason(text: &[u8]) -> Reason {
-		let mut reason = Reason::new();
-		for byte in text.iter().take(MAX_REASON_SIZE as usize) {
-			let _ = reason.try_push(*byte);
-		}
-		reason
+		Reason::truncate_from(text.to_vec())
 	}
 
 	/// Aggregate the shares of a complete attempt and hand the signatures to the treasury; on
 	/// failure blame the invalid shares and start another attempt.
 	fn finish_signing(request: RequestId, mut session: SigningSession<T>, key: GroupKey<T>) {
-		let outcome = Self::aggregate_attempt(request, &session, &key);
-		let _ = SignatureShares::<T>::clear_prefix(request, u32::MAX, None);
-		match outcome {
+		// Both outcomes clear the attempt's shares.
+		match Self::aggregate_attempt(request, &session, &key) {
 			Ok(()) => {
 				Self::clear_signing(request, &session);
 				Self::deposit_event(Event::SigningCompleted { request, attempt: session.attempt });
@@ -1011,7 +1006,7 @@ impl<T: Config> Pallet<T> {
 		// Rotate deterministically by request and attempt, so that load spreads and a retry
 		// starts elsewhere.
 		let offset = (request.saturating_add(u64::from(attempt)) % (count.max(1) as u64)) as usize;
-		let candidates: Vec<(u16, &T::AccountId)> = (0..count)
+		let candidates: Vec<(u16, &T::AccountId, bool)> = (0..count)
 			.filter_map(|step| {
 				let index = (offset.saturating_add(step)) % count.max(1);
 				let account = key.participants.get(index)?;
@@ -1020,22 +1015,18 @@ impl<T: Config> Pallet<T> {
 				let usable = !excluded.contains(&participant)
 					&& !record.faulty
 					&& CommitmentPool::<T>::decode_len(pool_key, account).unwrap_or(0) >= payloads;
-				usable.then_some((participant, account))
+				let suspended = record.suspended_until > now;
+				usable.then_some((participant, account, suspended))
 			})
 			.collect();
 		// Suspended parties sign only when there are not enough others.
-		let active: Vec<(u16, &T::AccountId)> = candidates
-			.iter()
-			.filter(|(_, account)| {
-				PartyStatus::<T>::get(key.keyring, *account).suspended_until <= now
-			})
-			.cloned()
+		let active = candidates.iter().filter(|(_, _, suspended)| !suspended).count();
+		let chosen: Vec<(u16, &T::AccountId)> = candidates
+			.into_iter()
+			.filter(|(_, _, suspended)| active < threshold || !suspended)
+			.take(threshold)
+			.map(|(participant, account, _)| (participant, account))
 			.collect();
-		let chosen: Vec<(u16, &T::AccountId)> = if active.len() >= threshold {
-			active.into_iter().take(threshold).collect()
-		} else {
-			candidates.into_iter().take(threshold).collect()
-		};
 		ensure!(threshold >= 2 && chosen.len() == threshold, Error::<T>::NotEnoughSigners);
 		let mut signers = BoundedVec::<Signer<T>, T::MaxParties>::new();
 		for (participant, account) in chosen {
@@ -1123,9 +1114,10 @@ impl<T: Config> Pallet<T> {
 				(!submitted).then_some(participant)
 			});
 			let participant = silent.unwrap_or(0);
-			if let Some(account) =
-				session.participants.get(usize::from(participant).saturating_sub(1))
-			{
+			let account = silent.and_then(|participant| {
+				session.participants.get(usize::from(participant).checked_sub(1)?)
+			});
+			if let Some(account) = account {
 				Self::mark_timed_out(session.keyring, account, request, false);
 			}
 			let reason = format!("dkg: party {participant} unresponsive");

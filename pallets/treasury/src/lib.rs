@@ -1577,15 +1577,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::InvalidPublicKey
 		);
 		let mut req = Self::answerable::<KeyRequest<T>>(answerer, request)?;
-		let key = PublicKey::parse(req.key_type, &public_key)
-			.map_err(|_| Error::<T>::InvalidPublicKey)?;
-		let addresses = Self::address_hashes(&key);
-		ensure!(
-			addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
-			Error::<T>::PublicKeyInUse
-		);
-		let stored: StoredPublicKey =
-			key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let (stored, addresses) = Self::new_public_key(req.key_type, &public_key)?;
 		let digest = sp_io::hashing::blake2_256(&stored);
 		let keyring = req.keyring;
 		let tally = Self::record_answer(
@@ -1628,30 +1620,11 @@ impl<T: Config> Pallet<T> {
 			signatures.len() <= T::MaxPayloadsPerRequest::get() as usize,
 			Error::<T>::WrongSignatureCount
 		);
-		let signatures: SignaturesOf<T> = signatures
-			.into_iter()
-			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
-			.collect::<Result<Vec<Signature>, _>>()?
-			.try_into()
-			.map_err(|_| Error::<T>::WrongSignatureCount)?;
 		let mut req = Self::answerable::<SignRequest<T>>(answerer, request)?;
-		let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
-		ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
-		let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
 		// A batch's weight counts one public-key recovery per secp256k1 signature, which a
 		// recoverable signature needs; a DER signature may need two.
-		if answerer.batch.is_some() && stored_key.key_type.is_secp256k1() {
-			ensure!(
-				signatures.iter().all(|signature| signature.len() == 65),
-				Error::<T>::RecoverableSignatureRequired
-			);
-		}
-		let public =
-			Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
-		for (payload, signature) in payloads.iter().zip(signatures.iter()) {
-			verify_signature(&public, payload, signature)
-				.map_err(|_| Error::<T>::InvalidSignature)?;
-		}
+		let recoverable_only = answerer.batch.is_some();
+		let signatures = Self::verified_signatures(request, &req, signatures, recoverable_only)?;
 		let digest = sp_io::hashing::blake2_256(&signatures.encode());
 		let keyring = req.keyring;
 		let tally = Self::record_answer(
@@ -2296,15 +2269,7 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> ThresholdResults for Pallet<T> {
 	fn fulfil_key(request: RequestId, public_key: &[u8]) -> Result<KeyId, DispatchError> {
 		let req = Self::open_threshold_request::<KeyRequest<T>>(request)?;
-		let key =
-			PublicKey::parse(req.key_type, public_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
-		let addresses = Self::address_hashes(&key);
-		ensure!(
-			addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
-			Error::<T>::PublicKeyInUse
-		);
-		let stored: StoredPublicKey =
-			key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let (stored, addresses) = Self::new_public_key(req.key_type, public_key)?;
 		let keyring = req.keyring;
 		let earned = Self::create_key(request, req, stored, addresses);
 		Self::pay_keyring(keyring, earned);
@@ -2314,21 +2279,7 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 
 	fn fulfil_signatures(request: RequestId, signatures: Vec<Vec<u8>>) -> DispatchResult {
 		let req = Self::open_threshold_request::<SignRequest<T>>(request)?;
-		let signatures: SignaturesOf<T> = signatures
-			.into_iter()
-			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
-			.collect::<Result<Vec<Signature>, _>>()?
-			.try_into()
-			.map_err(|_| Error::<T>::WrongSignatureCount)?;
-		let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
-		ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
-		let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
-		let public =
-			Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
-		for (payload, signature) in payloads.iter().zip(signatures.iter()) {
-			verify_signature(&public, payload, signature)
-				.map_err(|_| Error::<T>::InvalidSignature)?;
-		}
+		let signatures = Self::verified_signatures(request, &req, signatures, false)?;
 		let keyring = req.keyring;
 		let earned = Self::complete_sign_request(request, req, signatures);
 		Self::pay_keyring(keyring, earned);
@@ -2336,10 +2287,7 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 	}
 
 	fn reject(request: RequestId, reason: &[u8]) -> DispatchResult {
-		let mut bounded = ReasonOf::<T>::new();
-		for byte in reason.iter().take(T::MaxRejectionReasonLength::get() as usize) {
-			bounded.try_push(*byte).map_err(|_| Error::<T>::ReasonTooLong)?;
-		}
+		let bounded = ReasonOf::<T>::truncate_from(reason.to_vec());
 		if KeyRequests::<T>::contains_key(request) {
 			let req = Self::open_threshold_request::<KeyRequest<T>>(request)?;
 			Self::close_key_request(request, req, RequestStatus::Rejected, Some(bounded));
@@ -2357,6 +2305,56 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// A new key of `key_type` from its submitted bytes: its stored form and address hashes, if
+	/// it is valid and no key has its addresses (a party's answer or a ceremony's result).
+	fn new_public_key(
+		key_type: KeyType,
+		public_key: &[u8],
+	) -> Result<(StoredPublicKey, Vec<[u8; 32]>), DispatchError> {
+		let key =
+			PublicKey::parse(key_type, public_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+		let addresses = Self::address_hashes(&key);
+		ensure!(
+			addresses.iter().all(|hash| !KeyByAddress::<T>::contains_key(hash)),
+			Error::<T>::PublicKeyInUse
+		);
+		let stored = key.to_vec().try_into().map_err(|_| Error::<T>::InvalidPublicKey)?;
+		Ok((stored, addresses))
+	}
+
+	/// `signatures` of request `request`'s payloads, bounded and each verified against its key
+	/// (a party's answer or a ceremony's result); `recoverable_only` refuses secp256k1
+	/// signatures other than 65-byte recoverable ones.
+	fn verified_signatures(
+		request: RequestId,
+		req: &SignRequest<T>,
+		signatures: Vec<Vec<u8>>,
+		recoverable_only: bool,
+	) -> Result<SignaturesOf<T>, DispatchError> {
+		let signatures: SignaturesOf<T> = signatures
+			.into_iter()
+			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
+			.collect::<Result<Vec<Signature>, _>>()?
+			.try_into()
+			.map_err(|_| Error::<T>::WrongSignatureCount)?;
+		let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
+		ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
+		let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;
+		if recoverable_only && stored_key.key_type.is_secp256k1() {
+			ensure!(
+				signatures.iter().all(|signature| signature.len() == 65),
+				Error::<T>::RecoverableSignatureRequired
+			);
+		}
+		let public =
+			Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
+		for (payload, signature) in payloads.iter().zip(signatures.iter()) {
+			verify_signature(&public, payload, signature)
+				.map_err(|_| Error::<T>::InvalidSignature)?;
+		}
+		Ok(signatures)
+	}
+
 	/// Open request `request` of a threshold keyring, before its deadline.
 	fn open_threshold_request<R: AnsweredRequest<T>>(
 		request: RequestId,
