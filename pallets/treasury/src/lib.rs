@@ -1616,10 +1616,8 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 		signatures: Vec<Vec<u8>>,
 	) -> Result<(KeyringId, BalanceOf<T>), DispatchError> {
-		ensure!(
-			signatures.len() <= T::MaxPayloadsPerRequest::get() as usize,
-			Error::<T>::WrongSignatureCount
-		);
+		// Bounds come before any lookup, so an oversized answer fails by name whatever it answers.
+		let signatures = Self::bounded_signatures(signatures)?;
 		let mut req = Self::answerable::<SignRequest<T>>(answerer, request)?;
 		// A batch's weight counts one public-key recovery per secp256k1 signature, which a
 		// recoverable signature needs; a DER signature may need two.
@@ -2278,6 +2276,7 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 	}
 
 	fn fulfil_signatures(request: RequestId, signatures: Vec<Vec<u8>>) -> DispatchResult {
+		let signatures = Self::bounded_signatures(signatures)?;
 		let req = Self::open_threshold_request::<SignRequest<T>>(request)?;
 		let signatures = Self::verified_signatures(request, &req, signatures, false)?;
 		let keyring = req.keyring;
@@ -2322,21 +2321,28 @@ impl<T: Config> Pallet<T> {
 		Ok((stored, addresses))
 	}
 
-	/// `signatures` of request `request`'s payloads, bounded and each verified against its key
-	/// (a party's answer or a ceremony's result); `recoverable_only` refuses secp256k1
-	/// signatures other than 65-byte recoverable ones.
+	/// `signatures` within their bounds: no more than a request's payloads, none too long.
+	fn bounded_signatures(signatures: Vec<Vec<u8>>) -> Result<SignaturesOf<T>, DispatchError> {
+		ensure!(
+			signatures.len() <= T::MaxPayloadsPerRequest::get() as usize,
+			Error::<T>::WrongSignatureCount
+		);
+		let signatures = signatures
+			.into_iter()
+			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
+			.collect::<Result<Vec<Signature>, _>>()?;
+		Ok(signatures.try_into().map_err(|_| Error::<T>::WrongSignatureCount)?)
+	}
+
+	/// `signatures` of request `request`'s payloads, each verified against its key (a party's
+	/// answer or a ceremony's result); `recoverable_only` refuses secp256k1 signatures other
+	/// than 65-byte recoverable ones.
 	fn verified_signatures(
 		request: RequestId,
 		req: &SignRequest<T>,
-		signatures: Vec<Vec<u8>>,
+		signatures: SignaturesOf<T>,
 		recoverable_only: bool,
 	) -> Result<SignaturesOf<T>, DispatchError> {
-		let signatures: SignaturesOf<T> = signatures
-			.into_iter()
-			.map(|signature| signature.try_into().map_err(|_| Error::<T>::SignatureTooLong))
-			.collect::<Result<Vec<Signature>, _>>()?
-			.try_into()
-			.map_err(|_| Error::<T>::WrongSignatureCount)?;
 		let payloads = SignPayloads::<T>::get(request).unwrap_or_default();
 		ensure!(signatures.len() == payloads.len(), Error::<T>::WrongSignatureCount);
 		let stored_key = Keys::<T>::get(req.key).ok_or(Error::<T>::UnknownKey)?;

@@ -2475,6 +2475,27 @@ fn a_signature_longer_than_any_valid_one_is_refused_by_name() {
 }
 
 #[test]
+fn over_bound_signatures_fail_by_name_before_the_request_is_looked_up() {
+	build_and_execute(|| {
+		setup_single();
+		let unknown = 999;
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), unknown, vec![vec![1u8; 73]]),
+			Error::<Test>::SignatureTooLong
+		);
+		let too_many = vec![vec![1u8; 65]; MaxPayloadsPerRequest::get() as usize + 1];
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), unknown, too_many),
+			Error::<Test>::WrongSignatureCount
+		);
+		assert_noop!(
+			Treasury::fulfil_signature_request(signed(PARTY_A), unknown, vec![vec![1u8; 65]]),
+			Error::<Test>::UnknownRequest
+		);
+	});
+}
+
+#[test]
 fn a_rejection_reason_longer_than_the_bound_is_refused_by_name() {
 	build_and_execute(|| {
 		setup_single();
