@@ -9,7 +9,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::{
 	ciphersuite::{array, identifier, with_suite, FrostSuite},
-	Error, Suite, GROUP_KEY_SIZE, SCALAR_SIZE,
+	Error, GroupPublic, Suite, GROUP_KEY_SIZE, SCALAR_SIZE,
 };
 
 /// A participant's long-lived secret for one group key: what `dkg::part3`'s `KeyPackage` holds
@@ -79,6 +79,30 @@ impl KeyShare {
 	/// Decodes and validates the output of [`KeyShare::to_bytes`] (no trailing bytes).
 	pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
 		Self::decode_all(&mut &bytes[..]).map_err(|_| Error::InvalidEncoding)
+	}
+
+	/// Rebuilds participant `participant`'s key share from its secret signing share (a scalar
+	/// in the suite's encoding, e.g. opened from its backup on chain) and the key's public data.
+	/// Fails unless the signing share is the one behind the participant's verifying share in
+	/// `public`, so a wrong or tampered backup never becomes a key share.
+	pub fn from_signing_share(
+		public: &GroupPublic,
+		participant: u16,
+		signing_share: &[u8],
+	) -> Result<Self, Error> {
+		let share = KeyShare {
+			suite: public.suite(),
+			participant,
+			threshold: public.threshold(),
+			signing_share: array(signing_share).map_err(|_| Error::InvalidEncoding)?,
+			verifying_share: public
+				.verifying_share(participant)
+				.ok_or(Error::MissingParticipant { participant })?
+				.to_vec(),
+			verifying_key: public.verifying_key().to_vec(),
+		};
+		share.validate()?;
+		Ok(share)
 	}
 
 	/// Rebuilds the frost key package, for suite `C` (which must be this key's suite).

@@ -6,6 +6,8 @@ use rand_core::SeedableRng;
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::Error;
+
 /// HKDF salt of the root extraction; changing it changes every derived secret.
 const SALT: &[u8] = b"zenrock-mpc-core/v1/party-secrets";
 
@@ -39,26 +41,31 @@ impl PartySecrets {
 
 	/// The X25519 secret the party's DKG shares are encrypted to (see
 	/// [`crate::x25519_public`], [`crate::open_share`]).
-	pub fn x25519_secret(&self) -> Zeroizing<[u8; 32]> {
+	pub fn x25519_secret(&self) -> Result<Zeroizing<[u8; 32]>, Error> {
 		self.expand(&[X25519_LABEL])
 	}
 
 	/// The XChaCha20-Poly1305 key of the party's storage (see [`crate::seal_at_rest`]).
-	pub fn storage_key(&self) -> Zeroizing<[u8; 32]> {
+	pub fn storage_key(&self) -> Result<Zeroizing<[u8; 32]>, Error> {
 		self.expand(&[STORAGE_LABEL])
 	}
 
 	/// The seed of the party's DKG rounds (see [`crate::dkg_round1`]) for attempt `attempt` of
 	/// DKG session `session`. A session number must identify one DKG chain-wide, and a new
 	/// attempt (e.g. after excluding a participant) must use a new `attempt`.
-	pub fn dkg_seed(&self, session: u64, attempt: u8) -> Zeroizing<[u8; 32]> {
+	pub fn dkg_seed(&self, session: u64, attempt: u8) -> Result<Zeroizing<[u8; 32]>, Error> {
 		self.expand(&[DKG_SEED_LABEL, &session.to_le_bytes(), &[attempt]])
 	}
 
 	/// The seed of the ephemeral HPKE key encrypting the party's share for `recipient` in attempt
 	/// `attempt` of DKG session `session` (see [`crate::seal_share`]). Bound to the same inputs
 	/// as the share itself, so a seed only ever encrypts one plaintext.
-	pub fn seal_seed(&self, session: u64, attempt: u8, recipient: u16) -> Zeroizing<[u8; 32]> {
+	pub fn seal_seed(
+		&self,
+		session: u64,
+		attempt: u8,
+		recipient: u16,
+	) -> Result<Zeroizing<[u8; 32]>, Error> {
 		self.expand(&[
 			SEAL_SEED_LABEL,
 			&session.to_le_bytes(),
@@ -71,20 +78,20 @@ impl PartySecrets {
 	/// (fresh randomness from the host, e.g. `sp_io::offchain::random_seed()`) *and* a party
 	/// secret: the nonces stay unpredictable to others even if the host's randomness is weak.
 	/// (It cannot save repeated `entropy`: every call needs fresh entropy.)
-	pub fn nonce_rng(&self, entropy: &[u8; 32]) -> ChaCha20Rng {
-		ChaCha20Rng::from_seed(*self.expand(&[NONCE_RNG_LABEL, entropy]))
+	pub fn nonce_rng(&self, entropy: &[u8; 32]) -> Result<ChaCha20Rng, Error> {
+		Ok(ChaCha20Rng::from_seed(*self.expand(&[NONCE_RNG_LABEL, entropy])?))
 	}
 
-	/// HKDF-Expand of 32 bytes with the concatenation of `info` as info.
-	fn expand(&self, info: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+	/// HKDF-Expand of 32 bytes with the concatenation of `info` as info. Fails only on lengths
+	/// (a PRK shorter than a SHA-256 output, an output over 255 blocks), which these constant
+	/// sizes rule out; reported rather than assumed, as this runs in the runtime's workers.
+	fn expand(&self, info: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>, Error> {
 		let mut okm = Zeroizing::new([0; 32]);
-		// Both calls only fail on lengths: a PRK shorter than a SHA-256 output, an output
-		// longer than 255 SHA-256 blocks. Neither can happen with these constant sizes.
 		Hkdf::<Sha256>::from_prk(&self.prk)
-			.expect("a 32-byte PRK is a valid HKDF-SHA256 PRK")
+			.map_err(|_| Error::InvalidParameters)?
 			.expand_multi_info(info, okm.as_mut())
-			.expect("32 bytes is a valid HKDF-SHA256 output length");
-		okm
+			.map_err(|_| Error::InvalidParameters)?;
+		Ok(okm)
 	}
 }
 

@@ -11,6 +11,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_zenrock_policy, ZenrockPolicy]
 	[pallet_zenrock_identity, ZenrockIdentity]
 	[pallet_zenrock_treasury, ZenrockTreasury]
+	[pallet_zenrock_mpc, ZenrockMpc]
 	[pallet_zenrock_relayer, ZenrockRelayer]
 	[pallet_preimage, Preimage]
 	[pallet_scheduler, Scheduler]

@@ -250,6 +250,9 @@ mod runtime {
 	#[runtime::pallet_index(12)]
 	pub type ZenrockTreasury = pallet_zenrock_treasury;
 
+	#[runtime::pallet_index(16)]
+	pub type ZenrockMpc = pallet_zenrock_mpc;
+
 	// Off-chain workers.
 	#[runtime::pallet_index(20)]
 	pub type ZenrockKeyringController = pallet_zenrock_keyring_controller;

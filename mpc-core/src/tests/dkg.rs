@@ -169,7 +169,7 @@ fn rounds_are_deterministic_from_the_seed() {
 					&share_info(dkg.session, p, *to),
 					b"",
 					share.as_ref(),
-					&dkg.party(p).secrets.seal_seed(dkg.session, 0, *to),
+					&dkg.party(p).secrets.seal_seed(dkg.session, 0, *to).unwrap(),
 				)
 				.unwrap();
 				assert_eq!(sealed, dkg.sealed[&(p, *to)]);
@@ -359,5 +359,40 @@ fn key_share_encoding_round_trips_and_is_validated() {
 		assert!(debug.contains("KeyShare") && !debug.contains("signing"));
 		let signing_share = &bytes[5..37];
 		assert!(!debug.contains(&alloc::format!("{signing_share:?}")));
+	}
+}
+
+#[test]
+fn key_share_is_rebuilt_from_its_signing_share_and_the_public_data() {
+	for suite in SUITES {
+		let dkg = run_dkg(suite, 3, 2, 62);
+		for participant in 1..=3 {
+			let share = dkg.key_share(participant);
+			let rebuilt =
+				KeyShare::from_signing_share(&dkg.public, participant, &share.signing_share()[..])
+					.unwrap();
+			assert!(rebuilt == *share);
+		}
+		// Another participant's share, a tampered share, a wrong length or an unknown
+		// participant is refused.
+		let share = dkg.key_share(1).signing_share();
+		assert_eq!(
+			KeyShare::from_signing_share(&dkg.public, 2, &share[..]),
+			Err(Error::InvalidEncoding)
+		);
+		let mut tampered = *share;
+		tampered[31] ^= 1;
+		assert_eq!(
+			KeyShare::from_signing_share(&dkg.public, 1, &tampered),
+			Err(Error::InvalidEncoding)
+		);
+		assert_eq!(
+			KeyShare::from_signing_share(&dkg.public, 1, &share[..31]),
+			Err(Error::InvalidEncoding)
+		);
+		assert_eq!(
+			KeyShare::from_signing_share(&dkg.public, 4, &share[..]),
+			Err(Error::MissingParticipant { participant: 4 })
+		);
 	}
 }

@@ -15,10 +15,10 @@ fn sealed_shares_open_only_for_their_recipient_and_context() {
 	assert_eq!(sealed, seal_share(&bob.x25519_public, b"info", b"aad", &share, &seed).unwrap());
 	assert_ne!(sealed, seal_share(&bob.x25519_public, b"info", b"aad", &share, &[8; 32]).unwrap());
 
-	let bob_secret = bob.secrets.x25519_secret();
+	let bob_secret = bob.secrets.x25519_secret().unwrap();
 	assert_eq!(*open_share(&bob_secret, b"info", b"aad", &sealed).unwrap(), share.to_vec());
 	// Wrong recipient, info, aad.
-	let alice_secret = alice.secrets.x25519_secret();
+	let alice_secret = alice.secrets.x25519_secret().unwrap();
 	assert_eq!(open_share(&alice_secret, b"info", b"aad", &sealed), Err(Error::Decryption));
 	assert_eq!(open_share(&bob_secret, b"other", b"aad", &sealed), Err(Error::Decryption));
 	assert_eq!(open_share(&bob_secret, b"info", b"", &sealed), Err(Error::Decryption));
@@ -47,9 +47,10 @@ fn sealed_share_is_encapped_key_then_ciphertext() {
 	let bob = Party::new(2);
 	let sealed = seal_share(&bob.x25519_public, b"i", b"a", b"plaintext", &[1; 32]).unwrap();
 	assert_eq!(sealed.len(), ENCAPPED_KEY_SIZE + 9 + TAG_SIZE);
-	let secret =
-		<X25519HkdfSha256 as hpke::Kem>::PrivateKey::from_bytes(&*bob.secrets.x25519_secret())
-			.unwrap();
+	let secret = <X25519HkdfSha256 as hpke::Kem>::PrivateKey::from_bytes(
+		&*bob.secrets.x25519_secret().unwrap(),
+	)
+	.unwrap();
 	let encapped =
 		<X25519HkdfSha256 as hpke::Kem>::EncappedKey::from_bytes(&sealed[..ENCAPPED_KEY_SIZE])
 			.unwrap();
@@ -68,14 +69,14 @@ fn sealed_share_is_encapped_key_then_ciphertext() {
 #[test]
 fn storage_encryption_needs_the_key_and_aad() {
 	let party = Party::new(3);
-	let key = party.secrets.storage_key();
+	let key = party.secrets.storage_key().unwrap();
 	let nonce = [5u8; AT_REST_NONCE_SIZE];
 	let sealed = seal_at_rest(&key, b"key-share/1", b"secret", nonce).unwrap();
 	assert_eq!(sealed.len(), AT_REST_NONCE_SIZE + 6 + TAG_SIZE);
 	assert_eq!(sealed[..AT_REST_NONCE_SIZE], nonce);
 	assert_eq!(*open_at_rest(&key, b"key-share/1", &sealed).unwrap(), b"secret".to_vec());
 
-	let other_key = Party::new(4).secrets.storage_key();
+	let other_key = Party::new(4).secrets.storage_key().unwrap();
 	assert_eq!(open_at_rest(&other_key, b"key-share/1", &sealed), Err(Error::Decryption));
 	assert_eq!(open_at_rest(&key, b"key-share/2", &sealed), Err(Error::Decryption));
 	for byte in 0..sealed.len() {
@@ -97,8 +98,9 @@ fn key_share_survives_encrypted_storage() {
 	let party = dkg.party(2);
 	let share = dkg.key_share(2);
 	let sealed =
-		seal_at_rest(&party.secrets.storage_key(), b"ks", &share.to_bytes(), [9; 24]).unwrap();
-	let opened = open_at_rest(&party.secrets.storage_key(), b"ks", &sealed).unwrap();
+		seal_at_rest(&party.secrets.storage_key().unwrap(), b"ks", &share.to_bytes(), [9; 24])
+			.unwrap();
+	let opened = open_at_rest(&party.secrets.storage_key().unwrap(), b"ks", &sealed).unwrap();
 	assert!(KeyShare::from_bytes(&opened).unwrap() == *share);
 }
 
@@ -107,21 +109,21 @@ fn party_secrets_are_separated_and_deterministic() {
 	let a = Party::new(1);
 	let b = Party::new(1);
 	let c = Party::new(2);
-	assert_eq!(*a.secrets.x25519_secret(), *b.secrets.x25519_secret());
-	assert_eq!(*a.secrets.dkg_seed(1, 0), *b.secrets.dkg_seed(1, 0));
-	assert_ne!(*a.secrets.x25519_secret(), *c.secrets.x25519_secret());
+	assert_eq!(*a.secrets.x25519_secret().unwrap(), *b.secrets.x25519_secret().unwrap());
+	assert_eq!(*a.secrets.dkg_seed(1, 0).unwrap(), *b.secrets.dkg_seed(1, 0).unwrap());
+	assert_ne!(*a.secrets.x25519_secret().unwrap(), *c.secrets.x25519_secret().unwrap());
 
 	let outputs: Vec<[u8; 32]> = Vec::from([
-		*a.secrets.x25519_secret(),
-		*a.secrets.storage_key(),
-		*a.secrets.dkg_seed(1, 0),
-		*a.secrets.dkg_seed(1, 1),
-		*a.secrets.dkg_seed(2, 0),
-		*a.secrets.seal_seed(1, 0, 2),
-		*a.secrets.seal_seed(1, 0, 3),
-		*a.secrets.seal_seed(1, 1, 2),
-		*a.secrets.seal_seed(2, 0, 2),
-		*c.secrets.dkg_seed(1, 0),
+		*a.secrets.x25519_secret().unwrap(),
+		*a.secrets.storage_key().unwrap(),
+		*a.secrets.dkg_seed(1, 0).unwrap(),
+		*a.secrets.dkg_seed(1, 1).unwrap(),
+		*a.secrets.dkg_seed(2, 0).unwrap(),
+		*a.secrets.seal_seed(1, 0, 2).unwrap(),
+		*a.secrets.seal_seed(1, 0, 3).unwrap(),
+		*a.secrets.seal_seed(1, 1, 2).unwrap(),
+		*a.secrets.seal_seed(2, 0, 2).unwrap(),
+		*c.secrets.dkg_seed(1, 0).unwrap(),
 	]);
 	let distinct: BTreeSet<_> = outputs.iter().collect();
 	assert_eq!(distinct.len(), outputs.len());
@@ -129,13 +131,13 @@ fn party_secrets_are_separated_and_deterministic() {
 	let mut from_a = [0u8; 32];
 	let mut from_a_again = [0u8; 32];
 	let mut other_entropy = [0u8; 32];
-	a.secrets.nonce_rng(&[1; 32]).fill_bytes(&mut from_a);
-	b.secrets.nonce_rng(&[1; 32]).fill_bytes(&mut from_a_again);
-	a.secrets.nonce_rng(&[2; 32]).fill_bytes(&mut other_entropy);
+	a.secrets.nonce_rng(&[1; 32]).unwrap().fill_bytes(&mut from_a);
+	b.secrets.nonce_rng(&[1; 32]).unwrap().fill_bytes(&mut from_a_again);
+	a.secrets.nonce_rng(&[2; 32]).unwrap().fill_bytes(&mut other_entropy);
 	assert_eq!(from_a, from_a_again);
 	assert_ne!(from_a, other_entropy);
 
-	assert_eq!(x25519_public(&a.secrets.x25519_secret()), a.x25519_public);
+	assert_eq!(x25519_public(&a.secrets.x25519_secret().unwrap()), a.x25519_public);
 	let debug = alloc::format!("{:?}", a.secrets);
 	assert_eq!(debug, "PartySecrets { .. }");
 }

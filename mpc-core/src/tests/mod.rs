@@ -37,7 +37,7 @@ impl Party {
 		let mut signature = [0u8; 64];
 		rng(0x5eed_0000 + u64::from(index)).fill_bytes(&mut signature);
 		let secrets = PartySecrets::derive(&signature);
-		let x25519_public = x25519_public(&secrets.x25519_secret());
+		let x25519_public = x25519_public(&secrets.x25519_secret().unwrap());
 		Party { index, secrets, x25519_public }
 	}
 }
@@ -72,7 +72,7 @@ struct Dkg {
 
 impl Dkg {
 	fn seed(&self, party: u16) -> [u8; 32] {
-		*self.party(party).secrets.dkg_seed(self.session, 0)
+		*self.party(party).secrets.dkg_seed(self.session, 0).unwrap()
 	}
 
 	fn party(&self, index: u16) -> &Party {
@@ -90,7 +90,7 @@ impl Dkg {
 			.filter(|&from| from != to)
 			.map(|from| {
 				let opened = open_share(
-					&party.secrets.x25519_secret(),
+					&party.secrets.x25519_secret().unwrap(),
 					&share_info(self.session, from, to),
 					b"",
 					&self.sealed[&(from, to)],
@@ -106,7 +106,7 @@ impl Dkg {
 /// sealing and opening of every share, round 3, and the chain's public output.
 fn run_dkg(suite: Suite, n: u16, t: u16, session: u64) -> Dkg {
 	let parties: Vec<Party> = (1..=n).map(Party::new).collect();
-	let seed = |p: &Party| *p.secrets.dkg_seed(session, 0);
+	let seed = |p: &Party| *p.secrets.dkg_seed(session, 0).unwrap();
 
 	let round1: Vec<(u16, Vec<u8>)> = parties
 		.iter()
@@ -129,7 +129,7 @@ fn run_dkg(suite: Suite, n: u16, t: u16, session: u64) -> Dkg {
 				&share_info(session, p.index, to),
 				b"",
 				share.as_ref(),
-				&p.secrets.seal_seed(session, 0, to),
+				&p.secrets.seal_seed(session, 0, to).unwrap(),
 			)
 			.expect("seal");
 			assert_eq!(ciphertext.len(), SEALED_SHARE_SIZE);
@@ -174,7 +174,8 @@ fn run_signing(dkg: &Dkg, signers: &[u16], message: &[u8], rng_seed: u64) -> Sig
 			rng(rng_seed + u64::from(i)).fill_bytes(&mut bytes);
 			bytes
 		};
-		let (n, c) = commit(dkg.suite, &mut dkg.party(i).secrets.nonce_rng(&entropy)).unwrap();
+		let (n, c) =
+			commit(dkg.suite, &mut dkg.party(i).secrets.nonce_rng(&entropy).unwrap()).unwrap();
 		assert_eq!(c.len(), dkg.suite.commitment_size());
 		validate_commitment(dkg.suite, &c).expect("valid commitment");
 		nonces.push((i, n));

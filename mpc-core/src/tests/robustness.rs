@@ -55,8 +55,8 @@ fn random_bytes_are_rejected_without_panicking() {
 		let signing = run_signing(&dkg, &[1, 3], &message, 3);
 		let commitments = refs(&signing.commitments);
 		let shares = refs(&signing.shares);
-		let secret = dkg.party(1).secrets.x25519_secret();
-		let storage_key = dkg.party(1).secrets.storage_key();
+		let secret = dkg.party(1).secrets.x25519_secret().unwrap();
+		let storage_key = dkg.party(1).secrets.storage_key().unwrap();
 
 		for _ in 0..1500 {
 			let junk = random_bytes(&mut r, suite, 200);

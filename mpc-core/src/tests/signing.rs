@@ -213,8 +213,10 @@ fn nonces_are_fresh_and_round_trip() {
 
 		// Same host entropy, different party secrets: different nonces.
 		let entropy = [3u8; 32];
-		let (_, from_1) = commit(suite, &mut Party::new(1).secrets.nonce_rng(&entropy)).unwrap();
-		let (_, from_2) = commit(suite, &mut Party::new(2).secrets.nonce_rng(&entropy)).unwrap();
+		let (_, from_1) =
+			commit(suite, &mut Party::new(1).secrets.nonce_rng(&entropy).unwrap()).unwrap();
+		let (_, from_2) =
+			commit(suite, &mut Party::new(2).secrets.nonce_rng(&entropy).unwrap()).unwrap();
 		assert_ne!(from_1, from_2);
 
 		let bytes = a.to_bytes();

@@ -185,6 +185,53 @@ impl pallet_zenrock_mpc::Config for Test {
 	type SuspendBlocks = SuspendBlocks;
 	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// Opens keyrings and requests in the mocks, as the identity pallet and the treasury do.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+thread_local! {
+	static NEXT_ID: RefCell<u64> = const { RefCell::new(1) };
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+fn next_id() -> u64 {
+	NEXT_ID.with(|n| {
+		let id = *n.borrow();
+		*n.borrow_mut() = id + 1;
+		id
+	})
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_zenrock_mpc::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn frost_keyring(parties: Vec<AccountId>, threshold: u32) -> KeyringId {
+		let id = next_id();
+		set_keyring(id, parties, threshold);
+		id
+	}
+
+	fn request_key(keyring: KeyringId, key_type: KeyType) -> RequestId {
+		use zenrock_primitives::ThresholdBackend;
+		let id = next_id();
+		add_request(id, MockRequest::Key { key_type });
+		Mpc::key_requested(id, keyring, key_type).expect("the key generation starts");
+		id
+	}
+
+	fn request_signature(key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId {
+		use zenrock_primitives::ThresholdBackend;
+		let id = next_id();
+		let keyring =
+			pallet_zenrock_mpc::GroupKeys::<Test>::get(key).expect("a threshold key").keyring;
+		add_request(id, MockRequest::Signature { key, payloads: payloads.clone() });
+		Mpc::signature_requested(id, keyring, key, &payloads).expect("signing starts");
+		id
+	}
 }
 
 /// Externalities at block 1 with fresh mocks.

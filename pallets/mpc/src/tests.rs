@@ -65,7 +65,7 @@ impl Party {
 	}
 
 	fn encryption_key(&self) -> [u8; 32] {
-		x25519_public(&self.secrets.x25519_secret())
+		x25519_public(&self.secrets.x25519_secret().unwrap())
 	}
 
 	fn register(&self) {
@@ -81,7 +81,7 @@ impl Party {
 
 	fn round1_package(&self, request: RequestId) -> Vec<u8> {
 		let (suite, me, n, t) = self.seat(request);
-		dkg_round1(suite, me, n, t, &self.secrets.dkg_seed(request, 0)).unwrap()
+		dkg_round1(suite, me, n, t, &self.secrets.dkg_seed(request, 0).unwrap()).unwrap()
 	}
 
 	fn round1(&self, request: RequestId) {
@@ -98,7 +98,7 @@ impl Party {
 		let packages = Self::round1_packages(request);
 		let borrowed: Vec<(u16, &[u8])> = packages.iter().map(|(i, p)| (*i, &p[..])).collect();
 		let session = DkgSessions::<Test>::get(request).unwrap();
-		dkg_round2(suite, me, n, t, &self.secrets.dkg_seed(request, 0), &borrowed)
+		dkg_round2(suite, me, n, t, &self.secrets.dkg_seed(request, 0).unwrap(), &borrowed)
 			.unwrap()
 			.into_iter()
 			.map(|(recipient, share)| {
@@ -109,7 +109,7 @@ impl Party {
 					&info(request),
 					&[me as u8, recipient as u8],
 					&share[..],
-					&self.secrets.seal_seed(request, 0, recipient),
+					&self.secrets.seal_seed(request, 0, recipient).unwrap(),
 				)
 				.unwrap();
 				sealed.try_into().unwrap()
@@ -134,7 +134,7 @@ impl Party {
 			}
 			let position = if me < sender { me - 1 } else { me - 2 } as usize;
 			let plaintext = open_share(
-				&self.secrets.x25519_secret(),
+				&self.secrets.x25519_secret().unwrap(),
 				&info(request),
 				&[sender as u8, me as u8],
 				&sealed[position],
@@ -143,7 +143,15 @@ impl Party {
 			received.push((sender, plaintext.to_vec()));
 		}
 		let received: Vec<(u16, &[u8])> = received.iter().map(|(i, s)| (*i, &s[..])).collect();
-		dkg_round3(suite, me, n, t, &self.secrets.dkg_seed(request, 0), &borrowed, &received)
+		dkg_round3(
+			suite,
+			me,
+			n,
+			t,
+			&self.secrets.dkg_seed(request, 0).unwrap(),
+			&borrowed,
+			&received,
+		)
 	}
 
 	fn confirm(&mut self, request: RequestId) {
@@ -161,7 +169,7 @@ impl Party {
 			&info(request),
 			&[me as u8, me as u8],
 			&share.signing_share()[..],
-			&self.secrets.seal_seed(request, 0, me),
+			&self.secrets.seal_seed(request, 0, me).unwrap(),
 		)
 		.unwrap()
 		.try_into()
@@ -322,7 +330,7 @@ fn three_parties_generate_ed25519_and_taproot_keys() {
 				let me = share.participant();
 				let backup = ShareBackups::<Test>::get(request, me).unwrap();
 				let opened = open_share(
-					&party.secrets.x25519_secret(),
+					&party.secrets.x25519_secret().unwrap(),
 					&info(request),
 					&[me as u8, me as u8],
 					&backup,
@@ -458,9 +466,13 @@ fn a_complaint_fails_the_key_generation() {
 		parties[0].round2(1);
 		parties[2].round2(1);
 		let garbage = DkgRound2::<Test>::get(1, 2u16).unwrap()[0];
-		assert!(
-			open_share(&parties[0].secrets.x25519_secret(), &info(1), &[2, 1], &garbage).is_err()
-		);
+		assert!(open_share(
+			&parties[0].secrets.x25519_secret().unwrap(),
+			&info(1),
+			&[2, 1],
+			&garbage
+		)
+		.is_err());
 		assert_noop!(Mpc::complain_dkg(signed(ALICE), 1, 1), Error::<Test>::InvalidAccusation);
 		assert_noop!(Mpc::complain_dkg(signed(ALICE), 1, 4), Error::<Test>::InvalidAccusation);
 		assert_noop!(Mpc::complain_dkg(signed(DAVE), 1, 2), Error::<Test>::NotParticipant);

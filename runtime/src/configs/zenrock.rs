@@ -1,4 +1,4 @@
-//! Configuration of the Zenrock pallets: policy, identity and treasury.
+//! Configuration of the Zenrock pallets: policy, identity, treasury and MPC.
 
 use frame_support::{
 	parameter_types,
@@ -10,7 +10,7 @@ use frame_support::{
 use crate::{
 	governance::{parameters, AtLeastOneBlock},
 	Balance, Balances, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, ZenrockIdentity,
-	ZenrockPolicy, MILLI_UNIT, UNIT,
+	ZenrockMpc, ZenrockPolicy, ZenrockTreasury, MILLI_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -67,8 +67,8 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	type ApprovedOrigin = pallet_zenrock_policy::EnsureApproved<Runtime>;
 	type Workspaces = ZenrockIdentity;
 	type Keyrings = ZenrockIdentity;
-	// No threshold backend yet: threshold keyrings' requests are refused.
-	type ThresholdBackend = ();
+	// Threshold keyrings' requests are answered by ceremonies of the MPC pallet.
+	type ThresholdBackend = ZenrockMpc;
 	// A governance parameter (about an hour by default), never zero.
 	type RequestTimeout = AtLeastOneBlock<parameters::zenrock::RequestTimeout>;
 	type MaxPayloadsPerRequest = ConstU32<16>;
@@ -109,9 +109,31 @@ impl pallet_zenrock_identity::Config for Runtime {
 	type MaxKeyringAdmins = ConstU32<16>;
 	type MaxKeyringParties = ConstU32<32>;
 	type MaxKeyringDescriptionLength = ConstU32<256>;
+	// The MPC pallet's `MaxParties` (its benchmarks run up to it).
 	type MaxThresholdParties = ConstU32<16>;
-	type ThresholdKeyrings = ();
+	type ThresholdKeyrings = ZenrockMpc;
 	type WeightInfo = pallet_zenrock_identity::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
+}
+
+impl pallet_zenrock_mpc::Config for Runtime {
+	type Balance = Balance;
+	type Keyrings = ZenrockIdentity;
+	type Results = ZenrockTreasury;
+	// Identity's `MaxThresholdParties`.
+	type MaxParties = ConstU32<16>;
+	// The treasury's `MaxPayloadsPerRequest`.
+	type MaxPayloads = ConstU32<16>;
+	// Room for two full requests per party: one signing, the next already covered.
+	type MaxPooledCommitments = ConstU32<64>;
+	// A minute per key-generation round, half a minute per signing attempt (6-second blocks).
+	type DkgRoundTimeout = ConstU32<10>;
+	type ShareTimeout = ConstU32<5>;
+	// A party that let a signing attempt time out is passed over for about ten minutes.
+	type SuspendBlocks = ConstU32<100>;
+	type MaxDeadlinesPerBlock = ConstU32<16>;
+	type WeightInfo = pallet_zenrock_mpc::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
 }
@@ -127,7 +149,9 @@ mod benchmark_helpers {
 	};
 	use alloc::{format, vec::Vec};
 	use frame_support::traits::fungible::Mutate;
-	use zenrock_primitives::{Approval, KeyringId, PolicyId, WorkspaceId};
+	use zenrock_primitives::{
+		Approval, KeyId, KeyType, KeyringBackend, KeyringId, PolicyId, RequestId, WorkspaceId,
+	};
 
 	/// Builds what the identity and treasury benchmarks need with the real policy and identity
 	/// pallets. A failing setup is a bug of the benchmark itself, so it stops the benchmark loudly.
@@ -217,6 +241,55 @@ mod benchmark_helpers {
 			)
 			.expect("a valid keyring is registered");
 			id
+		}
+	}
+
+	/// The owner of the workspaces in which the MPC benchmarks request keys.
+	fn mpc_requester() -> AccountId {
+		funded("mpc-bench-owner", 0)
+	}
+
+	impl pallet_zenrock_mpc::BenchmarkHelper<AccountId> for ZenrockBenchmarkHelper {
+		fn frost_keyring(parties: Vec<AccountId>, threshold: u32) -> KeyringId {
+			let id = pallet_zenrock_identity::NextKeyringId::<Runtime>::get();
+			ZenrockIdentity::register_keyring(
+				RuntimeOrigin::signed(funded("keyring-admin", 0)),
+				b"benchmark threshold keyring".to_vec(),
+				KeyringBackend::Frost,
+				parties,
+				threshold,
+				0,
+				0,
+			)
+			.expect("a valid threshold keyring is registered");
+			id
+		}
+
+		fn request_key(keyring: KeyringId, key_type: KeyType) -> RequestId {
+			use pallet_zenrock_treasury::BenchmarkHelper;
+			let owner = mpc_requester();
+			let workspace = ZenrockBenchmarkHelper::create_workspace(alloc::vec![owner.clone()]);
+			let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+			ZenrockTreasury::request_key(
+				RuntimeOrigin::signed(owner),
+				workspace,
+				keyring,
+				key_type,
+				None,
+			)
+			.expect("the key request is accepted");
+			request
+		}
+
+		fn request_signature(key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId {
+			let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+			ZenrockTreasury::request_signature(
+				RuntimeOrigin::signed(mpc_requester()),
+				key,
+				payloads,
+			)
+			.expect("the signature request is accepted");
+			request
 		}
 	}
 
