@@ -43,6 +43,9 @@ for directory in ${PALLETS:-$default_pallets}; do
 		# An election at the bounds takes about a second: fewer, still spread, samples.
 		if [ "$steps" -gt 10 ]; then pallet_steps=10; pallet_repeat=5; fi
 	else
+		# Each MPC sample runs a key generation of up to 16 parties in its setup: fewer, still
+		# spread, samples.
+		if [ "$directory" = "pallets/mpc" ] && [ "$steps" -gt 10 ]; then pallet_steps=10; pallet_repeat=5; fi
 		manifest="$directory/Cargo.toml"
 		[ -f "$manifest" ] || { echo "no pallet at $directory" >&2; exit 1; }
 		crate=$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -1)

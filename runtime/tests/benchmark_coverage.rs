@@ -41,7 +41,7 @@ fn uncovered(calls: &[&str], source: &str) -> Vec<String> {
 
 #[test]
 fn every_call_of_the_zenrock_pallets_has_a_benchmark() {
-	let pallets: [(&str, &[&str], &str); 4] = [
+	let pallets: [(&str, &[&str], &str); 5] = [
 		(
 			"policy",
 			pallet_zenrock_policy::Call::<Runtime>::get_call_names(),
@@ -56,6 +56,11 @@ fn every_call_of_the_zenrock_pallets_has_a_benchmark() {
 			"treasury",
 			pallet_zenrock_treasury::Call::<Runtime>::get_call_names(),
 			include_str!("../../pallets/treasury/src/benchmarking.rs"),
+		),
+		(
+			"mpc",
+			pallet_zenrock_mpc::Call::<Runtime>::get_call_names(),
+			include_str!("../../pallets/mpc/src/benchmarking.rs"),
 		),
 		(
 			"relayer",

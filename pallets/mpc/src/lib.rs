@@ -612,9 +612,11 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			request: RequestId,
 			package: Vec<u8>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (mut session, participant) = Self::dkg_turn(request, &who, DkgPhase::Round1)?;
+			// Charged for the session's parties, not the most any keyring may have.
+			let count = session.participants.len() as u32;
 			ensure!(
 				!DkgRound1::<T>::contains_key(request, participant),
 				Error::<T>::AlreadySubmitted
@@ -637,7 +639,7 @@ pub mod pallet {
 				Self::deposit_event(Event::DkgRound1Completed { request });
 			}
 			DkgSessions::<T>::insert(request, session);
-			Ok(())
+			Ok(Some(T::WeightInfo::submit_dkg_round1(count)).into())
 		}
 
 		/// Publish the caller's secret shares for the other participants of the key generation
@@ -650,9 +652,11 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			request: RequestId,
 			shares: Vec<SealedShare>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (mut session, participant) = Self::dkg_turn(request, &who, DkgPhase::Round2)?;
+			// Charged for the session's parties, not the most any keyring may have.
+			let count = session.participants.len() as u32;
 			ensure!(
 				!DkgRound2::<T>::contains_key(request, participant),
 				Error::<T>::AlreadySubmitted
@@ -671,7 +675,7 @@ pub mod pallet {
 				Self::deposit_event(Event::DkgRound2Completed { request, group_key });
 			}
 			DkgSessions::<T>::insert(request, session);
-			Ok(())
+			Ok(Some(T::WeightInfo::submit_dkg_round2(count)).into())
 		}
 
 		/// Confirm the group key of the key generation of `request` after checking one's shares,
@@ -686,9 +690,11 @@ pub mod pallet {
 			request: RequestId,
 			group_key: [u8; 32],
 			backup: SealedShare,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (mut session, participant) = Self::dkg_turn(request, &who, DkgPhase::Confirm)?;
+			// Charged for the session's parties, not the most any keyring may have.
+			let count = session.participants.len() as u32;
 			ensure!(
 				!DkgConfirmations::<T>::contains_key(request, participant),
 				Error::<T>::AlreadySubmitted
@@ -699,10 +705,10 @@ pub mod pallet {
 			session.submitted = session.submitted.saturating_add(1);
 			if usize::from(session.submitted) < session.participants.len() {
 				DkgSessions::<T>::insert(request, session);
-				return Ok(());
+				return Ok(Some(T::WeightInfo::confirm_dkg(count)).into());
 			}
 			Self::complete_dkg(request, session, group_key);
-			Ok(())
+			Ok(Some(T::WeightInfo::confirm_dkg(count)).into())
 		}
 
 		/// Report that the secret share `accused` sent the caller in the key generation of
@@ -715,9 +721,10 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			request: RequestId,
 			accused: u16,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (session, participant) = Self::dkg_turn(request, &who, DkgPhase::Confirm)?;
+			let count = session.participants.len() as u32;
 			ensure!(
 				accused != participant
 					&& accused >= 1 && usize::from(accused) <= session.participants.len(),
@@ -725,7 +732,7 @@ pub mod pallet {
 			);
 			let reason = format!("dkg: party {accused} accused by {participant}");
 			Self::fail_dkg(request, session, reason.as_bytes());
-			Ok(())
+			Ok(Some(T::WeightInfo::complain_dkg(count)).into())
 		}
 
 		/// Submit the caller's signature shares for attempt `attempt` of signature request
@@ -744,7 +751,7 @@ pub mod pallet {
 			request: RequestId,
 			attempt: u8,
 			shares: Vec<SignatureShare>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut session =
 				SigningSessions::<T>::get(request).ok_or(Error::<T>::UnknownSession)?;
@@ -763,6 +770,11 @@ pub mod pallet {
 			);
 			ensure!(shares.len() == signer.commitments.len(), Error::<T>::InvalidSignatureShares);
 			let key = GroupKeys::<T>::get(session.key).ok_or(Error::<T>::UnknownThresholdKey)?;
+			// Charged for this key's parties (the benchmark's `n` parties have `n - 1` signers).
+			let count = (key.participants.len() as u32)
+				.max(session.signers.len().saturating_add(1) as u32)
+				.min(T::MaxParties::get());
+			let payloads = shares.len() as u32;
 			for share in &shares {
 				zenrock_mpc_core::validate_signature_share(key.suite, share)
 					.map_err(|_| Error::<T>::InvalidSignatureShares)?;
@@ -774,10 +786,10 @@ pub mod pallet {
 			session.submitted = session.submitted.saturating_add(1);
 			if usize::from(session.submitted) < session.signers.len() {
 				SigningSessions::<T>::insert(request, session);
-				return Ok(());
+				return Ok(Some(T::WeightInfo::submit_signature_shares(count, payloads)).into());
 			}
 			Self::finish_signing(request, session, key);
-			Ok(())
+			Ok(Some(T::WeightInfo::submit_signature_shares(count, payloads)).into())
 		}
 	}
 }

@@ -767,3 +767,34 @@ fn deadlines_beyond_the_budget_wait_a_block() {
 		assert_eq!(KeyringShares::<Test>::get(KR), 0);
 	});
 }
+
+#[test]
+fn ceremony_calls_are_charged_for_their_own_parties() {
+	use crate::WeightInfo;
+	new_test_ext().execute_with(|| {
+		let mut parties = setup();
+		add_request(1, MockRequest::Key { key_type: KeyType::Ed25519 });
+		assert_ok!(<Mpc as ThresholdBackend>::key_requested(1, KR, KeyType::Ed25519));
+		let package = parties[0].round1_package(1);
+		let info = Mpc::submit_dkg_round1(signed(ALICE), 1, package).unwrap();
+		let three = <() as WeightInfo>::submit_dkg_round1(3);
+		assert_eq!(info.actual_weight, Some(three));
+		assert!(three.ref_time() < <() as WeightInfo>::submit_dkg_round1(MaxParties::get()).ref_time());
+
+		// Signing with a key of three parties, two signers, one payload.
+		let key = {
+			let key_request = 2;
+			generate_key(&mut parties, key_request, KeyType::Ed25519);
+			key_request
+		};
+		for party in parties.iter_mut() {
+			party.publish(Suite::Ed25519, 1);
+		}
+		let payloads = vec![b"charged for three".to_vec()];
+		let signers = request_signature(3, key, &payloads);
+		let first = party(&mut parties, account_of(signers[0]));
+		let shares = first.signature_shares(3, &payloads);
+		let info = Mpc::submit_signature_shares(signed(first.account), 3, 0, shares).unwrap();
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::submit_signature_shares(3, 1)));
+	});
+}
