@@ -246,3 +246,41 @@ fn batched_answers_per_block() {
 	assert!(per_block[0] >= 5_000, "at least 5,000 secp256k1 fulfilments per block");
 	assert!(per_block[1] >= 5_000, "at least 5,000 Ed25519 fulfilments per block");
 }
+
+/// The ceremony calls of threshold keyrings, charged for their own parties (a 2-of-3 keyring and
+/// one of 16 parties, the most): what one key generation and one signature cost in block weight.
+#[test]
+fn threshold_ceremonies_per_block() {
+	use pallet_zenrock_mpc::WeightInfo;
+	type Weights = pallet_zenrock_mpc::weights::SubstrateWeight<zenrock_runtime::Runtime>;
+	let micros = |weight: frame_support::weights::Weight| weight.ref_time() as f64 / 1_000_000.0;
+	println!("| ceremony step (charged for its parties) | 3 parties (µs) | 16 parties (µs) |");
+	println!("|---|---:|---:|");
+	let steps: Vec<(&str, Box<dyn Fn(u32) -> frame_support::weights::Weight>)> = vec![
+		("`zenrockMpc.submit_dkg_round1` (the last: the group key)", Box::new(Weights::submit_dkg_round1)),
+		("`zenrockMpc.submit_dkg_round2`", Box::new(Weights::submit_dkg_round2)),
+		("`zenrockMpc.confirm_dkg` (the last: the key is created)", Box::new(Weights::confirm_dkg)),
+		(
+			"`zenrockMpc.submit_signature_shares`, 1 payload (the last: aggregation, verification, blame)",
+			Box::new(|n| Weights::submit_signature_shares(n, 1)),
+		),
+		("`zenrockMpc.publish_commitments` (32 commitments)", Box::new(|_| Weights::publish_commitments(32))),
+	];
+	for (name, weight) in &steps {
+		println!("| {name} | {:.1} | {:.1} |", micros(weight(3)), micros(weight(16)));
+	}
+	// A 2-of-3 key generation is 9 calls and a signature 2: both fit in a block many times over.
+	let key_generation = 3
+		* (Weights::submit_dkg_round1(3) + Weights::submit_dkg_round2(3) + Weights::confirm_dkg(3))
+			.ref_time();
+	let signature = 2 * Weights::submit_signature_shares(3, 1).ref_time();
+	println!(
+		"\n2-of-3: a key generation's nine calls {:.1} ms, a signature's two {:.1} ms; {} key \
+		 generations or {} signatures per block",
+		key_generation as f64 / 1e9,
+		signature as f64 / 1e9,
+		per_block(key_generation / 9) / 9,
+		per_block(signature / 2) / 2
+	);
+	assert!(per_block(signature / 2) / 2 >= 10, "a block holds at least ten threshold signatures");
+}
