@@ -15,7 +15,7 @@ use sp_consensus_aura::{inherents::InherentDataProvider as SlotInherent, sr25519
 use sp_core::offchain::OffchainStorage;
 use sp_keystore::{Keystore, KeystorePtr};
 use sp_runtime::traits::Block as BlockT;
-use zenrock_primitives::PARTY_KEY_TYPE;
+use zenrock_primitives::{MPC_ENCRYPTION_KEY_TYPE, PARTY_KEY_TYPE};
 use zenrock_runtime::{apis::RuntimeApi, opaque::Block};
 
 use crate::cli::RelayerEndpoint;
@@ -147,8 +147,9 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// With `--dev`, `--alice`, `--bob`, ...: puts the development account's keyring party key and relayer
-/// key into the keystore, so that the node serves that account's genesis keyring and relays for it.
+/// With `--dev`, `--alice`, `--bob`, ...: puts the development account's keyring party key, relayer
+/// key and threshold-keyring root key (`zenc`) into the keystore, so that the node serves that
+/// account's genesis keyrings and relays for it.
 fn insert_dev_keys(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceError> {
 	for (key_type, role) in [(PARTY_KEY_TYPE, "keyring party"), (RELAYER_KEY_TYPE, "relayer")] {
 		let public = keystore.sr25519_generate_new(key_type, Some(seed)).map_err(|error| {
@@ -156,6 +157,13 @@ fn insert_dev_keys(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceErro
 		})?;
 		log::info!(target: "zenrock", "🔑 Development {role} key {public} in the keystore");
 	}
+	let public =
+		keystore.ed25519_generate_new(MPC_ENCRYPTION_KEY_TYPE, Some(seed)).map_err(|error| {
+			ServiceError::Other(format!(
+				"cannot insert the dev threshold-keyring root key: {error}"
+			))
+		})?;
+	log::info!(target: "zenrock", "🔑 Development threshold-keyring root key {public} in the keystore");
 	Ok(())
 }
 

@@ -34,6 +34,13 @@ pub const PARTY_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zprt");
 /// requested from the keyring); it is created in the node's keystore and never leaves it.
 pub const KEY_MATERIAL_TYPE: KeyTypeId = KeyTypeId(*b"zkey");
 
+/// Key type of a threshold-keyring party's root of secrets (ed25519) in a node's keystore: the
+/// keyring controller derives the party's encryption key, the key of its encrypted off-chain
+/// storage and its key-generation seeds from this key's (deterministic) signature over a fixed
+/// message. Back up its secret: with it and the chain, a party rebuilds every key share. Insert
+/// with `zenrock-node key insert --key-type zenc --scheme ed25519`.
+pub const MPC_ENCRYPTION_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zenc");
+
 /// Key, in a node's persistent off-chain storage, of a value the node writes anew at every start
 /// (an identifier of the running process). Off-chain workers compare it with the value they saw
 /// last: a change means the node restarted and the transactions it had in its pool are gone.

@@ -122,9 +122,10 @@ fn generate_key(parties: &mut [Party], keyring: KeyringId, key_type: KeyType) ->
 			);
 		}
 	});
-	let packages: Vec<(u16, Vec<u8>)> = pallet_zenrock_mpc::DkgRound1::<Runtime>::iter_prefix(request)
-		.map(|(i, p)| (i, p.into_inner()))
-		.collect();
+	let packages: Vec<(u16, Vec<u8>)> =
+		pallet_zenrock_mpc::DkgRound1::<Runtime>::iter_prefix(request)
+			.map(|(i, p)| (i, p.into_inner()))
+			.collect();
 	let borrowed: Vec<(u16, &[u8])> = packages.iter().map(|(i, p)| (*i, &p[..])).collect();
 	next_block_with(|| {
 		for party in parties.iter() {
@@ -173,8 +174,7 @@ fn generate_key(parties: &mut [Party], keyring: KeyringId, key_type: KeyType) ->
 						(sender, share.to_vec())
 					})
 					.collect();
-			let received: Vec<(u16, &[u8])> =
-				received.iter().map(|(i, s)| (*i, &s[..])).collect();
+			let received: Vec<(u16, &[u8])> = received.iter().map(|(i, s)| (*i, &s[..])).collect();
 			let seed = party.secrets.dkg_seed(request, 0).unwrap();
 			let share = dkg_round3(suite, me, n, t, &seed, &borrowed, &received).unwrap();
 			let backup = seal_share(
@@ -296,8 +296,7 @@ fn a_two_of_three_frost_keyring_makes_keys_and_signs_in_the_runtime() {
 		let keyring_account = ZenrockIdentity::keyring_account(keyring);
 		let earned_before = Balances::balance(&keyring_account);
 
-		let (ed25519_key, ed25519_public) =
-			generate_key(&mut parties, keyring, KeyType::Ed25519);
+		let (ed25519_key, ed25519_public) = generate_key(&mut parties, keyring, KeyType::Ed25519);
 		let (taproot_key, taproot_public) =
 			generate_key(&mut parties, keyring, KeyType::BitcoinTaproot);
 		// No party holds the key: each share alone is not it.

@@ -10,8 +10,9 @@
 //! The pallet has no dispatchables and no on-chain storage. It reads the chain through
 //! [`KeyringWork`] (implemented by the runtime over the identity and treasury pallets, using the
 //! treasury's per-keyring indexes of pending requests, never a scan) and builds the treasury's
-//! answer calls through [`ResponseCalls`]. All of its own state is in the node's persistent
-//! off-chain storage.
+//! answer calls through [`ResponseCalls`]. For threshold keyrings it also takes part, as each of
+//! its parties, in the MPC pallet's ceremonies ([`ThresholdWork`], [`ThresholdCalls`]; see
+//! below). All of its own state is in the node's persistent off-chain storage.
 //!
 //! ## Keys to insert
 //!
@@ -19,12 +20,16 @@
 //! | --- | --- | --- | --- |
 //! | `zprt` | [`PARTY_KEY_TYPE`] | sr25519 | the party account that signs the `fulfil_*` / `reject_*` transactions; it must be listed as a party of the keyring and hold funds for transaction fees |
 //! | `zkey` | [`KEY_MATERIAL_KEY_TYPE`] | secp256k1 ECDSA and Ed25519 | the keyring's key material; created by the worker, never inserted by hand (except to share a key between nodes, see below) |
+//! | `zenc` | [`MPC_ENCRYPTION_KEY_TYPE`] | Ed25519 | threshold (`Frost`) keyrings only: the root of the party's secrets (encryption key, storage key, key-generation seeds); back its secret up, with it and the chain a party rebuilds every key share |
 //!
 //! ```text
 //! zenrock-node key insert --key-type zprt --scheme sr25519 --suri "<party secret>" --base-path <node dir>
+//! zenrock-node key insert --key-type zenc --scheme ed25519 --suri "<root secret>" --base-path <node dir>
 //! # or, on a running node with unsafe RPCs allowed on localhost:
 //! author_insertKey("zprt", "<party secret>", "0x<sr25519 public key>")
 //! ```
+//!
+//! `--dev`, `--alice`, `--bob`, ... insert the development account's `zprt` and `zenc` keys.
 //!
 //! Off-chain workers run by default only on authority nodes; a party node that does not validate
 //! needs `--offchain-worker always`.
@@ -52,7 +57,7 @@
 //!   one of the [`reasons`] (key not held here, malformed key, no payloads, a secp256k1 payload
 //!   that is not 32 bytes), so the requester's fee is refunded instead of waiting for the timeout.
 //!
-//! ## Multi-party keyrings: what this backend can and cannot do
+//! ## Multi-party keystore keyrings: what this backend can and cannot do
 //!
 //! **A keyring with `party_threshold > 1` cannot get keys from this backend.** Each node's keystore
 //! generates its own independent key, so several parties can never agree on one shared key (that
@@ -73,6 +78,40 @@
 //! request whatever the others said, and the request is rejected (fee refunded) only when no party
 //! holds the key. Key material shared by hand between nodes (the same `zkey` secret inserted on
 //! several nodes) signs identically on each, since both signature schemes are deterministic.
+//!
+//! ## Threshold (`Frost`) keyrings
+//!
+//! Requests of threshold keyrings are not answered by one party but by ceremonies of the MPC
+//! pallet, in which every party takes part from its own node; the keystore backend above skips
+//! these keyrings. For a party of one, the worker ([`ThresholdWork`], [`ThresholdCalls`]):
+//! - derives the party's secrets from its `zenc` key: the key signs
+//!   `"zenrock/mpc/master/v1" ‖ genesis hash ‖ party account` (Ed25519 signatures are
+//!   deterministic; the worker signs twice and refuses to go on if the two differ) and
+//!   [`zenrock_mpc_core::PartySecrets`] derives from that signature the X25519 encryption key,
+//!   the key of its encrypted off-chain storage and a seed per key generation. With several
+//!   `zenc` keys it uses the one whose encryption key the chain has, else the lowest; with none
+//!   it logs a warning and stays out of threshold keyrings;
+//! - registers its encryption key (`register_encryption_key`) when the chain has another;
+//! - keeps a pool of nonce commitments per keyring and suite (Ed25519, Taproot) on chain: below
+//!   half of the most allowed, it fills the pool; each nonce is written, sealed, to off-chain
+//!   storage **before** its commitment is published; if nonces behind pooled commitments are
+//!   lost (off-chain storage wiped), it empties the pool (`reset_commitments`) and fills it anew;
+//! - takes part in key generations: round 1 and round 2 (shares sealed to each recipient) are
+//!   derived again from the key generation's seed whenever needed; in the confirmation round it
+//!   opens and checks its shares, stores its key share (sealed) and confirms with its backup (the
+//!   share sealed to itself), or complains about the sender of a bad share;
+//! - signs when a signing attempt chose it, each payload with the nonce of its commitment, through
+//!   a **single-use journal**: one compare-and-set write replaces the nonce by the hash of what it
+//!   signs (message, every signer's commitment, request, attempt) and the share, before the share
+//!   is sent. The same package again gets the same share; any other package for a used nonce is
+//!   refused (log `nonce reuse refused`), so no fork or replay makes one nonce sign twice;
+//! - recovers a key share it does not hold (e.g. after `purge-chain`) from its backup on chain.
+//!
+//! Each message is sent once, and again only when the chain does not show it
+//! [`Config::ResubmitAfter`] blocks later (or after a node restart). **A node whose keystore
+//! holds `t` or more party keys of a threshold keyring does not act for it** and logs an error:
+//! it alone could sign ([`Config::AllowSingleHolder`] turns this into a warning, for single-node
+//! demonstrations only). No secret is ever logged.
 //!
 //! ## Idempotency, restarts and lost transactions
 //!
@@ -116,6 +155,11 @@
 //!   blocks after submission at block <b>`
 //! - warnings when a transaction cannot be submitted (e.g. the pool refuses it because the
 //!   party account cannot pay the fee); the worker retries in the next block.
+//! - threshold keyrings: `submitted DkgRound1(<request>) from <account>` (and the other
+//!   steps), `published <n> nonce commitments of <account> (keyring <k>, <suite>)`, `key
+//!   generation of request <id>: <account> holds share <i> of <suite> key 0x…`, `recovered the
+//!   share of key <id> …`; errors `nonce reuse refused: …` and `this node holds <h> of the <n>
+//!   party keys of threshold keyring <k> …`.
 //!
 //! ## Configuration (runtime)
 //! ```ignore
@@ -123,6 +167,9 @@
 //!     type AuthorityId = pallet_zenrock_keyring_controller::PartyAuthId;
 //!     type Work = KeyringWorkAdapter;          // over Identity + Treasury
 //!     type Responses = TreasuryResponseCalls;  // builds RuntimeCall::Treasury(..)
+//!     type Threshold = ThresholdWorkAdapter;   // over Mpc + Treasury
+//!     type ThresholdCalls = MpcCalls;          // builds RuntimeCall::ZenrockMpc(..)
+//!     type AllowSingleHolder = ConstBool<false>;
 //!     type ResubmitAfter = ConstU32<10>;
 //! }
 //! ```
@@ -138,6 +185,9 @@ mod backend;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod threshold;
+#[cfg(test)]
+mod threshold_tests;
 mod worker;
 
 use alloc::vec::Vec;
@@ -147,9 +197,11 @@ use sp_core::crypto::KeyTypeId;
 use sp_runtime::{MultiSignature, MultiSigner};
 
 pub use pallet::*;
+pub use threshold::{NonceEntry, SentRecord, Step};
 pub use worker::{Answer, AnswerRecord, NonceRecord, RequestKind};
 pub use zenrock_chain_formats::KeyType;
-pub use zenrock_primitives::{KeyringId, RequestId};
+pub use zenrock_mpc_core::Suite;
+pub use zenrock_primitives::{KeyId, KeyringId, RequestId};
 
 /// Log target of the worker.
 pub const LOG_TARGET: &str = "keyring-controller";
@@ -161,6 +213,10 @@ pub const PARTY_KEY_TYPE: KeyTypeId = zenrock_primitives::PARTY_KEY_TYPE;
 /// Key type of keyring **key material** (secp256k1 ECDSA and Ed25519 keys generated for key
 /// requests). The worker creates these keys itself; they never leave the keystore.
 pub const KEY_MATERIAL_KEY_TYPE: KeyTypeId = zenrock_primitives::KEY_MATERIAL_TYPE;
+
+/// Key type of the **root of a threshold-keyring party's secrets** (ed25519). Insert with
+/// `key insert --key-type zenc --scheme ed25519` and back its secret up.
+pub const MPC_ENCRYPTION_KEY_TYPE: KeyTypeId = zenrock_primitives::MPC_ENCRYPTION_KEY_TYPE;
 
 /// How long a worker holds a party's lock before another worker may take it over, in
 /// milliseconds. The lock is extended after every answer, so only a worker that stopped (crash,
@@ -261,9 +317,131 @@ pub trait ResponseCalls<Call> {
 	fn max_answers_per_call() -> u32;
 }
 
+/// What a party of a threshold keyring has to do for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThresholdTask {
+	/// Take part in the key generation of a key request.
+	KeyGeneration,
+	/// Sign for a signature request (its current attempt chose the party).
+	Signing,
+}
+
+/// The round a key generation waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DkgRound {
+	/// Round-1 packages.
+	Round1,
+	/// Sealed secret shares.
+	Round2,
+	/// Confirmations of the group key (with each party's backup).
+	Confirm,
+}
+
+/// A key generation in progress, as the chain shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DkgView<AccountId> {
+	/// The keyring whose parties generate the key.
+	pub keyring: KeyringId,
+	/// The suite of the key.
+	pub suite: Suite,
+	/// The participants; participant `i` is entry `i - 1`.
+	pub participants: Vec<AccountId>,
+	/// Signers needed (FROST's `t`).
+	pub threshold: u16,
+	/// The round it waits for.
+	pub round: DkgRound,
+}
+
+/// A chosen signer of a signing attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignerView<AccountId> {
+	/// The signer's participant index in the key.
+	pub participant: u16,
+	/// The signer's account.
+	pub account: AccountId,
+	/// The commitments it signs with, one per payload in order.
+	pub commitments: Vec<Vec<u8>>,
+}
+
+/// The open signing attempt of a signature request, as the chain shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningView<AccountId> {
+	/// The threshold key that signs.
+	pub key: KeyId,
+	/// Attempts made before this one.
+	pub attempt: u8,
+	/// The chosen signers.
+	pub signers: Vec<SignerView<AccountId>>,
+}
+
+/// A threshold key, as the chain shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThresholdKeyView<AccountId> {
+	/// The keyring whose parties hold the shares.
+	pub keyring: KeyringId,
+	/// The share holders; participant `i` is entry `i - 1`.
+	pub participants: Vec<AccountId>,
+	/// The encoded [`zenrock_mpc_core::GroupPublic`] (group key, threshold, verifying shares).
+	pub public: Vec<u8>,
+}
+
+/// The worker's read-only view of threshold keyrings' ceremonies (implemented by the runtime over
+/// the MPC pallet, with its per-party task index, and the treasury).
+pub trait ThresholdWork<AccountId> {
+	/// Whether `keyring` is a threshold keyring (its requests are answered by ceremonies, not by
+	/// the keystore backend).
+	fn is_threshold_keyring(keyring: KeyringId) -> bool;
+	/// The X25519 key `party` registered, to which shares for it are sealed.
+	fn encryption_key(party: &AccountId) -> Option<[u8; 32]>;
+	/// The most nonce commitments a party may pool per keyring and suite.
+	fn max_pooled_commitments() -> u32;
+	/// The commitments `party` has pooled for `keyring` and `suite`, oldest first.
+	fn pooled_commitments(keyring: KeyringId, suite: Suite, party: &AccountId) -> Vec<Vec<u8>>;
+	/// The open tasks of `party`, by request.
+	fn tasks(party: &AccountId) -> Vec<(RequestId, ThresholdTask)>;
+	/// The key generation of key request `request`, if in progress.
+	fn dkg_session(request: RequestId) -> Option<DkgView<AccountId>>;
+	/// Its round-1 packages, by participant.
+	fn dkg_round1_packages(request: RequestId) -> Vec<(u16, Vec<u8>)>;
+	/// Its sealed shares, by sender: one per other participant, in participant order.
+	fn dkg_round2_shares(request: RequestId) -> Vec<(u16, Vec<[u8; 80]>)>;
+	/// Whether `participant` has confirmed it.
+	fn dkg_confirmed(request: RequestId, participant: u16) -> bool;
+	/// The current signing attempt of signature request `request`, if any.
+	fn signing_session(request: RequestId) -> Option<SigningView<AccountId>>;
+	/// Whether `participant` submitted its shares for the current attempt of `request`.
+	fn signature_shares_submitted(request: RequestId, participant: u16) -> bool;
+	/// The threshold key `key`.
+	fn threshold_key(key: KeyId) -> Option<ThresholdKeyView<AccountId>>;
+	/// `participant`'s key share of `key`, sealed to its own encryption key.
+	fn share_backup(key: KeyId, participant: u16) -> Option<[u8; 80]>;
+	/// The payloads of signature request `request`, in order.
+	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>>;
+}
+
+/// Builds the MPC pallet's calls a party submits (implemented by the runtime).
+pub trait ThresholdCalls<Call> {
+	/// `register_encryption_key(key)`.
+	fn register_encryption_key(key: [u8; 32]) -> Call;
+	/// `publish_commitments(keyring, suite, commitments)`.
+	fn publish_commitments(keyring: KeyringId, suite: Suite, commitments: Vec<Vec<u8>>) -> Call;
+	/// `reset_commitments(keyring, suite)`.
+	fn reset_commitments(keyring: KeyringId, suite: Suite) -> Call;
+	/// `submit_dkg_round1(request, package)`.
+	fn submit_dkg_round1(request: RequestId, package: Vec<u8>) -> Call;
+	/// `submit_dkg_round2(request, shares)`.
+	fn submit_dkg_round2(request: RequestId, shares: Vec<[u8; 80]>) -> Call;
+	/// `confirm_dkg(request, group_key, backup)`.
+	fn confirm_dkg(request: RequestId, group_key: [u8; 32], backup: [u8; 80]) -> Call;
+	/// `complain_dkg(request, accused)`.
+	fn complain_dkg(request: RequestId, accused: u16) -> Call;
+	/// `submit_signature_shares(request, attempt, shares)`.
+	fn submit_signature_shares(request: RequestId, attempt: u8, shares: Vec<[u8; 32]>) -> Call;
+}
+
 #[frame_support::pallet]
 pub mod pallet {
-	use super::{KeyringWork, ResponseCalls};
+	use super::{KeyringWork, ResponseCalls, ThresholdCalls, ThresholdWork};
 	use frame_support::pallet_prelude::*;
 	use frame_system::{
 		offchain::{AppCrypto, CreateSignedTransaction},
@@ -291,6 +469,19 @@ pub mod pallet {
 
 		/// Builds the treasury's answer calls.
 		type Responses: ResponseCalls<<Self as frame_system::Config>::RuntimeCall>;
+
+		/// What the chain says about threshold keyrings' ceremonies.
+		type Threshold: ThresholdWork<Self::AccountId>;
+
+		/// Builds the MPC pallet's calls.
+		type ThresholdCalls: ThresholdCalls<<Self as frame_system::Config>::RuntimeCall>;
+
+		/// Whether a node whose keystore holds `t` or more of a threshold keyring's party keys
+		/// still acts for that keyring (with a warning). Such a node alone could sign with the
+		/// keyring's keys, which defeats the threshold: `false` on any real chain, where the
+		/// worker then refuses with an error; `true` only for single-node demonstrations.
+		#[pallet::constant]
+		type AllowSingleHolder: Get<bool>;
 
 		/// Blocks after a submission during which the worker waits for the answer to appear on
 		/// chain before sending it again (a lost transaction is resubmitted after this bounded

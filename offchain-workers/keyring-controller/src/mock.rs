@@ -1,15 +1,18 @@
-//! Test runtime: System, a mock treasury that only defines the four answer calls, and the
-//! keyring controller. Keyrings, pending requests and recorded answers are thread-local tables
-//! standing in for the identity and treasury pallets ([`set_keyring`], [`add_key_request`],
-//! [`add_sign_request`], [`mark_responded`]). Transactions are those of
+//! Test runtime: System, a mock treasury that only defines the four answer calls, the real MPC
+//! pallet and the keyring controller. Keyrings, pending requests and recorded answers are
+//! thread-local tables standing in for the identity and treasury pallets ([`set_keyring`],
+//! [`set_frost_keyring`], [`add_key_request`], [`add_sign_request`], [`mark_responded`]); the
+//! MPC pallet's results go to a mock treasury that verifies signatures as the treasury does
+//! ([`open_threshold_request`], [`outcome`]). Transactions are those of
 //! `zenrock_test_support::offchain`: `UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature,
 //! Nonce>`, signed over `(call, nonce)` with the party key, so tests can check who signed and with
 //! which nonce; [`Node`] runs the worker on a test node.
 
 use crate as pallet_zenrock_keyring_controller;
 use crate::{
-	KeyringId, KeyringWork, PartyAuthId, PendingKeyRequest, PendingSignRequest, RequestId,
-	ResponseCalls, PARTY_KEY_TYPE,
+	DkgRound, DkgView, KeyringId, KeyringWork, PartyAuthId, PendingKeyRequest, PendingSignRequest,
+	RequestId, ResponseCalls, SignerView, SigningView, Suite, ThresholdCalls, ThresholdKeyView,
+	ThresholdTask, ThresholdWork, PARTY_KEY_TYPE,
 };
 use core::{
 	cell::{Cell, RefCell},
@@ -17,8 +20,13 @@ use core::{
 };
 use frame_support::derive_impl;
 use sp_io::TestExternalities;
-use sp_runtime::{traits::IdentityLookup, BuildStorage};
+use sp_runtime::{traits::IdentityLookup, BuildStorage, DispatchError, DispatchResult};
 use std::collections::{BTreeMap, BTreeSet};
+use zenrock_chain_formats::{signature::verify_signature, PublicKey};
+use zenrock_primitives::{
+	KeyId, KeyType, KeyringBackend, KeyringInspect, KeyringTerms, ThresholdBackend,
+	ThresholdResults,
+};
 use zenrock_test_support::offchain::TestNode;
 pub use zenrock_test_support::offchain::{set_signing_fails, AccountId};
 
@@ -36,6 +44,8 @@ frame_support::parameter_types! {
 	/// The weight the mock treasury's calls declare per answer (tests raise it to make batches
 	/// hit the block's weight limit).
 	pub static WeightPerAnswer: u64 = 1_000;
+	/// Whether a node holding `t` party keys of a threshold keyring acts anyway.
+	pub static AllowSingleHolder: bool = false;
 }
 
 /// A stand-in for the treasury: the three batched answer calls, doing nothing.
@@ -94,6 +104,7 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Treasury: mock_treasury,
+		Mpc: pallet_zenrock_mpc,
 		KeyringController: pallet_zenrock_keyring_controller,
 	}
 );
@@ -113,18 +124,89 @@ impl pallet_zenrock_keyring_controller::Config for Test {
 	type AuthorityId = PartyAuthId;
 	type Work = MockChain;
 	type Responses = MockCalls;
+	type Threshold = MockChain;
+	type ThresholdCalls = MockCalls;
+	type AllowSingleHolder = AllowSingleHolder;
 	type ResubmitAfter = ConstU64Block;
+}
+
+/// Blocks a DKG round and a signing attempt may take.
+pub const DKG_ROUND_TIMEOUT: BlockNumber = 5;
+pub const SHARE_TIMEOUT: BlockNumber = 3;
+
+frame_support::parameter_types! {
+	pub const MaxParties: u32 = 8;
+	pub const MaxPayloads: u32 = 4;
+	pub const MaxPooledCommitments: u32 = 8;
+	pub const DkgRoundTimeout: BlockNumber = DKG_ROUND_TIMEOUT;
+	pub const ShareTimeout: BlockNumber = SHARE_TIMEOUT;
+	pub const SuspendBlocks: BlockNumber = 20;
+	pub const MaxDeadlinesPerBlock: u32 = 8;
+}
+
+impl pallet_zenrock_mpc::Config for Test {
+	type Balance = u128;
+	type Keyrings = MockChain;
+	type Results = MockChain;
+	type MaxParties = MaxParties;
+	type MaxPayloads = MaxPayloads;
+	type MaxPooledCommitments = MaxPooledCommitments;
+	type DkgRoundTimeout = DkgRoundTimeout;
+	type ShareTimeout = ShareTimeout;
+	type SuspendBlocks = SuspendBlocks;
+	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = NoBenchmarks;
+}
+
+/// The controller's tests run no MPC benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct NoBenchmarks;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_zenrock_mpc::BenchmarkHelper<AccountId> for NoBenchmarks {
+	fn frost_keyring(_: Vec<AccountId>, _: u32) -> KeyringId {
+		unimplemented!("no MPC benchmarks in the controller's tests")
+	}
+	fn request_key(_: KeyringId, _: KeyType) -> RequestId {
+		unimplemented!("no MPC benchmarks in the controller's tests")
+	}
+	fn request_signature(_: KeyId, _: Vec<Vec<u8>>) -> RequestId {
+		unimplemented!("no MPC benchmarks in the controller's tests")
+	}
 }
 
 pub type ConstU64Block = frame_support::traits::ConstU64<RESUBMIT_AFTER>;
 
+/// A request of a threshold keyring, as the mock treasury knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ThresholdRequest {
+	/// A key request of this type.
+	Key { key_type: KeyType },
+	/// A signature request with `key` of `payloads`.
+	Signature { key: KeyId, payloads: Vec<Vec<u8>> },
+}
+
+/// How a threshold keyring's request ended in the mock treasury.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+	KeyCreated(Vec<u8>),
+	Signed(Vec<Vec<u8>>),
+	Rejected(Vec<u8>),
+}
+
 #[derive(Clone, Default)]
 struct ChainState {
-	/// Keyring → (parties in order, threshold).
-	keyrings: BTreeMap<KeyringId, (Vec<AccountId>, u32)>,
+	/// Keyring → (parties in order, threshold, backend).
+	keyrings: BTreeMap<KeyringId, (Vec<AccountId>, u32, KeyringBackend)>,
 	key_requests: Vec<PendingKeyRequest>,
 	sign_requests: Vec<PendingSignRequest>,
 	responded: BTreeSet<(RequestId, AccountId)>,
+	/// Requests of threshold keyrings, their outcomes and the keys they made.
+	threshold_requests: BTreeMap<RequestId, ThresholdRequest>,
+	outcomes: BTreeMap<RequestId, Outcome>,
+	threshold_keys: BTreeMap<KeyId, (KeyType, Vec<u8>)>,
 }
 
 thread_local! {
@@ -134,7 +216,49 @@ thread_local! {
 
 /// Registers (or replaces) `keyring` with `parties` (in order) and `threshold`.
 pub fn set_keyring(keyring: KeyringId, parties: Vec<AccountId>, threshold: u32) {
-	CHAIN.with(|c| c.borrow_mut().keyrings.insert(keyring, (parties, threshold)));
+	CHAIN.with(|c| {
+		c.borrow_mut().keyrings.insert(keyring, (parties, threshold, KeyringBackend::NodeKeystore))
+	});
+}
+
+/// Registers (or replaces) FROST keyring `keyring` with `parties` (in order) and `threshold`.
+pub fn set_frost_keyring(keyring: KeyringId, parties: Vec<AccountId>, threshold: u32) {
+	CHAIN.with(|c| {
+		c.borrow_mut().keyrings.insert(keyring, (parties, threshold, KeyringBackend::Frost))
+	});
+}
+
+/// Opens request `id` of threshold keyring `keyring` as the treasury does: records it and hands
+/// it to the MPC pallet (run in the chain's externalities).
+pub fn open_threshold_request(id: RequestId, keyring: KeyringId, request: ThresholdRequest) {
+	CHAIN.with(|c| c.borrow_mut().threshold_requests.insert(id, request.clone()));
+	match request {
+		ThresholdRequest::Key { key_type } => {
+			<Mpc as ThresholdBackend>::key_requested(id, keyring, key_type)
+				.expect("the key generation starts")
+		}
+		ThresholdRequest::Signature { key, payloads } => {
+			<Mpc as ThresholdBackend>::signature_requested(id, keyring, key, &payloads)
+				.expect("the signing starts")
+		}
+	}
+}
+
+/// Replaces the payloads of threshold signature request `id` (what a fork of the chain might
+/// carry instead).
+pub fn replace_payloads(id: RequestId, payloads: Vec<Vec<u8>>) {
+	CHAIN.with(|c| {
+		if let Some(ThresholdRequest::Signature { payloads: stored, .. }) =
+			c.borrow_mut().threshold_requests.get_mut(&id)
+		{
+			*stored = payloads;
+		}
+	});
+}
+
+/// How threshold request `id` ended, if it did.
+pub fn outcome(id: RequestId) -> Option<Outcome> {
+	CHAIN.with(|c| c.borrow().outcomes.get(&id).cloned())
 }
 
 /// Adds a pending key request.
@@ -192,7 +316,7 @@ impl KeyringWork<AccountId> for MockChain {
 			c.borrow()
 				.keyrings
 				.iter()
-				.filter(|(_, (parties, _))| parties.contains(party))
+				.filter(|(_, (parties, _, _))| parties.contains(party))
 				.map(|(id, _)| *id)
 				.collect()
 		})
@@ -242,6 +366,235 @@ impl ResponseCalls<RuntimeCall> for MockCalls {
 	}
 	fn max_answers_per_call() -> u32 {
 		MAX_ANSWERS_PER_CALL
+	}
+}
+
+impl ThresholdCalls<RuntimeCall> for MockCalls {
+	fn register_encryption_key(key: [u8; 32]) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::register_encryption_key { key }.into()
+	}
+	fn publish_commitments(
+		keyring: KeyringId,
+		suite: Suite,
+		commitments: Vec<Vec<u8>>,
+	) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::publish_commitments { keyring, suite, commitments }.into()
+	}
+	fn reset_commitments(keyring: KeyringId, suite: Suite) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::reset_commitments { keyring, suite }.into()
+	}
+	fn submit_dkg_round1(request: RequestId, package: Vec<u8>) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::submit_dkg_round1 { request, package }.into()
+	}
+	fn submit_dkg_round2(request: RequestId, shares: Vec<[u8; 80]>) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::submit_dkg_round2 { request, shares }.into()
+	}
+	fn confirm_dkg(request: RequestId, group_key: [u8; 32], backup: [u8; 80]) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::confirm_dkg { request, group_key, backup }.into()
+	}
+	fn complain_dkg(request: RequestId, accused: u16) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::complain_dkg { request, accused }.into()
+	}
+	fn submit_signature_shares(
+		request: RequestId,
+		attempt: u8,
+		shares: Vec<[u8; 32]>,
+	) -> RuntimeCall {
+		pallet_zenrock_mpc::Call::submit_signature_shares { request, attempt, shares }.into()
+	}
+}
+
+/// The mock chain's threshold view: the real MPC pallet, the mock treasury's payloads (the
+/// runtime's adapter does the same over its pallets).
+impl ThresholdWork<AccountId> for MockChain {
+	fn is_threshold_keyring(keyring: KeyringId) -> bool {
+		CHAIN.with(|c| {
+			c.borrow().keyrings.get(&keyring).is_some_and(|k| k.2 == KeyringBackend::Frost)
+		})
+	}
+
+	fn encryption_key(party: &AccountId) -> Option<[u8; 32]> {
+		pallet_zenrock_mpc::EncryptionKeys::<Test>::get(party)
+	}
+
+	fn max_pooled_commitments() -> u32 {
+		MaxPooledCommitments::get()
+	}
+
+	fn pooled_commitments(keyring: KeyringId, suite: Suite, party: &AccountId) -> Vec<Vec<u8>> {
+		Mpc::pooled_commitments(keyring, suite, party)
+	}
+
+	fn tasks(party: &AccountId) -> Vec<(RequestId, ThresholdTask)> {
+		Mpc::party_tasks(party)
+			.into_iter()
+			.map(|(request, task)| {
+				let task = match task {
+					pallet_zenrock_mpc::Task::KeyGeneration => ThresholdTask::KeyGeneration,
+					pallet_zenrock_mpc::Task::Signing => ThresholdTask::Signing,
+				};
+				(request, task)
+			})
+			.collect()
+	}
+
+	fn dkg_session(request: RequestId) -> Option<DkgView<AccountId>> {
+		let session = pallet_zenrock_mpc::DkgSessions::<Test>::get(request)?;
+		Some(DkgView {
+			keyring: session.keyring,
+			suite: session.suite,
+			participants: session.participants.into_inner(),
+			threshold: session.threshold,
+			round: match session.phase {
+				pallet_zenrock_mpc::DkgPhase::Round1 => DkgRound::Round1,
+				pallet_zenrock_mpc::DkgPhase::Round2 => DkgRound::Round2,
+				pallet_zenrock_mpc::DkgPhase::Confirm => DkgRound::Confirm,
+			},
+		})
+	}
+
+	fn dkg_round1_packages(request: RequestId) -> Vec<(u16, Vec<u8>)> {
+		Mpc::dkg_round1_packages(request)
+	}
+
+	fn dkg_round2_shares(request: RequestId) -> Vec<(u16, Vec<[u8; 80]>)> {
+		Mpc::dkg_round2_shares(request)
+	}
+
+	fn dkg_confirmed(request: RequestId, participant: u16) -> bool {
+		Mpc::dkg_confirmed(request, participant)
+	}
+
+	fn signing_session(request: RequestId) -> Option<SigningView<AccountId>> {
+		let session = pallet_zenrock_mpc::SigningSessions::<Test>::get(request)?;
+		Some(SigningView {
+			key: session.key,
+			attempt: session.attempt,
+			signers: session
+				.signers
+				.into_iter()
+				.map(|signer| SignerView {
+					participant: signer.participant,
+					account: signer.account,
+					commitments: signer.commitments.into_iter().map(|c| c.into_inner()).collect(),
+				})
+				.collect(),
+		})
+	}
+
+	fn signature_shares_submitted(request: RequestId, participant: u16) -> bool {
+		Mpc::signature_shares_submitted(request, participant)
+	}
+
+	fn threshold_key(key: KeyId) -> Option<ThresholdKeyView<AccountId>> {
+		let key = pallet_zenrock_mpc::GroupKeys::<Test>::get(key)?;
+		Some(ThresholdKeyView {
+			keyring: key.keyring,
+			participants: key.participants.into_inner(),
+			public: key.public.into_inner(),
+		})
+	}
+
+	fn share_backup(key: KeyId, participant: u16) -> Option<[u8; 80]> {
+		pallet_zenrock_mpc::ShareBackups::<Test>::get(key, participant)
+	}
+
+	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>> {
+		<MockChain as ThresholdResults>::sign_payloads(request)
+	}
+}
+
+/// The mock identity pallet, for the MPC pallet.
+impl KeyringInspect<AccountId, u128> for MockChain {
+	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<AccountId, u128>> {
+		CHAIN.with(|c| {
+			c.borrow().keyrings.get(&keyring).map(|(parties, threshold, backend)| KeyringTerms {
+				backend: *backend,
+				account: AccountId::new([0xee; 32]),
+				party_threshold: *threshold,
+				party_count: parties.len() as u32,
+				key_request_fee: 0,
+				sign_request_fee: 0,
+				is_active: true,
+			})
+		})
+	}
+
+	fn is_party(keyring: KeyringId, who: &AccountId) -> bool {
+		CHAIN.with(|c| c.borrow().keyrings.get(&keyring).is_some_and(|k| k.0.contains(who)))
+	}
+
+	fn parties(keyring: KeyringId) -> Vec<AccountId> {
+		<MockChain as KeyringWork<AccountId>>::keyring_parties(keyring)
+	}
+}
+
+/// The open threshold request `request`.
+fn open_request(request: RequestId) -> Result<ThresholdRequest, DispatchError> {
+	CHAIN.with(|c| {
+		let chain = c.borrow();
+		if chain.outcomes.contains_key(&request) {
+			return Err(DispatchError::Other("request not pending"));
+		}
+		chain
+			.threshold_requests
+			.get(&request)
+			.cloned()
+			.ok_or(DispatchError::Other("unknown request"))
+	})
+}
+
+fn set_outcome(request: RequestId, outcome: Outcome) {
+	CHAIN.with(|c| c.borrow_mut().outcomes.insert(request, outcome));
+}
+
+/// The mock treasury's side of the ceremonies: an open request takes one result; signatures are
+/// verified with `zenrock-chain-formats`, as the treasury does.
+impl ThresholdResults for MockChain {
+	fn fulfil_key(request: RequestId, public_key: &[u8]) -> Result<KeyId, DispatchError> {
+		let ThresholdRequest::Key { key_type } = open_request(request)? else {
+			return Err(DispatchError::Other("not a key request"));
+		};
+		PublicKey::parse(key_type, public_key).map_err(|_| DispatchError::Other("invalid key"))?;
+		CHAIN.with(|c| {
+			c.borrow_mut().threshold_keys.insert(request, (key_type, public_key.to_vec()))
+		});
+		set_outcome(request, Outcome::KeyCreated(public_key.to_vec()));
+		// A key's id is its request's id, as in the treasury.
+		Ok(request)
+	}
+
+	fn fulfil_signatures(request: RequestId, signatures: Vec<Vec<u8>>) -> DispatchResult {
+		let ThresholdRequest::Signature { key, payloads } = open_request(request)? else {
+			return Err(DispatchError::Other("not a signature request"));
+		};
+		let (key_type, public_key) = CHAIN
+			.with(|c| c.borrow().threshold_keys.get(&key).cloned())
+			.ok_or(DispatchError::Other("unknown key"))?;
+		let public = PublicKey::parse(key_type, &public_key)
+			.map_err(|_| DispatchError::Other("invalid key"))?;
+		if signatures.len() != payloads.len() {
+			return Err(DispatchError::Other("wrong signature count"));
+		}
+		for (payload, signature) in payloads.iter().zip(&signatures) {
+			verify_signature(&public, payload, signature)
+				.map_err(|_| DispatchError::Other("invalid signature"))?;
+		}
+		set_outcome(request, Outcome::Signed(signatures));
+		Ok(())
+	}
+
+	fn reject(request: RequestId, reason: &[u8]) -> DispatchResult {
+		open_request(request)?;
+		set_outcome(request, Outcome::Rejected(reason.to_vec()));
+		Ok(())
+	}
+
+	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>> {
+		match CHAIN.with(|c| c.borrow().threshold_requests.get(&request).cloned()) {
+			Some(ThresholdRequest::Signature { payloads, .. }) => Some(payloads),
+			_ => None,
+		}
 	}
 }
 

@@ -7,6 +7,8 @@
 //!   cleaned up once the request is settled;
 //! - `nonce/party` → [`NonceRecord`]: the party account's transactions in flight;
 //! - `lock/party`: the party's [`StorageLock`].
+//!
+//! The threshold keyrings' journal and records are under the same prefix (see `threshold.rs`).
 
 // Everything the worker handles comes from the chain or the keystore: it may not panic. (Not
 // set crate-wide because the pallet macro's generated code trips these lints.)
@@ -21,7 +23,7 @@
 
 use crate::{
 	backend, reasons, Config, KeyringId, KeyringWork, Pallet, PendingKeyRequest,
-	PendingSignRequest, RequestId, ResponseCalls, LOCK_DEADLINE_MS, LOG_TARGET,
+	PendingSignRequest, RequestId, ResponseCalls, ThresholdWork, LOCK_DEADLINE_MS, LOG_TARGET,
 };
 use alloc::{collections::BTreeMap, vec::Vec};
 use codec::{Decode, Encode};
@@ -47,7 +49,7 @@ use sp_runtime::{
 };
 
 /// The runtime's call type, in which the answers are submitted.
-type CallOf<T> = <T as frame_system::Config>::RuntimeCall;
+pub(crate) type CallOf<T> = <T as frame_system::Config>::RuntimeCall;
 /// The call type of the extrinsics `CreateSignedTransaction` builds.
 type ExtrinsicCallOf<T> = <T as CreateTransactionBase<CallOf<T>>>::RuntimeCall;
 /// Pending requests of one keyring.
@@ -265,7 +267,7 @@ pub fn nonce_record_after<Nonce: Saturating + One + Ord + Copy, BlockNumber: Cop
 	NonceRecord { next: used.saturating_add(One::one()), chain_nonce, since }
 }
 
-fn storage_key(kind: &[u8], suffix: impl Encode) -> Vec<u8> {
+pub(crate) fn storage_key(kind: &[u8], suffix: impl Encode) -> Vec<u8> {
 	let mut key = STORAGE_PREFIX.to_vec();
 	key.extend_from_slice(kind);
 	key.push(b'/');
@@ -305,7 +307,7 @@ pub fn lock_key<AccountId: Encode>(party: &AccountId) -> Vec<u8> {
 
 /// Reads a value from persistent off-chain storage. A value that does not decode (written by an
 /// incompatible version) counts as absent and is logged.
-fn read<V: Decode>(key: &[u8]) -> Option<V> {
+pub(crate) fn read<V: Decode>(key: &[u8]) -> Option<V> {
 	match StorageValueRef::persistent(key).get::<V>() {
 		Ok(value) => value,
 		Err(_) => {
@@ -342,21 +344,33 @@ impl<T: Config> Pallet<T> {
 			log::debug!(target: LOG_TARGET, "no keyring party key (zprt) in the keystore");
 			return;
 		}
+		let node_parties: Vec<T::AccountId> =
+			accounts.iter().map(|account| account.id.clone()).collect();
 		for account in accounts {
-			PartyWorker::<T> { account, now, pending: BTreeMap::new(), restarted: false }.run();
+			PartyWorker::<T> {
+				account,
+				now,
+				pending: BTreeMap::new(),
+				restarted: false,
+				node_parties: node_parties.clone(),
+			}
+			.run();
 		}
 	}
 }
 
 /// The work of one run for one party account.
-struct PartyWorker<T: Config> {
-	account: Account<T>,
-	now: BlockNumberFor<T>,
+pub(crate) struct PartyWorker<T: Config> {
+	pub(crate) account: Account<T>,
+	pub(crate) now: BlockNumberFor<T>,
 	/// The pending requests of the keyrings looked at in this run.
 	pending: BTreeMap<KeyringId, PendingOf>,
 	/// The node restarted since this party's last run: whatever it submitted before is gone
 	/// with the old transaction pool, so recorded answers are resubmitted without waiting.
-	restarted: bool,
+	pub(crate) restarted: bool,
+	/// Every party account in this node's keystore (for the single-holder guard of threshold
+	/// keyrings).
+	pub(crate) node_parties: Vec<T::AccountId>,
 }
 
 impl<T: Config> PartyWorker<T> {
@@ -388,11 +402,16 @@ impl<T: Config> PartyWorker<T> {
 		};
 		self.restarted = self.notice_restart();
 		self.clean_up(open);
-		for keyring in keyrings {
+		// Threshold keyrings' requests are not in the treasury's pending lists: their parties
+		// answer through the MPC pallet's ceremonies instead.
+		let (threshold_keyrings, keystore_keyrings): (Vec<KeyringId>, Vec<KeyringId>) =
+			keyrings.into_iter().partition(|keyring| T::Threshold::is_threshold_keyring(*keyring));
+		for keyring in keystore_keyrings {
 			if !self.serve_keyring(keyring, &mut guard) {
 				return;
 			}
 		}
+		self.serve_threshold_keyrings(&threshold_keyrings, &mut guard);
 	}
 
 	/// Whether the node started anew since this party's last run (the start marker the node
@@ -525,7 +544,7 @@ impl<T: Config> PartyWorker<T> {
 		self.submit_answers(keyring, answers, guard)
 	}
 
-	fn keep_lock(&self, guard: &mut StorageLockGuard<'_, '_, Time>) -> bool {
+	pub(crate) fn keep_lock(&self, guard: &mut StorageLockGuard<'_, '_, Time>) -> bool {
 		let kept = guard.extend_lock().is_ok();
 		if !kept {
 			log::warn!(
@@ -748,23 +767,9 @@ impl<T: Config> PartyWorker<T> {
 		requests: &[RequestId],
 		call: CallOf<T>,
 	) -> bool {
-		let call = ExtrinsicCallOf::<T>::from(call);
-		let nonce_key = nonce_key(&self.account.id);
-		let nonce_record = read::<NonceRecord<T::Nonce, BlockNumberFor<T>>>(&nonce_key);
-		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&self.account.id);
-		let nonce =
-			choose_nonce(nonce_record.as_ref(), chain_nonce, self.now, T::ResubmitAfter::get());
-		let submitted = <T as CreateSignedTransaction<CallOf<T>>>::create_signed_transaction::<
-			T::AuthorityId,
-		>(call, self.account.public.clone(), self.account.id.clone(), nonce)
-		.ok_or("the transaction could not be signed")
-		.and_then(|transaction| {
-			SubmitTransaction::<T, CallOf<T>>::submit_transaction(transaction)
-				.map_err(|()| "the transaction pool refused the transaction")
-		});
 		let first = requests.first().copied().unwrap_or_default();
 		let last = requests.last().copied().unwrap_or_default();
-		if let Err(why) = submitted {
+		if let Err((nonce, why)) = self.submit_call(call) {
 			log::warn!(
 				target: LOG_TARGET,
 				"could not submit {} {what} (requests {first}..={last}, keyring {keyring}) from \
@@ -775,12 +780,6 @@ impl<T: Config> PartyWorker<T> {
 			);
 			return false;
 		}
-		StorageValueRef::persistent(&nonce_key).set(&nonce_record_after(
-			nonce_record,
-			nonce,
-			chain_nonce,
-			self.now,
-		));
 		log::info!(
 			target: LOG_TARGET,
 			"submitted {} {what} (requests {first}..={last}, keyring {keyring}) from {:?} in one \
@@ -789,5 +788,35 @@ impl<T: Config> PartyWorker<T> {
 			self.account.id
 		);
 		true
+	}
+
+	/// Signs `call` from the party account with the next nonce (see [`choose_nonce`]) and hands
+	/// it to the transaction pool; notes the nonce used. The error carries the nonce and why.
+	pub(crate) fn submit_call(&self, call: CallOf<T>) -> Result<(), (T::Nonce, &'static str)> {
+		let call = ExtrinsicCallOf::<T>::from(call);
+		let nonce_key = nonce_key(&self.account.id);
+		let nonce_record = read::<NonceRecord<T::Nonce, BlockNumberFor<T>>>(&nonce_key);
+		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&self.account.id);
+		let nonce =
+			choose_nonce(nonce_record.as_ref(), chain_nonce, self.now, T::ResubmitAfter::get());
+		<T as CreateSignedTransaction<CallOf<T>>>::create_signed_transaction::<T::AuthorityId>(
+			call,
+			self.account.public.clone(),
+			self.account.id.clone(),
+			nonce,
+		)
+		.ok_or("the transaction could not be signed")
+		.and_then(|transaction| {
+			SubmitTransaction::<T, CallOf<T>>::submit_transaction(transaction)
+				.map_err(|()| "the transaction pool refused the transaction")
+		})
+		.map_err(|why| (nonce, why))?;
+		StorageValueRef::persistent(&nonce_key).set(&nonce_record_after(
+			nonce_record,
+			nonce,
+			chain_nonce,
+			self.now,
+		));
+		Ok(())
 	}
 }

@@ -779,7 +779,9 @@ fn ceremony_calls_are_charged_for_their_own_parties() {
 		let info = Mpc::submit_dkg_round1(signed(ALICE), 1, package).unwrap();
 		let three = <() as WeightInfo>::submit_dkg_round1(3);
 		assert_eq!(info.actual_weight, Some(three));
-		assert!(three.ref_time() < <() as WeightInfo>::submit_dkg_round1(MaxParties::get()).ref_time());
+		assert!(
+			three.ref_time() < <() as WeightInfo>::submit_dkg_round1(MaxParties::get()).ref_time()
+		);
 
 		// Signing with a key of three parties, two signers, one payload.
 		let key = {
