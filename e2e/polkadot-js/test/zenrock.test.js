@@ -37,6 +37,7 @@ const ZENROCK_PALLET_NAMES = [
   'ZenrockPolicy',
   'ZenrockIdentity',
   'ZenrockTreasury',
+  'ZenrockMpc',
   'ZenrockKeyringController',
   'ZenrockRelayer',
   'SessionTiming',

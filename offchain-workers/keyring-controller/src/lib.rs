@@ -476,10 +476,10 @@ pub mod pallet {
 		/// Builds the MPC pallet's calls.
 		type ThresholdCalls: ThresholdCalls<<Self as frame_system::Config>::RuntimeCall>;
 
-		/// Whether a node whose keystore holds `t` or more of a threshold keyring's party keys
+		/// Whether a node whose keystore holds t or more of a threshold keyring's party keys
 		/// still acts for that keyring (with a warning). Such a node alone could sign with the
-		/// keyring's keys, which defeats the threshold: `false` on any real chain, where the
-		/// worker then refuses with an error; `true` only for single-node demonstrations.
+		/// keyring's keys, which defeats the threshold: false on any real chain, where the
+		/// worker then refuses with an error; true only for single-node demonstrations.
 		#[pallet::constant]
 		type AllowSingleHolder: Get<bool>;
 

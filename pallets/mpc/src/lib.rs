@@ -269,12 +269,12 @@ pub mod pallet {
 	/// results).
 	#[cfg(feature = "runtime-benchmarks")]
 	pub trait BenchmarkHelper<AccountId> {
-		/// Register an active FROST keyring with exactly `parties` and `threshold`; its id.
+		/// Register an active FROST keyring with exactly these parties and threshold; its id.
 		fn frost_keyring(parties: Vec<AccountId>, threshold: u32) -> KeyringId;
-		/// Open a key request of `key_type` on `keyring` (which starts its key generation); its
+		/// Open a key request of the given key type on the keyring (which starts its key generation); its
 		/// id.
 		fn request_key(keyring: KeyringId, key_type: KeyType) -> RequestId;
-		/// Open a signature request of `payloads` with threshold key `key` (which starts its
+		/// Open a signature request of the payloads with the given threshold key (which starts its
 		/// first signing attempt); its id.
 		fn request_signature(key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId;
 	}
@@ -292,7 +292,7 @@ pub mod pallet {
 		type Results: ThresholdResults;
 
 		/// The most parties of a threshold keyring (identity's MaxThresholdParties; at most
-		/// [`PARTIES_BOUND`]).
+		/// PARTIES_BOUND).
 		#[pallet::constant]
 		type MaxParties: Get<u32>;
 
@@ -407,7 +407,7 @@ pub mod pallet {
 		BoundedVec<SignatureShare, T::MaxPayloads>,
 	>;
 
-	/// Deadlines of ceremonies, by block; `on_initialize` sweeps them from [`NextDeadlineBlock`].
+	/// Deadlines of ceremonies, by block; on_initialize sweeps them from NextDeadlineBlock.
 	#[pallet::storage]
 	pub type Deadlines<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, RequestId, ()>;
@@ -439,11 +439,11 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A party set its encryption key.
 		EncryptionKeyRegistered { party: T::AccountId, key: [u8; 32] },
-		/// A party added nonce commitments to its pool; `pooled` is the pool's new size.
+		/// A party added nonce commitments to its pool, which now holds this many (pooled).
 		CommitmentsPublished { keyring: KeyringId, suite: Suite, party: T::AccountId, pooled: u32 },
 		/// A party emptied its pool.
 		CommitmentsReset { keyring: KeyringId, suite: Suite, party: T::AccountId },
-		/// A key generation started among `participants` parties, `threshold` of whom will sign.
+		/// A key generation started among this many participants, a threshold of whom will sign.
 		DkgStarted {
 			request: RequestId,
 			keyring: KeyringId,
@@ -556,7 +556,7 @@ pub mod pallet {
 		}
 
 		/// Add nonce commitments (each the suite's hiding ‖ binding points) to the caller's pool
-		/// for `keyring` and `suite`, oldest first. The caller must be a party of the keyring;
+		/// for keyring and suite, oldest first. The caller must be a party of the keyring;
 		/// the pool holds at most MaxPooledCommitments. Emits CommitmentsPublished.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::publish_commitments(commitments.len() as u32))]
@@ -587,7 +587,7 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Empty the caller's pool for `keyring` and `suite` (its worker lost the nonces).
+		/// Empty the caller's pool for keyring and suite (its worker lost the nonces).
 		/// Emits CommitmentsReset.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reset_commitments())]
@@ -602,8 +602,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Publish the caller's round-1 package of the key generation of key request `request`
-		/// (`t` commitments and a proof of knowledge, in the suite's encoding). The proof is
+		/// Publish the caller's round-1 package of the key generation of the given key request
+		/// (t commitments and a proof of knowledge, in the suite's encoding). The proof is
 		/// checked: an invalid package is refused. When every participant has published, round 2
 		/// starts (DkgRound1Completed).
 		#[pallet::call_index(3)]
@@ -643,7 +643,7 @@ pub mod pallet {
 		}
 
 		/// Publish the caller's secret shares for the other participants of the key generation
-		/// of `request`, each sealed to its recipient's encryption key, in participant order
+		/// of the request, each sealed to its recipient's encryption key, in participant order
 		/// (without the caller). When every participant has published, the confirmation round
 		/// starts (DkgRound2Completed, with the group key the chain computed).
 		#[pallet::call_index(4)]
@@ -678,7 +678,7 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::submit_dkg_round2(count)).into())
 		}
 
-		/// Confirm the group key of the key generation of `request` after checking one's shares,
+		/// Confirm the group key of the request's key generation after checking one's shares,
 		/// with one's key share sealed to one's own encryption key as a backup. A group key other
 		/// than the chain's is refused (WrongGroupKey). When every participant has confirmed, the
 		/// key is created (the treasury fulfils the key request and pays the keyring) and
@@ -711,8 +711,8 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::confirm_dkg(count)).into())
 		}
 
-		/// Report that the secret share `accused` sent the caller in the key generation of
-		/// `request` fails its check against `accused`'s round-1 commitments. The key generation
+		/// Report that the secret share the accused participant sent the caller in the key generation of
+		/// the request fails its check against the accused's round-1 commitments. The key generation
 		/// fails (both parties are named in the reason) and the request is refunded: a key that
 		/// one participant cannot use is no key.
 		#[pallet::call_index(6)]
@@ -735,8 +735,8 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::complain_dkg(count)).into())
 		}
 
-		/// Submit the caller's signature shares for attempt `attempt` of signature request
-		/// `request`, one per payload in order. Only the attempt's chosen signers, once each,
+		/// Submit the caller's signature shares for the given attempt of the signature request
+		/// (one per payload, in order). Only the attempt's chosen signers, once each,
 		/// before its deadline. With the last signer's shares the chain aggregates and the
 		/// treasury verifies the signatures: SigningCompleted; if they do not verify, the signers
 		/// whose shares are invalid are marked faulty (InvalidShareProven) and a new attempt
