@@ -151,19 +151,61 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// key and threshold-keyring root key (`zenc`) into the keystore, so that the node serves that
 /// account's genesis keyrings and relays for it.
 fn insert_dev_keys(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceError> {
-	for (key_type, role) in [(PARTY_KEY_TYPE, "keyring party"), (RELAYER_KEY_TYPE, "relayer")] {
-		let public = keystore.sr25519_generate_new(key_type, Some(seed)).map_err(|error| {
-			ServiceError::Other(format!("cannot insert the dev {role} key: {error}"))
-		})?;
-		log::info!(target: "zenrock", "🔑 Development {role} key {public} in the keystore");
-	}
-	let public =
+	let relayer = keystore.sr25519_generate_new(RELAYER_KEY_TYPE, Some(seed)).map_err(|error| {
+		ServiceError::Other(format!("cannot insert the dev relayer key: {error}"))
+	})?;
+	log::info!(target: "zenrock", "🔑 Development relayer key {relayer} in the keystore");
+	insert_dev_party_keys(keystore, seed)
+}
+
+/// The keyring party key (`zprt`) and threshold-keyring root key (`zenc`) of the development
+/// account `seed`.
+fn insert_dev_party_keys(keystore: &KeystorePtr, seed: &str) -> Result<(), ServiceError> {
+	let party = keystore.sr25519_generate_new(PARTY_KEY_TYPE, Some(seed)).map_err(|error| {
+		ServiceError::Other(format!("cannot insert the dev keyring party key {seed}: {error}"))
+	})?;
+	let root =
 		keystore.ed25519_generate_new(MPC_ENCRYPTION_KEY_TYPE, Some(seed)).map_err(|error| {
 			ServiceError::Other(format!(
-				"cannot insert the dev threshold-keyring root key: {error}"
+				"cannot insert the dev threshold-keyring root key {seed}: {error}"
 			))
 		})?;
-	log::info!(target: "zenrock", "🔑 Development threshold-keyring root key {public} in the keystore");
+	log::info!(
+		target: "zenrock",
+		"🔑 Development keyring party key {party} and threshold-keyring root key {root} of {seed} \
+		 in the keystore"
+	);
+	Ok(())
+}
+
+/// The other parties of the development chain's threshold keyring (keyring 1: Alice, Bob and
+/// Charlie, threshold 2), whose keys `--dev` also inserts so that the single dev node serves it.
+const DEV_THRESHOLD_CO_PARTIES: [&str; 2] = ["//Bob", "//Charlie"];
+
+/// `--dev`: this one node serves every party of the development chain's threshold keyring, so it
+/// inserts the other parties' keys too and writes the development flag that lets the keyring
+/// controller act for a keyring whose threshold it holds alone (it warns that it does). Any other
+/// start clears the flag: a base path once used with `--dev` does not keep the exception.
+fn set_up_dev_threshold_keyring(
+	backend: &FullBackend,
+	keystore: &KeystorePtr,
+	dev: bool,
+) -> Result<(), ServiceError> {
+	let Some(mut storage) = backend.offchain_storage() else { return Ok(()) };
+	let key = zenrock_primitives::DEV_SINGLE_HOLDER_KEY;
+	if !dev {
+		storage.remove(sp_core::offchain::STORAGE_PREFIX, key);
+		return Ok(());
+	}
+	for seed in DEV_THRESHOLD_CO_PARTIES {
+		insert_dev_party_keys(keystore, seed)?;
+	}
+	storage.set(sp_core::offchain::STORAGE_PREFIX, key, &[1]);
+	log::warn!(
+		target: "zenrock",
+		"⚠️  Development node: it holds every party key of the threshold keyring 1 and serves it \
+		 alone, which only a development chain may do"
+	);
 	Ok(())
 }
 
@@ -205,6 +247,7 @@ fn mark_node_start(backend: &FullBackend) {
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	relayer_endpoints: &[RelayerEndpoint],
+	dev: bool,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -221,6 +264,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	if let Some(seed) = &config.dev_key_seed {
 		insert_dev_keys(&keystore_container.keystore(), seed)?;
 	}
+	set_up_dev_threshold_keyring(&backend, &keystore_container.keystore(), dev)?;
 	store_relayer_endpoints(&backend, relayer_endpoints)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<

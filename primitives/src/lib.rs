@@ -46,6 +46,12 @@ pub const MPC_ENCRYPTION_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zenc");
 /// last: a change means the node restarted and the transactions it had in its pool are gone.
 pub const NODE_START_KEY: &[u8] = b"zenrock/node/start";
 
+/// Key, in a node's persistent off-chain storage, of the development flag the node writes at every
+/// start: `[1]` when it runs with `--dev` (a single node serving every party of the development
+/// chain's threshold keyring), absent otherwise. While it is set, the keyring controller serves a
+/// threshold keyring even when this node holds `t` or more of its party keys, with a warning.
+pub const DEV_SINGLE_HOLDER_KEY: &[u8] = b"zenrock/node/dev-single-holder";
+
 /// Identifier of a workspace (sequential).
 pub type WorkspaceId = u64;
 /// Identifier of a keyring (sequential).

@@ -4,7 +4,11 @@
 //!
 //! So that a new user can request a key and a signature at once, every preset also has, per validator,
 //! a keyring served by that validator's node (the validator is its admin and only party, threshold 1),
-//! and one workspace owned by Alice and Bob whose account holds funds.
+//! and one workspace owned by Alice and Bob whose account holds funds. `development` and
+//! `four_validators` also have a FROST keyring of Alice, Bob and Charlie, threshold 2 (the keyring
+//! after the validators' ones: 1 on `development`, 4 on `four_validators`): on `development` the one
+//! dev node serves all three parties (with a warning), on `four_validators` three nodes do.
+//! `local_testnet` has none: its two nodes cannot run a third party.
 
 use crate::{
 	AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
@@ -52,6 +56,17 @@ pub const GENESIS_KEY_REQUEST_FEE: u128 = UNIT;
 /// Fee of a signature request to a genesis keyring.
 pub const GENESIS_SIGN_REQUEST_FEE: u128 = UNIT / 10;
 
+/// Whether a preset has the FROST keyring of Alice, Bob and Charlie.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ThresholdKeyring {
+	/// After the validators' keyrings: Alice, Bob and Charlie, threshold 2, Alice its admin.
+	AliceBobCharlie,
+	None,
+}
+
+/// Threshold of the genesis FROST keyring: any two of Alice, Bob and Charlie sign.
+pub const GENESIS_FROST_THRESHOLD: u32 = 2;
+
 /// A validator of a preset: its account (stash, keyring party and admin) and consensus keys.
 struct Validator {
 	account: AccountId,
@@ -61,12 +76,13 @@ struct Validator {
 
 /// A genesis with the given validators (each bonds `VALIDATOR_BOND` and is elected for the first
 /// era), endowed accounts and sudo key; each validator's node serves keyring `i` (the validator's
-/// index), and workspace 0 is owned by Alice and Bob.
+/// index), then comes the FROST keyring if asked for, and workspace 0 is owned by Alice and Bob.
 fn genesis(
 	validators: Vec<Validator>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	timing: Timing,
+	threshold_keyring: ThresholdKeyring,
 ) -> Value {
 	let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
 	let balances = endowed_accounts
@@ -87,6 +103,20 @@ fn genesis(
 				GENESIS_SIGN_REQUEST_FEE,
 			)
 		})
+		.chain((threshold_keyring == ThresholdKeyring::AliceBobCharlie).then(|| {
+			(
+				Sr25519Keyring::Alice.to_account_id(),
+				b"FROST keyring of Alice, Bob and Charlie (2 of 3)".to_vec(),
+				KeyringBackend::Frost,
+				[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+					.iter()
+					.map(|party| party.to_account_id())
+					.collect::<Vec<_>>(),
+				GENESIS_FROST_THRESHOLD,
+				GENESIS_KEY_REQUEST_FEE,
+				GENESIS_SIGN_REQUEST_FEE,
+			)
+		}))
 		.collect::<Vec<_>>();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
@@ -167,7 +197,8 @@ fn development_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
-/// `development`: Alice is the only validator; minute-long sessions, two-session eras.
+/// `development`: Alice is the only validator; minute-long sessions, two-session eras; keyring 1 is
+/// the FROST keyring of Alice, Bob and Charlie.
 pub fn development_genesis() -> Value {
 	genesis(
 		vec![validator_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
@@ -177,6 +208,7 @@ pub fn development_genesis() -> Value {
 			session_length: Some(DEV_SESSION_LENGTH),
 			sessions_per_era: Some(DEV_SESSIONS_PER_ERA),
 		},
+		ThresholdKeyring::AliceBobCharlie,
 	)
 }
 
@@ -190,10 +222,12 @@ pub fn local_testnet_genesis() -> Value {
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEFAULT_TIMING,
+		ThresholdKeyring::None,
 	)
 }
 
-/// `four_validators`: Alice, Bob, Charlie and Dave validate; any three of them finalize.
+/// `four_validators`: Alice, Bob, Charlie and Dave validate; any three of them finalize; keyring 4
+/// is the FROST keyring of Alice, Bob and Charlie.
 pub fn four_validators_genesis() -> Value {
 	genesis(
 		vec![
@@ -205,6 +239,7 @@ pub fn four_validators_genesis() -> Value {
 		development_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEFAULT_TIMING,
+		ThresholdKeyring::AliceBobCharlie,
 	)
 }
 
@@ -285,10 +320,12 @@ mod tests {
 	#[test]
 	fn presets_have_a_keyring_per_validator_and_a_funded_workspace() {
 		let patch = four_validators_genesis();
-		assert_eq!(patch["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(4));
+		assert_eq!(patch["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(5));
 		assert_eq!(patch["zenrockIdentity"]["workspaces"].as_array().map(Vec::len), Some(1));
 		let development = development_genesis();
-		assert_eq!(development["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(1));
+		assert_eq!(development["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(2));
+		let local = local_testnet_genesis();
+		assert_eq!(local["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(2));
 		let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
 		let funded = development["balances"]["balances"]
 			.as_array()
@@ -296,6 +333,26 @@ mod tests {
 			.iter()
 			.any(|entry| entry[0] == serde_json::to_value(&workspace_account).expect("json"));
 		assert!(funded, "workspace 0's account is endowed");
+	}
+
+	#[test]
+	fn development_and_four_validators_have_the_frost_keyring_of_alice_bob_and_charlie() {
+		let parties: Vec<AccountId> =
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+				.iter()
+				.map(|party| party.to_account_id())
+				.collect();
+		for (preset, keyring) in [("development", 1), (FOUR_VALIDATORS_PRESET, 4)] {
+			let config = preset_genesis_config(preset).expect("the preset exists");
+			let storage = config.build_storage().expect("the preset builds");
+			sp_io::TestExternalities::from(storage).execute_with(|| {
+				let keyring = pallet_zenrock_identity::Keyrings::<Runtime>::get(keyring)
+					.unwrap_or_else(|| panic!("{preset} has keyring {keyring}"));
+				assert_eq!(keyring.backend, KeyringBackend::Frost, "{preset}");
+				assert_eq!(keyring.parties.to_vec(), parties, "{preset}");
+				assert_eq!(keyring.party_threshold, GENESIS_FROST_THRESHOLD, "{preset}");
+			});
+		}
 	}
 
 	#[test]

@@ -158,6 +158,22 @@ pub fn open_steps_key<AccountId: Encode>(party: &AccountId) -> Vec<u8> {
 	storage_key(b"frost-open", party)
 }
 
+/// Key of the single-holder verdict on `keyring` last logged for `party` (with the node start it
+/// was logged at).
+pub fn guard_verdict_key<AccountId: Encode>(party: &AccountId, keyring: KeyringId) -> Vec<u8> {
+	storage_key(b"frost-guard", (party, keyring))
+}
+
+/// Whether the node runs as a development node (`--dev`): it wrote the development flag into its
+/// off-chain storage at start.
+fn development_node() -> bool {
+	sp_io::offchain::local_storage_get(
+		sp_core::offchain::StorageKind::PERSISTENT,
+		zenrock_primitives::DEV_SINGLE_HOLDER_KEY,
+	)
+	.is_some_and(|flag| flag == [1])
+}
+
 /// Key of `party`'s entropy counter.
 pub fn entropy_counter_key<AccountId: Encode>(party: &AccountId) -> Vec<u8> {
 	storage_key(b"frost-entropy", party)
@@ -486,7 +502,9 @@ impl<T: Config> PartyWorker<T> {
 	}
 
 	/// Whether this node may act for `keyring`: its keystore must hold fewer than `t` of the
-	/// keyring's party keys, or one node could sign alone.
+	/// keyring's party keys, or one node could sign alone. A development node (`--dev`, see
+	/// [`zenrock_primitives::DEV_SINGLE_HOLDER_KEY`]) or a runtime that allows it acts anyway,
+	/// with a warning. The verdict is logged once per node start, not every block.
 	fn may_act_for(&self, keyring: KeyringId) -> bool {
 		let parties = T::Work::keyring_parties(keyring);
 		let threshold = T::Work::keyring_threshold(keyring);
@@ -494,23 +512,51 @@ impl<T: Config> PartyWorker<T> {
 		if u32::try_from(held).unwrap_or(u32::MAX) < threshold {
 			return true;
 		}
-		if T::AllowSingleHolder::get() {
+		let allowed = T::AllowSingleHolder::get() || development_node();
+		if !self.first_guard_verdict(keyring, allowed) {
+			log::debug!(
+				target: LOG_TARGET,
+				"threshold keyring {keyring}: single holder, {}",
+				if allowed { "acting" } else { "not acting" }
+			);
+			return allowed;
+		}
+		if allowed {
 			log::warn!(
 				target: LOG_TARGET,
 				"this node holds {held} of the {} party keys of threshold keyring {keyring} \
-				 (threshold {threshold}): it could sign alone; acting anyway (single-holder demo)",
+				 (threshold {threshold}): it could sign alone; acting anyway (development node \
+				 or single-holder demo)",
 				parties.len()
 			);
-			return true;
+		} else {
+			log::error!(
+				target: LOG_TARGET,
+				"this node holds {held} of the {} party keys of threshold keyring {keyring} \
+				 (threshold {threshold}): it could sign alone, which defeats the threshold; not \
+				 acting for the keyring (run its parties on separate nodes)",
+				parties.len()
+			);
 		}
-		log::error!(
-			target: LOG_TARGET,
-			"this node holds {held} of the {} party keys of threshold keyring {keyring} \
-			 (threshold {threshold}): it could sign alone, which defeats the threshold; not acting \
-			 for the keyring (run its parties on separate nodes)",
-			parties.len()
-		);
-		false
+		allowed
+	}
+
+	/// Whether the single-holder verdict `allowed` on `keyring` is new for this party since the
+	/// node started (then it is logged at warning or error level; later runs log it at debug).
+	fn first_guard_verdict(&self, keyring: KeyringId, allowed: bool) -> bool {
+		let start = sp_io::offchain::local_storage_get(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			zenrock_primitives::NODE_START_KEY,
+		)
+		.unwrap_or_default();
+		let verdict = (start, allowed).encode();
+		let seen_key = guard_verdict_key(&self.account.id, keyring);
+		let seen = StorageValueRef::persistent(&seen_key);
+		if seen.get::<Vec<u8>>().ok().flatten().as_ref() == Some(&verdict) {
+			return false;
+		}
+		seen.set(&verdict);
+		true
 	}
 
 	/// The party's secrets, rooted in a `zenc` key of the keystore: the one whose encryption key

@@ -21,7 +21,7 @@ use frame_support::{
 };
 use sp_core::offchain::{
 	testing::{TestOffchainExt, TestTransactionPoolExt},
-	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+	OffchainDbExt, OffchainStorage, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_io::TestExternalities;
 use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
@@ -36,7 +36,7 @@ use sp_tracing::{
 };
 use std::sync::Arc;
 use zenrock_mpc_core::{Error, SigningNonces, Zeroizing};
-use zenrock_primitives::KeyType;
+use zenrock_primitives::{KeyType, DEV_SINGLE_HOLDER_KEY};
 use zenrock_test_support::offchain::{signed_payload, Extrinsic};
 
 const KR: KeyringId = 9;
@@ -573,11 +573,42 @@ fn a_node_holding_threshold_party_keys_does_not_act_for_the_keyring() {
 	let mut net = Network::new(vec![node]);
 	assert!(net.run_worker(0).is_empty());
 	assert_eq!(logged("ERROR", "it could sign alone").len(), 2, "once per party");
+	// The verdict is not logged again at every block.
+	assert!(net.run_worker(0).is_empty());
+	assert_eq!(logged("ERROR", "it could sign alone").len(), 2, "still once per party");
 	// Allowed for a single-node demonstration: a warning, and it acts.
 	AllowSingleHolder::set(true);
 	let submitted = net.run_worker(0);
 	assert_eq!(count(&submitted, "register_encryption_key"), 2);
 	assert_eq!(logged("WARN", "acting anyway").len(), 2);
+}
+
+#[test]
+fn a_development_node_serves_a_keyring_it_holds_alone_with_a_warning() {
+	capture_logs();
+	// `--dev`: one node holds every party key of the keyring and wrote the development flag.
+	let (node, accounts) = PartyNode::new(&["//Alice", "//Bob", "//Charlie"], true);
+	set_frost_keyring(KR, accounts.clone(), 2);
+	let mut net = Network::new(vec![node]);
+	let set_flag = |net: &Network, value: Option<&[u8]>| {
+		let mut state = net.nodes[0].offchain.0.write();
+		match value {
+			Some(value) => state.persistent_storage.set(b"", DEV_SINGLE_HOLDER_KEY, value),
+			None => state.persistent_storage.remove(b"", DEV_SINGLE_HOLDER_KEY),
+		}
+	};
+	// Any value but the flag itself is no flag.
+	set_flag(&net, Some(&[2]));
+	assert!(net.run_worker(0).is_empty());
+	assert_eq!(logged("ERROR", "it could sign alone").len(), 3);
+	set_flag(&net, Some(&[1]));
+	let submitted = net.run_worker(0);
+	assert_eq!(count(&submitted, "register_encryption_key"), 3, "every party registers");
+	assert_eq!(logged("WARN", "acting anyway (development node").len(), 3);
+	// Without the flag (the node restarted without `--dev`) it stops acting again.
+	set_flag(&net, None);
+	assert!(net.run_worker(0).is_empty());
+	assert_eq!(logged("ERROR", "it could sign alone").len(), 6);
 }
 
 #[test]
