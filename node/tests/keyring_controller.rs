@@ -6,80 +6,33 @@ mod common;
 
 use std::time::Duration;
 
-use common::Node;
+use common::{requests, threshold, Node};
 use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
 use sp_core::{ed25519, Pair};
-use sp_keyring::Sr25519Keyring::Alice;
-use zenrock_chain_formats::{address, signature, KeyType, PublicKey};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
+use zenrock_chain_formats::{address, signature, BitcoinNetwork, Chain, KeyType, PublicKey};
 use zenrock_runtime::{RuntimeCall, RuntimeEvent};
 
 /// The genesis workspace (Alice and Bob) and keyring (served by the dev node's Alice party key).
 const WORKSPACE: u64 = 0;
 const KEYRING: u64 = 0;
+/// The development chain's FROST keyring: Alice, Bob and Charlie, threshold 2, all three parties
+/// served by the one dev node.
+const FROST_KEYRING: u64 = 1;
+const FROST_PARTIES: [Sr25519Keyring; 3] = [Alice, Bob, Charlie];
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Requests a key and waits for its fulfilment: returns (key id, public key, latency in blocks).
+/// Requests a key of the genesis keyring and waits for its fulfilment: returns (key id, public
+/// key, latency in blocks).
 fn request_key(node: &Node, key_type: KeyType) -> (u64, Vec<u8>, u64) {
-	let from = node.best_number();
-	node.submit(
-		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
-			workspace: WORKSPACE,
-			keyring: KEYRING,
-			key_type,
-			sign_policy: None,
-		}),
-		Alice,
-	);
-	let (requested_at, request) =
-		node.wait_for_event("the key request", from, TIMEOUT, |event| match event {
-			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequested {
-				request,
-				key_type: t,
-				..
-			}) if *t == key_type => Some(*request),
-			_ => None,
-		});
-	let (fulfilled_at, (key, public_key)) =
-		node.wait_for_event("the key's fulfilment", requested_at, TIMEOUT, |event| match event {
-			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequestFulfilled {
-				request: r,
-				key,
-				public_key,
-				..
-			}) if *r == request => Some((*key, public_key.to_vec())),
-			_ => None,
-		});
-	(key, public_key, fulfilled_at - requested_at)
+	let key = requests::request_key(node, Alice, WORKSPACE, KEYRING, key_type);
+	(key.key, key.public_key, key.latency)
 }
 
 /// Requests signatures of `payloads` and waits for them: returns (signatures, latency in blocks).
 fn request_signatures(node: &Node, key: u64, payloads: Vec<Vec<u8>>) -> (Vec<Vec<u8>>, u64) {
-	let from = node.best_number();
-	node.submit(
-		RuntimeCall::ZenrockTreasury(TreasuryCall::request_signature { key, payloads }),
-		Alice,
-	);
-	let (requested_at, request) =
-		node.wait_for_event("the signature request", from, TIMEOUT, |event| match event {
-			RuntimeEvent::ZenrockTreasury(TreasuryEvent::SignatureRequested {
-				request,
-				key: k,
-				..
-			}) if *k == key => Some(*request),
-			_ => None,
-		});
-	let (fulfilled_at, signatures) =
-		node.wait_for_event("the signatures", requested_at, TIMEOUT, |event| match event {
-			RuntimeEvent::ZenrockTreasury(TreasuryEvent::SignatureRequestFulfilled {
-				request: r,
-				signatures,
-				..
-			}) if *r == request => {
-				Some(signatures.iter().map(|signature| signature.to_vec()).collect::<Vec<_>>())
-			}
-			_ => None,
-		});
-	(signatures, fulfilled_at - requested_at)
+	let signed = requests::request_signatures(node, Alice, key, payloads);
+	(signed.signatures, signed.latency)
 }
 
 #[test]
@@ -200,4 +153,59 @@ fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once(
 		})
 		.count();
 	assert_eq!(failed_duplicates, 0, "no duplicate answer to request {request} was submitted");
+}
+
+/// `./scripts/run-dev.sh`'s chain: keyring 1 is a FROST keyring of Alice, Bob and Charlie (2 of 3)
+/// that the one dev node serves alone, saying so with a warning. Its parties get ready by
+/// themselves; an Ed25519 key and a Taproot key are generated and sign (a message; a P2TR spend),
+/// each signature checked by an independent verifier.
+#[test]
+fn dev_node_serves_the_frost_keyring_of_alice_bob_and_charlie() {
+	let node = Node::start(&["--dev"]);
+	node.wait_until("keyring 1's parties registered and pooled commitments", TIMEOUT, |node| {
+		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
+	});
+	let ready_at = node.best_number();
+	assert_eq!(
+		node.log_count("acting anyway (development node"),
+		3,
+		"one warning per party that the dev node serves the keyring alone"
+	);
+
+	// Ed25519: the key, then a message signed by two of the three parties.
+	let ed25519 = requests::request_key(&node, Alice, WORKSPACE, FROST_KEYRING, KeyType::Ed25519);
+	let message = b"signed by two of Alice, Bob and Charlie".to_vec();
+	let signed = requests::request_signatures(&node, Alice, ed25519.key, vec![message.clone()]);
+	threshold::verify_ed25519_strict(&ed25519.public_key, &message, &signed.signatures[0]);
+
+	// Taproot: the key, then a key-path spend of two of its outputs.
+	let taproot =
+		requests::request_key(&node, Alice, WORKSPACE, FROST_KEYRING, KeyType::BitcoinTaproot);
+	let output_key = threshold::output_key(&taproot.public_key);
+	let spend = threshold::taproot_spend_request(&output_key);
+	let spent = requests::request_transaction_signature(
+		&node,
+		Alice,
+		taproot.key,
+		Chain::Bitcoin { network: BitcoinNetwork::Regtest },
+		&spend,
+	);
+	let details = threshold::signed_transaction(&node, spent.request);
+	let witnessed = threshold::verify_taproot_spend(&spend, &details.raw, &output_key);
+	assert_eq!(witnessed, spent.signatures, "the witnesses are the signatures the chain stored");
+
+	println!(
+		"dev keyring 1 (FROST 2-of-3): parties ready at block {ready_at}; latency in blocks \
+		 (request inclusion -> fulfilment): Ed25519 key {}, signature {}; Taproot key {}, \
+		 spend {}",
+		ed25519.latency, signed.latency, taproot.latency, spent.latency
+	);
+	for (what, latency, goal) in [
+		("Ed25519 key", ed25519.latency, 3),
+		("Ed25519 signature", signed.latency, 2),
+		("Taproot key", taproot.latency, 3),
+		("Taproot spend", spent.latency, 2),
+	] {
+		assert!(latency <= goal, "{what} took {latency} blocks; the goal is at most {goal}");
+	}
 }

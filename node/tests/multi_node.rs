@@ -4,6 +4,12 @@
 //! submitted through another node; the chain keeps finalizing with one validator killed, and that
 //! validator catches up and authors again after a restart on the same base path.
 //!
+//! Keyring 4 is the FROST keyring of Alice, Bob and Charlie (2 of 3), each party on its own node:
+//! it generates an Ed25519 and a Taproot key and signs with both (checked by `ed25519-dalek` and
+//! by rust-bitcoin/libsecp256k1 on a P2TR spend); with Dave (no party) down it signs as before;
+//! with Charlie killed while chosen to sign, another pair signs; Charlie killed during a key
+//! generation fails it, and the request is rejected and refunded. Latencies are printed.
+//!
 //! It takes a few minutes, so the default test run skips it; run it with
 //! `./scripts/test-multi-node.sh` (= `cargo test --release --locked -p zenrock-node --test
 //! multi_node -- --ignored --nocapture`).
@@ -15,12 +21,16 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use common::Node;
+use common::{
+	requests::{self, REQUEST_TIMEOUT},
+	threshold, Node,
+};
+use pallet_zenrock_mpc::Event as MpcEvent;
 use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
-use zenrock_chain_formats::KeyType;
-use zenrock_runtime::{RuntimeCall, RuntimeEvent};
+use zenrock_chain_formats::{BitcoinNetwork, Chain, KeyType};
+use zenrock_runtime::{genesis_config_presets::GENESIS_KEY_REQUEST_FEE, RuntimeCall, RuntimeEvent};
 
 /// The validators of `four_validators`, in keyring order: validator `i`'s node serves keyring `i`.
 const VALIDATORS: [(Sr25519Keyring, &str); 4] =
@@ -28,6 +38,12 @@ const VALIDATORS: [(Sr25519Keyring, &str); 4] =
 /// The genesis workspace, owned by Alice and Bob.
 const WORKSPACE: u64 = 0;
 const TIMEOUT: Duration = Duration::from_secs(180);
+/// The FROST keyring of `four_validators`: Alice, Bob and Charlie (participants 1, 2, 3),
+/// threshold 2.
+const FROST_KEYRING: u64 = 4;
+const FROST_PARTIES: [Sr25519Keyring; 3] = [Alice, Bob, Charlie];
+/// Charlie's participant index in the FROST keyring.
+const CHARLIE: u16 = 3;
 
 /// A fixed libp2p node key per validator, so that a restarted node keeps its peer id (and because
 /// a validator outside `--dev` refuses to start without a stored or given node key).
@@ -96,7 +112,7 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	let alice = start_validator(0, None);
 	let bootnode = alice.p2p_address();
 	let bob = start_validator(1, Some(&bootnode));
-	let charlie = start_validator(2, Some(&bootnode));
+	let mut charlie = start_validator(2, Some(&bootnode));
 	let mut dave = start_validator(3, Some(&bootnode));
 	phase("four validators started");
 
@@ -112,6 +128,13 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 		|node| node.finalized_number() >= last,
 	);
 	phase("all four authored blocks; all four nodes finalized them");
+	// The FROST parties register their encryption keys and pool nonce commitments by
+	// themselves; until then their workers submit as Alice, Bob and Charlie, whose nonces the
+	// requests below set explicitly.
+	alice.wait_until("keyring 4's parties ready", TIMEOUT, |node| {
+		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
+	});
+	phase("keyring 4's parties registered their encryption keys and pooled commitments");
 
 	// 2. Each keyring is answered by its own validator's node: requests on keyrings 0, 1 and 3
 	// go through that validator's own RPC, the one on keyring 2 (Charlie's) through Alice's.
@@ -184,13 +207,46 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	}
 	phase("each keyring's request fulfilled by its own validator (keyring 2 via Alice's RPC)");
 
-	// 3. With Dave killed, three of four GRANDPA voters still finalize.
+	// 2b. The FROST keyring, its parties on three nodes: keys and signatures of both suites,
+	// checked by independent verifiers.
+	let mut latencies = Vec::new();
+	let ed25519 = requests::request_key(&alice, Alice, WORKSPACE, FROST_KEYRING, KeyType::Ed25519);
+	latencies.push(("Ed25519 key", ed25519.latency, 3));
+	let message = b"two of Alice, Bob and Charlie, on three nodes".to_vec();
+	let signed = requests::request_signatures(&bob, Bob, ed25519.key, vec![message.clone()]);
+	threshold::verify_ed25519_strict(&ed25519.public_key, &message, &signed.signatures[0]);
+	latencies.push(("Ed25519 signature", signed.latency, 2));
+	let taproot =
+		requests::request_key(&charlie, Alice, WORKSPACE, FROST_KEYRING, KeyType::BitcoinTaproot);
+	latencies.push(("Taproot key", taproot.latency, 3));
+	let output_key = threshold::output_key(&taproot.public_key);
+	let spend = threshold::taproot_spend_request(&output_key);
+	let spent = requests::request_transaction_signature(
+		&alice,
+		Alice,
+		taproot.key,
+		Chain::Bitcoin { network: BitcoinNetwork::Regtest },
+		&spend,
+	);
+	let details = threshold::signed_transaction(&alice, spent.request);
+	let witnessed = threshold::verify_taproot_spend(&spend, &details.raw, &output_key);
+	assert_eq!(witnessed, spent.signatures, "the witnesses are the signatures the chain stored");
+	latencies.push(("Taproot spend (2 inputs)", spent.latency, 2));
+	phase("keyring 4: Ed25519 and Taproot keys generated and signing (verified independently)");
+
+	// 3. With Dave killed, three of four GRANDPA voters still finalize, and the FROST keyring
+	// (Dave is none of its parties) signs as before.
 	dave.kill();
 	let finalized = alice.finalized_number();
 	wait_all(&[&alice, &bob, &charlie], "finality with three of four validators", |node| {
 		node.finalized_number() >= finalized + 3
 	});
 	phase("Dave killed: Alice, Bob and Charlie finalized 3 more blocks");
+	let message = b"Dave is down".to_vec();
+	let signed = requests::request_signatures(&alice, Alice, ed25519.key, vec![message.clone()]);
+	threshold::verify_ed25519_strict(&ed25519.public_key, &message, &signed.signatures[0]);
+	latencies.push(("Ed25519 signature, Dave down", signed.latency, 2));
+	phase("Dave down: keyring 4 signed as before");
 
 	// 4. Dave restarts on the same base path, catches up with the others and authors again.
 	dave.restart();
@@ -210,5 +266,113 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 		node.finalized_number() >= last
 	});
 	phase("Dave authored again (and it was finalized)");
+
+	// 5. Charlie killed: a signing attempt that chose Charlie times out and another pair signs.
+	// The chain rotates its choice by request, so at most a few requests until one picks him.
+	charlie.kill();
+	let mut charlie_chosen = None;
+	for attempt in 0..3 {
+		let message = format!("Charlie is down ({attempt})").into_bytes();
+		let from = alice.best_number();
+		alice.submit(
+			RuntimeCall::ZenrockTreasury(TreasuryCall::request_signature {
+				key: ed25519.key,
+				payloads: vec![message.clone()],
+			}),
+			Alice,
+		);
+		let (requested_at, (request, signers)) =
+			alice.wait_for_event("a signing attempt", from, TIMEOUT, |event| match event {
+				RuntimeEvent::ZenrockMpc(MpcEvent::SigningStarted {
+					request,
+					key,
+					attempt: 0,
+					signers,
+				}) if *key == ed25519.key => Some((*request, signers.clone())),
+				_ => None,
+			});
+		let signed = requests::wait_for_signatures(&alice, request, requested_at);
+		threshold::verify_ed25519_strict(&ed25519.public_key, &message, &signed.signatures[0]);
+		if signers.contains(&CHARLIE) {
+			charlie_chosen = Some((request, requested_at, signed.latency));
+			break;
+		}
+		latencies.push(("Ed25519 signature, Charlie down, not chosen", signed.latency, 2));
+	}
+	let (request, requested_at, latency) =
+		charlie_chosen.expect("one of three consecutive requests chose Charlie");
+	let (_, retry) =
+		alice.wait_for_event("the second attempt", requested_at, TIMEOUT, |event| match event {
+			RuntimeEvent::ZenrockMpc(MpcEvent::SigningStarted {
+				request: r,
+				attempt: 1,
+				signers,
+				..
+			}) if *r == request => Some(signers.clone()),
+			_ => None,
+		});
+	assert!(!retry.contains(&CHARLIE), "the second attempt does without Charlie: {retry:?}");
+	let (..) = alice.wait_for_event("Charlie's time-out", requested_at, TIMEOUT, |event| {
+		matches!(
+			event,
+			RuntimeEvent::ZenrockMpc(MpcEvent::PartyTimedOut { party, request: r, .. })
+				if *r == request && *party == Charlie.to_account_id()
+		)
+		.then_some(())
+	});
+	latencies.push(("Ed25519 signature, Charlie down and chosen", latency, 4));
+	phase("Charlie killed while chosen to sign: timed out, and Alice and Bob signed");
+
+	// 6. Charlie back, then killed during a key generation: the key request is rejected with
+	// the reason and its fee refunded.
+	charlie.restart();
+	let best = alice.best_number();
+	charlie.wait_until("Charlie's catching up", TIMEOUT, |charlie| charlie.best_number() >= best);
+	let from = alice.best_number();
+	alice.submit(
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
+			workspace: WORKSPACE,
+			keyring: FROST_KEYRING,
+			key_type: KeyType::Ed25519,
+			sign_policy: None,
+		}),
+		Alice,
+	);
+	let (requested_at, request) =
+		alice.wait_for_event("the key request", from, TIMEOUT, |event| match event {
+			RuntimeEvent::ZenrockMpc(MpcEvent::DkgStarted { request, keyring, .. })
+				if *keyring == FROST_KEYRING =>
+			{
+				Some(*request)
+			}
+			_ => None,
+		});
+	charlie.kill();
+	let (rejected_at, (reason, refunded)) =
+		alice.wait_for_event("the rejection", requested_at, REQUEST_TIMEOUT, |event| match event {
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequestRejected {
+				request: r,
+				reason,
+				refunded,
+			}) if *r == request => Some((String::from_utf8_lossy(reason).into_owned(), *refunded)),
+			RuntimeEvent::ZenrockTreasury(TreasuryEvent::KeyRequestFulfilled {
+				request: r,
+				..
+			}) if *r == request => panic!("the key generation completed without Charlie"),
+			_ => None,
+		});
+	assert_eq!(refunded, GENESIS_KEY_REQUEST_FEE, "the whole fee is refunded");
+	assert_eq!(reason, "dkg: party 3 unresponsive", "the reason names Charlie");
+	println!(
+		"key request {request}: Charlie killed during its key generation; rejected after {} \
+		 blocks ({reason}), {refunded} refunded",
+		rejected_at - requested_at
+	);
+	phase("Charlie killed during a key generation: rejected and refunded");
+
+	for (what, latency, goal) in &latencies {
+		println!("keyring 4 latency (request inclusion -> fulfilment): {what}: {latency} block(s)");
+		assert!(latency <= goal, "{what} took {latency} blocks; the goal is at most {goal}");
+	}
 	println!("multi-node test took {:.1?}", started.elapsed());
 }

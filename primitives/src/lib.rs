@@ -19,6 +19,8 @@
 
 extern crate alloc;
 
+pub mod party_view;
+
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::weights::Weight;

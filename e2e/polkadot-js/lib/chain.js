@@ -189,3 +189,33 @@ export async function waitForBlock(api, number, { timeoutMs = 60_000 } = {}) {
 
 /** The `.toHuman()` of an event's data, keyed by field name (for messages). */
 export const eventData = (event) => event.data.toHuman();
+
+/** The dev chain's FROST keyring: Alice, Bob and Charlie, threshold 2, served by the dev node. */
+export const DEV_FROST_KEYRING = 1;
+
+/**
+ * Waits until every party of threshold keyring `keyring` has registered its encryption key and
+ * pooled nonce commitments for both suites (Ed25519, Secp256k1Taproot): key requests are accepted from
+ * then on. Until then the dev node's keyring controller submits transactions as Alice, Bob and
+ * Charlie, which would race a test's own transactions for their nonces. Resolves with the best
+ * block number at that point.
+ */
+export async function waitForThresholdParties(api, keyring = DEV_FROST_KEYRING, { timeoutMs = 120_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  const ready = async (party) => {
+    if ((await api.query.zenrockMpc.encryptionKeys(party)).isNone) return false;
+    for (const suite of ['Ed25519', 'Secp256k1Taproot']) {
+      if ((await api.query.zenrockMpc.commitmentPool([keyring, suite], party)).length === 0) return false;
+    }
+    return true;
+  };
+  for (;;) {
+    const parties = (await api.query.zenrockIdentity.keyrings(keyring)).unwrap().parties;
+    const states = await Promise.all(parties.map(ready));
+    if (states.every(Boolean)) return (await api.rpc.chain.getHeader()).number.toNumber();
+    if (Date.now() > deadline) {
+      throw new Error(`the parties of keyring ${keyring} did not register and pool commitments within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { connect, describeDispatchError, devAccounts, rawRpc, send, waitForEvent } from '../lib/chain.js';
+import { DEV_FROST_KEYRING, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
+import { ed25519 } from '@noble/curves/ed25519';
+import { schnorr } from '@noble/curves/secp256k1';
 import { encodeAddress } from '@polkadot/util-crypto';
 import {
   checksumAddress,
@@ -79,6 +81,9 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     }
     api = await connect(node.wsUrl);
     accounts = await devAccounts();
+    // The dev node's keyring controller registers keyring 1's parties (Alice, Bob, Charlie) in
+    // the first blocks; the tests send as the same accounts, so they start once it is done.
+    await waitForThresholdParties(api);
   }, { timeout: 180_000 });
 
   after(async () => {
@@ -227,6 +232,56 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.deepEqual(workspace.owners.map((a) => a.toString()), [accounts.alice.address, accounts.bob.address]);
     const { data } = await api.query.system.account(accounts.charlie.address);
     assert.ok(data.free.toBigInt() >= 999_000n * ZEN, 'Charlie is endowed');
+  });
+
+  it('keyring 1 is FROST (Alice, Bob, Charlie, 2 of 3): an Ed25519 and a Taproot key, each signs; @noble/curves verifies', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { alice, bob, charlie } = accounts;
+    const keyring = (await api.query.zenrockIdentity.keyrings(DEV_FROST_KEYRING)).unwrap();
+    assert.equal(keyring.backend.type, 'Frost');
+    assert.deepEqual(keyring.parties.map((a) => a.toString()), [alice.address, bob.address, charlie.address]);
+    assert.equal(keyring.partyThreshold.toNumber(), 2);
+
+    const verifiers = {
+      Ed25519: (signature, payload, publicKey) => ed25519.verify(signature, payload, publicKey, { zip215: false }),
+      BitcoinTaproot: (signature, payload, publicKey) => schnorr.verify(signature, payload, publicKey),
+    };
+    for (const keyType of ['Ed25519', 'BitcoinTaproot']) {
+      const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, DEV_FROST_KEYRING, keyType, null));
+      expectOk(requested, `request_key ${keyType}`);
+      assert.ok(requested.find(api.events.zenrockMpc.DkgStarted), `DkgStarted among ${requested.names}`);
+      const request = requested.find(api.events.zenrockTreasury.KeyRequested).data.request.toNumber();
+      const fulfilled = await waitFor(
+        api.events.zenrockTreasury.KeyRequestFulfilled,
+        (data) => data.request.toNumber() === request,
+        requested.blockNumber,
+        `KeyRequestFulfilled for ${keyType} request ${request}`,
+      );
+      const key = fulfilled.event.data.key.toNumber();
+      const publicKey = fulfilled.event.data.publicKey.toU8a(true);
+      assert.equal(publicKey.length, 32);
+
+      // A 32-byte payload: a message for Ed25519, a prehash (sighash) for Taproot.
+      const payload = keccak_256(new TextEncoder().encode(`signed by two of three: ${keyType}`));
+      const signed = await submit(alice, api.tx.zenrockTreasury.requestSignature(key, [toHex(payload)]));
+      expectOk(signed, `request_signature ${keyType}`);
+      const signing = signed.find(api.events.zenrockMpc.SigningStarted);
+      assert.ok(signing, `SigningStarted among ${signed.names}`);
+      assert.equal(signing.data.signers.length, 2, 'two of the three parties sign');
+      const signRequest = signing.data.request.toNumber();
+      const done = await waitFor(
+        api.events.zenrockTreasury.SignatureRequestFulfilled,
+        (data) => data.request.toNumber() === signRequest,
+        signed.blockNumber,
+        `SignatureRequestFulfilled for ${keyType} request ${signRequest}`,
+      );
+      const signature = done.event.data.signatures[0].toU8a(true);
+      assert.equal(signature.length, 64);
+      assert.ok(verifiers[keyType](signature, payload, publicKey), `the ${keyType} signature verifies`);
+      t.diagnostic(
+        `${keyType}: key ${fulfilled.blockNumber - requested.blockNumber} block(s) after its request, ` +
+          `signature ${done.blockNumber - signed.blockNumber} block(s) after its request`,
+      );
+    }
   });
 
   // --------------------------------------------------------------------------------------------

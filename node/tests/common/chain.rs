@@ -38,9 +38,23 @@ impl Node {
 			.expect("a nonce")
 	}
 
-	/// Signs `call` as `signer` (immortal, no tip) and submits it; returns the transaction hash.
+	/// Signs `call` as `signer` (immortal, no tip) with its next nonce and submits it; returns the
+	/// transaction hash. The node's own off-chain workers may submit for the same account (a dev
+	/// node's keyring parties are Alice, Bob and Charlie): if one took the nonce first, the pool
+	/// refuses this one as a replacement of lower priority, and it is signed again with the next.
 	pub fn submit(&self, call: RuntimeCall, signer: Sr25519Keyring) -> String {
-		self.submit_with_nonce(call, signer, self.next_nonce(signer))
+		let mut attempts = 0;
+		loop {
+			let extrinsic = self.signed_extrinsic(call.clone(), signer, self.next_nonce(signer));
+			match self.try_rpc("author_submitExtrinsic", json!([hex(&extrinsic)])) {
+				Ok(hash) => return hash.as_str().expect("a transaction hash").to_string(),
+				Err(error) if attempts < 5 && error.contains("Priority is too low") => {
+					attempts += 1;
+					std::thread::sleep(Duration::from_millis(500));
+				}
+				Err(error) => panic!("author_submitExtrinsic failed: {error}"),
+			}
+		}
 	}
 
 	/// [`Node::submit`] with an explicit nonce: for several transactions of one signer sent through
@@ -51,6 +65,13 @@ impl Node {
 		signer: Sr25519Keyring,
 		nonce: u32,
 	) -> String {
+		let extrinsic = self.signed_extrinsic(call, signer, nonce);
+		let hash = self.rpc("author_submitExtrinsic", json!([hex(&extrinsic)]));
+		hash.as_str().expect("a transaction hash").to_string()
+	}
+
+	/// `call` signed as `signer` with `nonce` (immortal, no tip), encoded.
+	fn signed_extrinsic(&self, call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> Vec<u8> {
 		let account = signer.to_account_id();
 		let version = self.rpc("state_getRuntimeVersion", json!([]));
 		let spec_version = version["specVersion"].as_u64().expect("specVersion") as u32;
@@ -82,8 +103,7 @@ impl Node {
 			MultiSignature::Sr25519(signature),
 			extension,
 		);
-		let hash = self.rpc("author_submitExtrinsic", json!([hex(&extrinsic.encode())]));
-		hash.as_str().expect("a transaction hash").to_string()
+		extrinsic.encode()
 	}
 
 	/// Reads and decodes the storage value at `key` in the best block.

@@ -21,6 +21,8 @@ use serde_json::{json, Value};
 
 pub mod anvil;
 pub mod chain;
+pub mod requests;
+pub mod threshold;
 
 /// A free TCP port on the loopback interface (the OS picks it; the listener is closed at once).
 pub fn free_port() -> u16 {
@@ -125,6 +127,14 @@ impl Node {
 	pub fn log_tail(&self, lines: usize) -> String {
 		let log = self.log.lock().map(|log| log.clone()).unwrap_or_default();
 		log[log.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// How many lines the node logged (since the test started it) contain `text`.
+	pub fn log_count(&self, text: &str) -> usize {
+		self.log
+			.lock()
+			.map(|log| log.iter().filter(|line| line.contains(text)).count())
+			.unwrap_or(0)
 	}
 
 	fn wait_for_rpc(&self, timeout: Duration) {

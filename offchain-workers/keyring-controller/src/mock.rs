@@ -10,9 +10,8 @@
 
 use crate as pallet_zenrock_keyring_controller;
 use crate::{
-	DkgRound, DkgView, KeyringId, KeyringWork, PartyAuthId, PendingKeyRequest, PendingSignRequest,
-	RequestId, ResponseCalls, SignerView, SigningView, Suite, ThresholdCalls, ThresholdKeyView,
-	ThresholdTask, ThresholdWork, PARTY_KEY_TYPE,
+	KeyringId, KeyringWork, PartyAuthId, PendingKeyRequest, PendingSignRequest, RequestId,
+	ResponseCalls, PARTY_KEY_TYPE,
 };
 use core::{
 	cell::{Cell, RefCell},
@@ -124,8 +123,8 @@ impl pallet_zenrock_keyring_controller::Config for Test {
 	type AuthorityId = PartyAuthId;
 	type Work = MockChain;
 	type Responses = MockCalls;
-	type Threshold = MockChain;
-	type ThresholdCalls = MockCalls;
+	type Threshold = pallet_zenrock_mpc::PartyView<Test>;
+	type ThresholdCalls = pallet_zenrock_mpc::PartyView<Test>;
 	type AllowSingleHolder = AllowSingleHolder;
 	type ResubmitAfter = ConstU64Block;
 }
@@ -366,141 +365,6 @@ impl ResponseCalls<RuntimeCall> for MockCalls {
 	}
 	fn max_answers_per_call() -> u32 {
 		MAX_ANSWERS_PER_CALL
-	}
-}
-
-impl ThresholdCalls<RuntimeCall> for MockCalls {
-	fn register_encryption_key(key: [u8; 32]) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::register_encryption_key { key }.into()
-	}
-	fn publish_commitments(
-		keyring: KeyringId,
-		suite: Suite,
-		commitments: Vec<Vec<u8>>,
-	) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::publish_commitments { keyring, suite, commitments }.into()
-	}
-	fn reset_commitments(keyring: KeyringId, suite: Suite) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::reset_commitments { keyring, suite }.into()
-	}
-	fn submit_dkg_round1(request: RequestId, package: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::submit_dkg_round1 { request, package }.into()
-	}
-	fn submit_dkg_round2(request: RequestId, shares: Vec<[u8; 80]>) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::submit_dkg_round2 { request, shares }.into()
-	}
-	fn confirm_dkg(request: RequestId, group_key: [u8; 32], backup: [u8; 80]) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::confirm_dkg { request, group_key, backup }.into()
-	}
-	fn complain_dkg(request: RequestId, accused: u16) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::complain_dkg { request, accused }.into()
-	}
-	fn submit_signature_shares(
-		request: RequestId,
-		attempt: u8,
-		shares: Vec<[u8; 32]>,
-	) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::submit_signature_shares { request, attempt, shares }.into()
-	}
-}
-
-/// The mock chain's threshold view: the real MPC pallet, the mock treasury's payloads (the
-/// runtime's adapter does the same over its pallets).
-impl ThresholdWork<AccountId> for MockChain {
-	fn is_threshold_keyring(keyring: KeyringId) -> bool {
-		CHAIN.with(|c| {
-			c.borrow().keyrings.get(&keyring).is_some_and(|k| k.2 == KeyringBackend::Frost)
-		})
-	}
-
-	fn encryption_key(party: &AccountId) -> Option<[u8; 32]> {
-		pallet_zenrock_mpc::EncryptionKeys::<Test>::get(party)
-	}
-
-	fn max_pooled_commitments() -> u32 {
-		MaxPooledCommitments::get()
-	}
-
-	fn pooled_commitments(keyring: KeyringId, suite: Suite, party: &AccountId) -> Vec<Vec<u8>> {
-		Mpc::pooled_commitments(keyring, suite, party)
-	}
-
-	fn tasks(party: &AccountId) -> Vec<(RequestId, ThresholdTask)> {
-		Mpc::party_tasks(party)
-			.into_iter()
-			.map(|(request, task)| {
-				let task = match task {
-					pallet_zenrock_mpc::Task::KeyGeneration => ThresholdTask::KeyGeneration,
-					pallet_zenrock_mpc::Task::Signing => ThresholdTask::Signing,
-				};
-				(request, task)
-			})
-			.collect()
-	}
-
-	fn dkg_session(request: RequestId) -> Option<DkgView<AccountId>> {
-		let session = pallet_zenrock_mpc::DkgSessions::<Test>::get(request)?;
-		Some(DkgView {
-			keyring: session.keyring,
-			suite: session.suite,
-			participants: session.participants.into_inner(),
-			threshold: session.threshold,
-			round: match session.phase {
-				pallet_zenrock_mpc::DkgPhase::Round1 => DkgRound::Round1,
-				pallet_zenrock_mpc::DkgPhase::Round2 => DkgRound::Round2,
-				pallet_zenrock_mpc::DkgPhase::Confirm => DkgRound::Confirm,
-			},
-		})
-	}
-
-	fn dkg_round1_packages(request: RequestId) -> Vec<(u16, Vec<u8>)> {
-		Mpc::dkg_round1_packages(request)
-	}
-
-	fn dkg_round2_shares(request: RequestId) -> Vec<(u16, Vec<[u8; 80]>)> {
-		Mpc::dkg_round2_shares(request)
-	}
-
-	fn dkg_confirmed(request: RequestId, participant: u16) -> bool {
-		Mpc::dkg_confirmed(request, participant)
-	}
-
-	fn signing_session(request: RequestId) -> Option<SigningView<AccountId>> {
-		let session = pallet_zenrock_mpc::SigningSessions::<Test>::get(request)?;
-		Some(SigningView {
-			key: session.key,
-			attempt: session.attempt,
-			signers: session
-				.signers
-				.into_iter()
-				.map(|signer| SignerView {
-					participant: signer.participant,
-					account: signer.account,
-					commitments: signer.commitments.into_iter().map(|c| c.into_inner()).collect(),
-				})
-				.collect(),
-		})
-	}
-
-	fn signature_shares_submitted(request: RequestId, participant: u16) -> bool {
-		Mpc::signature_shares_submitted(request, participant)
-	}
-
-	fn threshold_key(key: KeyId) -> Option<ThresholdKeyView<AccountId>> {
-		let key = pallet_zenrock_mpc::GroupKeys::<Test>::get(key)?;
-		Some(ThresholdKeyView {
-			keyring: key.keyring,
-			participants: key.participants.into_inner(),
-			public: key.public.into_inner(),
-		})
-	}
-
-	fn share_backup(key: KeyId, participant: u16) -> Option<[u8; 80]> {
-		pallet_zenrock_mpc::ShareBackups::<Test>::get(key, participant)
-	}
-
-	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>> {
-		<MockChain as ThresholdResults>::sign_payloads(request)
 	}
 }
 

@@ -39,6 +39,9 @@ use zenrock_mpc_core::{Error, SigningNonces, Zeroizing};
 use zenrock_primitives::{KeyType, DEV_SINGLE_HOLDER_KEY};
 use zenrock_test_support::offchain::{signed_payload, Extrinsic};
 
+/// What a party's worker reads of the chain.
+type View = pallet_zenrock_mpc::PartyView<Test>;
+
 const KR: KeyringId = 9;
 const SEEDS: [&str; 3] = ["//Alice", "//Bob", "//Charlie"];
 const POOL: usize = 8;
@@ -255,7 +258,7 @@ fn count(transactions: &[Tx], name: &str) -> usize {
 }
 
 fn pool_len(net: &mut Network, party: &AccountId, suite: Suite) -> usize {
-	net.execute(|| MockChain::pooled_commitments(KR, suite, party).len())
+	net.execute(|| View::pooled_commitments(KR, suite, party).len())
 }
 
 /// Registers everyone's encryption key and fills the pools (block 1), then generates a key of
@@ -266,7 +269,7 @@ fn generate_keys(net: &mut Network, parties: &[AccountId], key_types: &[KeyType]
 	assert_eq!(count(&first, "register_encryption_key"), 3);
 	assert_eq!(count(&first, "publish_commitments"), 6);
 	for party in parties {
-		assert!(net.execute(|| MockChain::encryption_key(party)).is_some());
+		assert!(net.execute(|| View::encryption_key(party)).is_some());
 		for suite in [Suite::Ed25519, Suite::Secp256k1Taproot] {
 			assert_eq!(pool_len(net, party, suite), POOL);
 		}
@@ -300,7 +303,7 @@ fn generate_keys(net: &mut Network, parties: &[AccountId], key_types: &[KeyType]
 /// The participants whose shares were submitted for `request`.
 fn signers_of(net: &mut Network, request: RequestId) -> Vec<u16> {
 	net.execute(|| {
-		MockChain::signing_session(request)
+		View::signing_session(request)
 			.expect("a signing session")
 			.signers
 			.iter()
@@ -410,7 +413,7 @@ fn a_party_that_lost_its_off_chain_storage_recovers_its_share_and_signs() {
 	);
 	assert_eq!(logged("WARN", "have no nonces here").len(), 2);
 	for suite in [Suite::Ed25519, Suite::Secp256k1Taproot] {
-		let pooled = net.execute(|| MockChain::pooled_commitments(KR, suite, bob));
+		let pooled = net.execute(|| View::pooled_commitments(KR, suite, bob));
 		assert_eq!(pooled.len(), POOL);
 		for commitment in pooled {
 			assert!(net.stored(1, &nonce_key(bob, &commitment)).is_some());
@@ -676,7 +679,7 @@ fn stored_secrets_are_sealed() {
 	let (mut net, parties) = Network::three_parties();
 	net.step();
 	let alice = &parties[0];
-	let pooled = net.execute(|| MockChain::pooled_commitments(KR, Suite::Ed25519, alice));
+	let pooled = net.execute(|| View::pooled_commitments(KR, Suite::Ed25519, alice));
 	for commitment in pooled {
 		let bytes = net.stored(0, &nonce_key(alice, &commitment)).expect("journalled");
 		let NonceEntry::Unused(sealed) = NonceEntry::decode(&mut &bytes[..]).unwrap() else {

@@ -66,6 +66,7 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 pub mod party_view;
+pub use party_view::PartyView;
 #[cfg(test)]
 mod tests;
 pub mod weights;

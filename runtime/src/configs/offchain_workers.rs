@@ -7,15 +7,14 @@ use frame_support::{
 	traits::{ConstBool, ConstU32, Get},
 };
 use pallet_zenrock_keyring_controller::{
-	DkgRound, DkgView, KeyringWork, PendingKeyRequest, PendingSignRequest, ResponseCalls,
-	SignerView, SigningView, Suite, ThresholdCalls, ThresholdKeyView, ThresholdTask, ThresholdWork,
+	KeyringWork, PendingKeyRequest, PendingSignRequest, ResponseCalls,
 };
 use zenrock_chain_formats::Chain;
-use zenrock_primitives::{KeyId, KeyringId, RequestId, ThresholdResults};
+use zenrock_primitives::{KeyringId, RequestId};
 
 use crate::{
 	governance::RootOrZenrockAdmin, AccountId, BlockNumber, Runtime, RuntimeCall, ZenrockIdentity,
-	ZenrockMpc, ZenrockTreasury,
+	ZenrockTreasury,
 };
 
 parameter_types! {
@@ -73,8 +72,8 @@ impl pallet_zenrock_keyring_controller::Config for Runtime {
 	type AuthorityId = pallet_zenrock_keyring_controller::PartyAuthId;
 	type Work = ChainView;
 	type Responses = TreasuryResponses;
-	type Threshold = ChainView;
-	type ThresholdCalls = MpcCalls;
+	type Threshold = pallet_zenrock_mpc::PartyView<Runtime>;
+	type ThresholdCalls = pallet_zenrock_mpc::PartyView<Runtime>;
 	// A node holding `t` party keys of a threshold keyring could sign alone: it refuses to act.
 	type AllowSingleHolder = ConstBool<false>;
 	type ResubmitAfter = ResubmitAfter;
@@ -163,148 +162,5 @@ impl ResponseCalls<RuntimeCall> for TreasuryResponses {
 
 	fn max_answers_per_call() -> u32 {
 		<Runtime as pallet_zenrock_treasury::Config>::MaxAnswersPerCall::get()
-	}
-}
-
-/// What a threshold keyring's party needs to know of its ceremonies, read through the MPC pallet
-/// (and the treasury, for what a signature request signs).
-impl ThresholdWork<AccountId> for ChainView {
-	fn is_threshold_keyring(keyring: KeyringId) -> bool {
-		ZenrockIdentity::keyring(keyring).is_ok_and(|keyring| keyring.backend.is_threshold())
-	}
-
-	fn encryption_key(party: &AccountId) -> Option<[u8; 32]> {
-		pallet_zenrock_mpc::EncryptionKeys::<Runtime>::get(party)
-	}
-
-	fn max_pooled_commitments() -> u32 {
-		<Runtime as pallet_zenrock_mpc::Config>::MaxPooledCommitments::get()
-	}
-
-	fn pooled_commitments(keyring: KeyringId, suite: Suite, party: &AccountId) -> Vec<Vec<u8>> {
-		ZenrockMpc::pooled_commitments(keyring, suite, party)
-	}
-
-	fn tasks(party: &AccountId) -> Vec<(RequestId, ThresholdTask)> {
-		ZenrockMpc::party_tasks(party)
-			.into_iter()
-			.map(|(request, task)| {
-				let task = match task {
-					pallet_zenrock_mpc::Task::KeyGeneration => ThresholdTask::KeyGeneration,
-					pallet_zenrock_mpc::Task::Signing => ThresholdTask::Signing,
-				};
-				(request, task)
-			})
-			.collect()
-	}
-
-	fn dkg_session(request: RequestId) -> Option<DkgView<AccountId>> {
-		let session = pallet_zenrock_mpc::DkgSessions::<Runtime>::get(request)?;
-		Some(DkgView {
-			keyring: session.keyring,
-			suite: session.suite,
-			participants: session.participants.into_inner(),
-			threshold: session.threshold,
-			round: match session.phase {
-				pallet_zenrock_mpc::DkgPhase::Round1 => DkgRound::Round1,
-				pallet_zenrock_mpc::DkgPhase::Round2 => DkgRound::Round2,
-				pallet_zenrock_mpc::DkgPhase::Confirm => DkgRound::Confirm,
-			},
-		})
-	}
-
-	fn dkg_round1_packages(request: RequestId) -> Vec<(u16, Vec<u8>)> {
-		ZenrockMpc::dkg_round1_packages(request)
-	}
-
-	fn dkg_round2_shares(request: RequestId) -> Vec<(u16, Vec<[u8; 80]>)> {
-		ZenrockMpc::dkg_round2_shares(request)
-	}
-
-	fn dkg_confirmed(request: RequestId, participant: u16) -> bool {
-		ZenrockMpc::dkg_confirmed(request, participant)
-	}
-
-	fn signing_session(request: RequestId) -> Option<SigningView<AccountId>> {
-		let session = pallet_zenrock_mpc::SigningSessions::<Runtime>::get(request)?;
-		Some(SigningView {
-			key: session.key,
-			attempt: session.attempt,
-			signers: session
-				.signers
-				.into_iter()
-				.map(|signer| SignerView {
-					participant: signer.participant,
-					account: signer.account,
-					commitments: signer.commitments.into_iter().map(|c| c.into_inner()).collect(),
-				})
-				.collect(),
-		})
-	}
-
-	fn signature_shares_submitted(request: RequestId, participant: u16) -> bool {
-		ZenrockMpc::signature_shares_submitted(request, participant)
-	}
-
-	fn threshold_key(key: KeyId) -> Option<ThresholdKeyView<AccountId>> {
-		let key = pallet_zenrock_mpc::GroupKeys::<Runtime>::get(key)?;
-		Some(ThresholdKeyView {
-			keyring: key.keyring,
-			participants: key.participants.into_inner(),
-			public: key.public.into_inner(),
-		})
-	}
-
-	fn share_backup(key: KeyId, participant: u16) -> Option<[u8; 80]> {
-		pallet_zenrock_mpc::ShareBackups::<Runtime>::get(key, participant)
-	}
-
-	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>> {
-		<ZenrockTreasury as ThresholdResults>::sign_payloads(request)
-	}
-}
-
-/// Builds the MPC pallet calls a threshold keyring's party submits.
-pub struct MpcCalls;
-
-impl ThresholdCalls<RuntimeCall> for MpcCalls {
-	fn register_encryption_key(key: [u8; 32]) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::register_encryption_key { key }.into()
-	}
-
-	fn publish_commitments(
-		keyring: KeyringId,
-		suite: Suite,
-		commitments: Vec<Vec<u8>>,
-	) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::publish_commitments { keyring, suite, commitments }.into()
-	}
-
-	fn reset_commitments(keyring: KeyringId, suite: Suite) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::reset_commitments { keyring, suite }.into()
-	}
-
-	fn submit_dkg_round1(request: RequestId, package: Vec<u8>) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::submit_dkg_round1 { request, package }.into()
-	}
-
-	fn submit_dkg_round2(request: RequestId, shares: Vec<[u8; 80]>) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::submit_dkg_round2 { request, shares }.into()
-	}
-
-	fn confirm_dkg(request: RequestId, group_key: [u8; 32], backup: [u8; 80]) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::confirm_dkg { request, group_key, backup }.into()
-	}
-
-	fn complain_dkg(request: RequestId, accused: u16) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::complain_dkg { request, accused }.into()
-	}
-
-	fn submit_signature_shares(
-		request: RequestId,
-		attempt: u8,
-		shares: Vec<[u8; 32]>,
-	) -> RuntimeCall {
-		pallet_zenrock_mpc::Call::submit_signature_shares { request, attempt, shares }.into()
 	}
 }

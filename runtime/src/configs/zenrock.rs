@@ -127,9 +127,11 @@ impl pallet_zenrock_mpc::Config for Runtime {
 	type MaxPayloads = ConstU32<16>;
 	// Room for two full requests per party: one signing, the next already covered.
 	type MaxPooledCommitments = ConstU32<64>;
-	// A minute per key-generation round, half a minute per signing attempt (6-second blocks).
+	// A minute per key-generation round (6-second blocks). A signer's shares are due in the block
+	// after the attempt opens; one more block of slack, then another set signs: a signature with
+	// one signer down comes 4 blocks after its request.
 	type DkgRoundTimeout = ConstU32<10>;
-	type ShareTimeout = ConstU32<5>;
+	type ShareTimeout = ConstU32<3>;
 	// A party that let a signing attempt time out is passed over for about ten minutes.
 	type SuspendBlocks = ConstU32<100>;
 	type MaxDeadlinesPerBlock = ConstU32<16>;
