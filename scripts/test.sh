@@ -14,7 +14,7 @@ npm ci --prefix e2e/anvil --no-audit --no-fund --loglevel=error
 # One profile (release) for everything: the node binary the end-to-end tests start is built once.
 cargo test --release --locked --workspace
 
-# The multi-node test (four validators, about 110 s): built above, skipped there (`#[ignore]`).
+# The multi-node test (four validators and a FROST keyring across three of them, about 6 min): built above, skipped there (`#[ignore]`).
 # `--workspace` keeps the features of the build above, so nothing is rebuilt.
 cargo test --release --locked --workspace --test multi_node -- --ignored
 
