@@ -32,9 +32,10 @@ fn dev_chain_produces_and_finalizes_blocks_and_serves_metadata() {
 	let properties = node.rpc("system_properties", json!([]));
 	assert_eq!(properties["tokenSymbol"], json!("ZEN"));
 
-	// `system_accountNextIndex` comes from this node's RPC extensions.
-	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-	assert_eq!(node.rpc("system_accountNextIndex", json!([alice])), json!(0));
+	// `system_accountNextIndex` comes from this node's RPC extensions. (Dave: Alice, Bob and
+	// Charlie are parties of keyring 1, whose worker transactions move their nonces.)
+	let dave = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy";
+	assert_eq!(node.rpc("system_accountNextIndex", json!([dave])), json!(0));
 }
 
 #[test]

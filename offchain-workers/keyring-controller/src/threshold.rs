@@ -132,8 +132,8 @@ pub struct SentRecord<BlockNumber> {
 	/// The block whose run handed it to the transaction pool; `None` while it is being
 	/// submitted (written before, so a crash in between sends it again).
 	pub submitted_at: Option<BlockNumber>,
-	/// [`Step::Commitments`]: the last commitment published (it shows whether the publication
-	/// landed); [`Step::Signing`]: the commitments whose nonces signed (their journal entries go
+	/// [`Step::Commitments`]: the commitments published, in order (the last shows whether the
+	/// publication landed; all of them name the nonces to forget if it did not); [`Step::Signing`]: the commitments whose nonces signed (their journal entries go
 	/// with the record).
 	pub commitments: Vec<Vec<u8>>,
 }
@@ -756,6 +756,14 @@ impl<T: Config> PartyWorker<T> {
 		if in_flight && !self.due(&step) {
 			return;
 		}
+		if in_flight {
+			// The last publication did not reach the chain in time: a new one replaces it, and
+			// the nonces behind its commitments would never be used. Should it land after all,
+			// its commitments have no nonces here and the pool is reset below, next time.
+			if let Some(record) = &record {
+				self.forget_unpublished_nonces(&record.commitments, &pooled);
+			}
+		}
 		let mut reset = false;
 		let count = if lost > 0 {
 			log::warn!(
@@ -783,7 +791,7 @@ impl<T: Config> PartyWorker<T> {
 				return;
 			}
 		};
-		let last = commitments.last().cloned().into_iter().collect();
+		let sent = commitments.clone();
 		if reset {
 			if let Err((nonce, why)) =
 				self.submit_call(T::ThresholdCalls::reset_commitments(keyring, suite))
@@ -799,10 +807,29 @@ impl<T: Config> PartyWorker<T> {
 		}
 		let published = commitments.len();
 		let call = T::ThresholdCalls::publish_commitments(keyring, suite, commitments);
-		if self.send(step, call, last) {
+		if self.send(step, call, sent) {
 			log::info!(
 				target: LOG_TARGET,
 				"published {published} nonce commitments of {:?} (keyring {keyring}, {suite:?})",
+				self.account.id
+			);
+		}
+	}
+
+	/// Removes the unused nonces behind `commitments` of a publication that did not reach the
+	/// chain (those not in `pooled`). Used nonces stay: their journal entries refuse reuse.
+	fn forget_unpublished_nonces(&self, commitments: &[Vec<u8>], pooled: &[Vec<u8>]) {
+		let mut forgotten = 0usize;
+		for commitment in commitments.iter().filter(|commitment| !pooled.contains(commitment)) {
+			if matches!(self.nonce_entry(commitment), Some(NonceEntry::Unused(_))) {
+				StorageValueRef::persistent(&nonce_key(&self.account.id, commitment)).clear();
+				forgotten = forgotten.saturating_add(1);
+			}
+		}
+		if forgotten > 0 {
+			log::info!(
+				target: LOG_TARGET,
+				"forgot the {forgotten} nonces of {:?} whose publication did not reach the chain",
 				self.account.id
 			);
 		}

@@ -386,6 +386,20 @@ fn messages_are_sent_once_and_again_after_resubmit_after() {
 	assert_ne!(again[1].call, first[1].call, "fresh nonces");
 	assert_eq!(again.iter().map(|tx| tx.nonce).collect::<Vec<_>>(), [0, 1, 2]);
 	assert!(pool_len(&mut net, &parties[0], Suite::Ed25519) == 0);
+	// The nonces of the lost publications are forgotten; those of the new ones are kept.
+	let commitments = |tx: &Tx| match mpc_call(tx) {
+		MpcCall::publish_commitments { commitments, .. } => commitments.clone(),
+		other => panic!("not a publication: {other:?}"),
+	};
+	for (lost, new) in first[1..].iter().zip(&again[1..]) {
+		for commitment in commitments(lost) {
+			assert!(net.stored(0, &nonce_key(&parties[0], &commitment)).is_none());
+		}
+		for commitment in commitments(new) {
+			assert!(net.stored(0, &nonce_key(&parties[0], &commitment)).is_some());
+		}
+	}
+	assert_eq!(logged("INFO", "whose publication did not reach the chain").len(), 2);
 }
 
 // ---------------------------------------------------------------------------------------------
