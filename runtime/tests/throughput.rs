@@ -256,12 +256,22 @@ fn threshold_ceremonies_per_block() {
 	let micros = |weight: frame_support::weights::Weight| weight.ref_time() as f64 / 1_000_000.0;
 	println!("| ceremony step (charged for its parties) | 3 parties (µs) | 16 parties (µs) |");
 	println!("|---|---:|---:|");
-	let steps: Vec<(&str, Box<dyn Fn(u32) -> frame_support::weights::Weight>)> = vec![
+	/// A ceremony step's weight for a key of `n` parties.
+	type StepWeight = Box<dyn Fn(u32) -> frame_support::weights::Weight>;
+	let steps: Vec<(&str, StepWeight)> = vec![
 		("`zenrockMpc.submit_dkg_round1` (the last: the group key)", Box::new(Weights::submit_dkg_round1)),
 		("`zenrockMpc.submit_dkg_round2`", Box::new(Weights::submit_dkg_round2)),
 		("`zenrockMpc.confirm_dkg` (the last: the key is created)", Box::new(Weights::confirm_dkg)),
 		(
-			"`zenrockMpc.submit_signature_shares`, 1 payload (the last: aggregation, verification, blame)",
+			"`zenrockMpc.submit_signature_shares`, 1 payload, a signer before the last (shares stored)",
+			Box::new(|n| Weights::submit_signature_shares_stored(n, 1)),
+		),
+		(
+			"`zenrockMpc.submit_signature_shares`, 1 payload, the last signer (aggregation, verification)",
+			Box::new(|n| Weights::submit_signature_shares_signed(n, 1)),
+		),
+		(
+			"`zenrockMpc.submit_signature_shares`, 1 payload, the last with an invalid share (blame, new attempt; declared before dispatch)",
 			Box::new(|n| Weights::submit_signature_shares(n, 1)),
 		),
 		("`zenrockMpc.publish_commitments` (32 commitments)", Box::new(|_| Weights::publish_commitments(32))),
@@ -273,7 +283,11 @@ fn threshold_ceremonies_per_block() {
 	let key_generation = 3
 		* (Weights::submit_dkg_round1(3) + Weights::submit_dkg_round2(3) + Weights::confirm_dkg(3))
 			.ref_time();
-	let signature = 2 * Weights::submit_signature_shares(3, 1).ref_time();
+	// The first signer's shares are stored, the second's complete the signature (refunded to
+	// these paths after dispatch).
+	let signature = (Weights::submit_signature_shares_stored(3, 1)
+		+ Weights::submit_signature_shares_signed(3, 1))
+	.ref_time();
 	println!(
 		"\n2-of-3: a key generation's nine calls {:.1} ms, a signature's two {:.1} ms; {} key \
 		 generations or {} signatures per block",

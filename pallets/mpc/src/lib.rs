@@ -787,10 +787,16 @@ pub mod pallet {
 			session.submitted = session.submitted.saturating_add(1);
 			if usize::from(session.submitted) < session.signers.len() {
 				SigningSessions::<T>::insert(request, session);
-				return Ok(Some(T::WeightInfo::submit_signature_shares(count, payloads)).into());
+				return Ok(
+					Some(T::WeightInfo::submit_signature_shares_stored(count, payloads)).into()
+				);
 			}
-			Self::finish_signing(request, session, key);
-			Ok(Some(T::WeightInfo::submit_signature_shares(count, payloads)).into())
+			let weight = if Self::finish_signing(request, session, key) {
+				T::WeightInfo::submit_signature_shares_signed(count, payloads)
+			} else {
+				T::WeightInfo::submit_signature_shares(count, payloads)
+			};
+			Ok(Some(weight).into())
 		}
 	}
 }
@@ -918,13 +924,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Aggregate the shares of a complete attempt and hand the signatures to the treasury; on
-	/// failure blame the invalid shares and start another attempt.
-	fn finish_signing(request: RequestId, mut session: SigningSession<T>, key: GroupKey<T>) {
+	/// failure blame the invalid shares and start another attempt. Whether the signatures were
+	/// stored.
+	fn finish_signing(
+		request: RequestId,
+		mut session: SigningSession<T>,
+		key: GroupKey<T>,
+	) -> bool {
 		// Both outcomes clear the attempt's shares.
 		match Self::aggregate_attempt(request, &session, &key) {
 			Ok(()) => {
 				Self::clear_signing(request, &session);
 				Self::deposit_event(Event::SigningCompleted { request, attempt: session.attempt });
+				true
 			}
 			Err(culprits) => {
 				for participant in culprits {
@@ -942,6 +954,7 @@ impl<T: Config> Pallet<T> {
 					});
 				}
 				Self::retry_signing(request, session, &key);
+				false
 			}
 		}
 	}

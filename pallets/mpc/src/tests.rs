@@ -796,7 +796,20 @@ fn ceremony_calls_are_charged_for_their_own_parties() {
 		let signers = request_signature(3, key, &payloads);
 		let first = party(&mut parties, account_of(signers[0]));
 		let shares = first.signature_shares(3, &payloads);
-		let info = Mpc::submit_signature_shares(signed(first.account), 3, 0, shares).unwrap();
-		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::submit_signature_shares(3, 1)));
+		let first_account = first.account;
+		let info = Mpc::submit_signature_shares(signed(first_account), 3, 0, shares).unwrap();
+		// Shares stored: charged as such, not as the declared worst case.
+		let stored = <() as WeightInfo>::submit_signature_shares_stored(3, 1);
+		assert_eq!(info.actual_weight, Some(stored));
+		let declared = <() as WeightInfo>::submit_signature_shares(MaxParties::get(), 1);
+		assert!(stored.ref_time() < declared.ref_time());
+		// The last signer's valid shares complete the signature: charged as the signing path.
+		let second = party(&mut parties, account_of(signers[1]));
+		let shares = second.signature_shares(3, &payloads);
+		let info = Mpc::submit_signature_shares(signed(second.account), 3, 0, shares).unwrap();
+		let completed = <() as WeightInfo>::submit_signature_shares_signed(3, 1);
+		assert_eq!(info.actual_weight, Some(completed));
+		assert!(completed.ref_time() < declared.ref_time());
+		assert!(matches!(outcome(3), Some(Outcome::Signed(_))));
 	});
 }

@@ -50,6 +50,8 @@ pub trait WeightInfo {
 	fn confirm_dkg(n: u32, ) -> Weight;
 	fn complain_dkg(n: u32, ) -> Weight;
 	fn submit_signature_shares(n: u32, p: u32, ) -> Weight;
+	fn submit_signature_shares_stored(n: u32, p: u32, ) -> Weight;
+	fn submit_signature_shares_signed(n: u32, p: u32, ) -> Weight;
 	fn on_initialize_deadlines(d: u32, ) -> Weight;
 	fn key_requested(n: u32, ) -> Weight;
 	fn signature_requested(n: u32, p: u32, ) -> Weight;
@@ -64,8 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_167_000 picoseconds.
-		Weight::from_parts(5_718_000, 0)
+		// Minimum execution time: 5_207_000 picoseconds.
+		Weight::from_parts(5_709_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
@@ -75,12 +77,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 64]`.
 	fn publish_commitments(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4880`
+		//  Measured:  `4946`
 		//  Estimated: `7884`
-		// Minimum execution time: 45_178_000 picoseconds.
-		Weight::from_parts(40_732_720, 7884)
-			// Standard Error: 18_037
-			.saturating_add(Weight::from_parts(12_196_756, 0).saturating_mul(c.into()))
+		// Minimum execution time: 53_200_000 picoseconds.
+		Weight::from_parts(45_212_489, 7884)
+			// Standard Error: 18_260
+			.saturating_add(Weight::from_parts(12_527_341, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,8 +92,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_321_000 picoseconds.
-		Weight::from_parts(9_735_000, 0)
+		// Minimum execution time: 9_614_000 picoseconds.
+		Weight::from_parts(14_993_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::DkgSessions` (r:1 w:1)
@@ -105,10 +107,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (665 ±0)`
 		//  Estimated: `5173 + n * (3623 ±0)`
-		// Minimum execution time: 788_524_000 picoseconds.
-		Weight::from_parts(809_386_000, 5173)
-			// Standard Error: 25_833_537
-			.saturating_add(Weight::from_parts(1_230_726_339, 0).saturating_mul(n.into()))
+		// Minimum execution time: 799_270_000 picoseconds.
+		Weight::from_parts(821_074_000, 5173)
+			// Standard Error: 25_582_848
+			.saturating_add(Weight::from_parts(1_235_493_977, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -125,10 +127,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `339 + n * (90 ±0)`
 		//  Estimated: `5173`
-		// Minimum execution time: 20_882_000 picoseconds.
-		Weight::from_parts(22_064_398, 5173)
-			// Standard Error: 38_625
-			.saturating_add(Weight::from_parts(1_456_163, 0).saturating_mul(n.into()))
+		// Minimum execution time: 20_751_000 picoseconds.
+		Weight::from_parts(26_764_086, 5173)
+			// Standard Error: 41_969
+			.saturating_add(Weight::from_parts(1_142_698, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -167,10 +169,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `716 + n * (203 ±0)`
 		//  Estimated: `8535 + n * (3782 ±0)`
-		// Minimum execution time: 90_386_000 picoseconds.
-		Weight::from_parts(79_894_879, 8535)
-			// Standard Error: 110_326
-			.saturating_add(Weight::from_parts(12_959_042, 0).saturating_mul(n.into()))
+		// Minimum execution time: 92_850_000 picoseconds.
+		Weight::from_parts(96_272_006, 8535)
+			// Standard Error: 144_976
+			.saturating_add(Weight::from_parts(12_405_657, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
@@ -202,10 +204,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `653 + n * (203 ±0)`
 		//  Estimated: `5650 + n * (3782 ±0)`
-		// Minimum execution time: 52_008_000 picoseconds.
-		Weight::from_parts(45_682_019, 5650)
-			// Standard Error: 79_305
-			.saturating_add(Weight::from_parts(7_034_237, 0).saturating_mul(n.into()))
+		// Minimum execution time: 55_744_000 picoseconds.
+		Weight::from_parts(61_840_220, 5650)
+			// Standard Error: 108_997
+			.saturating_add(Weight::from_parts(6_541_086, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -237,18 +239,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_signature_shares(n: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (2866 ±0) + p * (2589 ±0)`
-		//  Estimated: `23226 + n * (6013 ±105)`
-		// Minimum execution time: 9_455_084_000 picoseconds.
-		Weight::from_parts(9_477_949_000, 23226)
-			// Standard Error: 434_266_756
-			.saturating_add(Weight::from_parts(2_483_219_362, 0).saturating_mul(n.into()))
-			// Standard Error: 440_552_236
-			.saturating_add(Weight::from_parts(3_298_075_964, 0).saturating_mul(p.into()))
+		//  Estimated: `23226 + n * (6013 ±0)`
+		// Minimum execution time: 9_502_125_000 picoseconds.
+		Weight::from_parts(9_628_014_000, 23226)
+			// Standard Error: 432_078_489
+			.saturating_add(Weight::from_parts(2_479_132_380, 0).saturating_mul(n.into()))
+			// Standard Error: 438_332_296
+			.saturating_add(Weight::from_parts(3_303_500_753, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6013).saturating_mul(n.into()))
+	}
+	/// Storage: `ZenrockMpc::SigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::SigningSessions` (`max_values`: None, `max_size`: Some(18033), added: 20508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::SignatureShares` (r:1 w:1)
+	/// Proof: `ZenrockMpc::SignatureShares` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::GroupKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::GroupKeys` (`max_values`: None, `max_size`: Some(1698), added: 4173, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:1)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[3, 16]`.
+	/// The range of component `p` is `[1, 16]`.
+	fn submit_signature_shares_stored(n: u32, p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0 + n * (1189 ±0) + p * (1020 ±0)`
+		//  Estimated: `21498`
+		// Minimum execution time: 42_644_000 picoseconds.
+		Weight::from_parts(45_218_000, 21498)
+			// Standard Error: 206_971
+			.saturating_add(Weight::from_parts(1_806_623, 0).saturating_mul(n.into()))
+			// Standard Error: 209_967
+			.saturating_add(Weight::from_parts(1_263_743, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `ZenrockMpc::SigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::SigningSessions` (`max_values`: None, `max_size`: Some(18033), added: 20508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::SignatureShares` (r:16 w:15)
+	/// Proof: `ZenrockMpc::SignatureShares` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::GroupKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::GroupKeys` (`max_values`: None, `max_size`: Some(1698), added: 4173, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3397), added: 5872, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:15)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[3, 16]`.
+	/// The range of component `p` is `[1, 16]`.
+	fn submit_signature_shares_signed(n: u32, p: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0 + n * (1720 ±0) + p * (1501 ±0)`
+		//  Estimated: `23226 + n * (3014 ±0)`
+		// Minimum execution time: 1_468_696_000 picoseconds.
+		Weight::from_parts(1_473_744_000, 23226)
+			// Standard Error: 48_994_800
+			.saturating_add(Weight::from_parts(261_954_029, 0).saturating_mul(n.into()))
+			// Standard Error: 49_703_940
+			.saturating_add(Weight::from_parts(640_900_798, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3014).saturating_mul(n.into()))
 	}
 	/// Storage: `ZenrockMpc::NextDeadlineBlock` (r:1 w:1)
 	/// Proof: `ZenrockMpc::NextDeadlineBlock` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -275,10 +338,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1580 + d * (574 ±0)`
 		//  Estimated: `3538 + d * (57968 ±0)`
-		// Minimum execution time: 6_210_000 picoseconds.
-		Weight::from_parts(22_995_808, 3538)
-			// Standard Error: 1_856_413
-			.saturating_add(Weight::from_parts(115_738_187, 0).saturating_mul(d.into()))
+		// Minimum execution time: 6_040_000 picoseconds.
+		Weight::from_parts(20_481_050, 3538)
+			// Standard Error: 1_210_529
+			.saturating_add(Weight::from_parts(112_636_546, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((25_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -300,12 +363,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 16]`.
 	fn key_requested(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `497 + n * (118 ±0)`
+		//  Measured:  `534 + n * (118 ±0)`
 		//  Estimated: `5395 + n * (2555 ±0)`
-		// Minimum execution time: 25_669_000 picoseconds.
-		Weight::from_parts(18_735_581, 5395)
-			// Standard Error: 2_125
-			.saturating_add(Weight::from_parts(4_756_581, 0).saturating_mul(n.into()))
+		// Minimum execution time: 25_789_000 picoseconds.
+		Weight::from_parts(19_210_970, 5395)
+			// Standard Error: 2_055
+			.saturating_add(Weight::from_parts(4_578_766, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -334,12 +397,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (1330 ±0) + p * (1088 ±0)`
 		//  Estimated: `5395 + n * (6894 ±0)`
-		// Minimum execution time: 86_169_000 picoseconds.
-		Weight::from_parts(93_801_000, 5395)
-			// Standard Error: 315_928
-			.saturating_add(Weight::from_parts(13_875_745, 0).saturating_mul(n.into()))
-			// Standard Error: 320_616
-			.saturating_add(Weight::from_parts(428_336, 0).saturating_mul(p.into()))
+		// Minimum execution time: 80_712_000 picoseconds.
+		Weight::from_parts(87_782_000, 5395)
+			// Standard Error: 301_370
+			.saturating_add(Weight::from_parts(13_917_502, 0).saturating_mul(n.into()))
+			// Standard Error: 305_842
+			.saturating_add(Weight::from_parts(539_423, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -352,7 +415,7 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockMpc::EncryptionKeys` (r:0 w:1)
 	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn register_encryption_key() -> Weight {
-		Weight::from_parts(5_718_000, 0)
+		Weight::from_parts(5_709_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
@@ -361,15 +424,15 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::CommitmentPool` (`max_values`: None, `max_size`: Some(4419), added: 6894, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
 	fn publish_commitments(c: u32, ) -> Weight {
-		Weight::from_parts(40_732_720, 7884)
-			.saturating_add(Weight::from_parts(12_196_756, 0).saturating_mul(c.into()))
+		Weight::from_parts(45_212_489, 7884)
+			.saturating_add(Weight::from_parts(12_527_341, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::CommitmentPool` (r:0 w:1)
 	/// Proof: `ZenrockMpc::CommitmentPool` (`max_values`: None, `max_size`: Some(4419), added: 6894, mode: `MaxEncodedLen`)
 	fn reset_commitments() -> Weight {
-		Weight::from_parts(9_735_000, 0)
+		Weight::from_parts(14_993_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::DkgSessions` (r:1 w:1)
@@ -380,8 +443,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn submit_dkg_round1(n: u32, ) -> Weight {
-		Weight::from_parts(809_386_000, 5173)
-			.saturating_add(Weight::from_parts(1_230_726_339, 0).saturating_mul(n.into()))
+		Weight::from_parts(821_074_000, 5173)
+			.saturating_add(Weight::from_parts(1_235_493_977, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -395,8 +458,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn submit_dkg_round2(n: u32, ) -> Weight {
-		Weight::from_parts(22_064_398, 5173)
-			.saturating_add(Weight::from_parts(1_456_163, 0).saturating_mul(n.into()))
+		Weight::from_parts(26_764_086, 5173)
+			.saturating_add(Weight::from_parts(1_142_698, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -432,8 +495,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn confirm_dkg(n: u32, ) -> Weight {
-		Weight::from_parts(79_894_879, 8535)
-			.saturating_add(Weight::from_parts(12_959_042, 0).saturating_mul(n.into()))
+		Weight::from_parts(96_272_006, 8535)
+			.saturating_add(Weight::from_parts(12_405_657, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
@@ -462,8 +525,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn complain_dkg(n: u32, ) -> Weight {
-		Weight::from_parts(45_682_019, 5650)
-			.saturating_add(Weight::from_parts(7_034_237, 0).saturating_mul(n.into()))
+		Weight::from_parts(61_840_220, 5650)
+			.saturating_add(Weight::from_parts(6_541_086, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -493,14 +556,63 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[3, 16]`.
 	/// The range of component `p` is `[1, 16]`.
 	fn submit_signature_shares(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(9_477_949_000, 23226)
-			.saturating_add(Weight::from_parts(2_483_219_362, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_298_075_964, 0).saturating_mul(p.into()))
+		Weight::from_parts(9_628_014_000, 23226)
+			.saturating_add(Weight::from_parts(2_479_132_380, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_303_500_753, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6013).saturating_mul(n.into()))
+	}
+	/// Storage: `ZenrockMpc::SigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::SigningSessions` (`max_values`: None, `max_size`: Some(18033), added: 20508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::SignatureShares` (r:1 w:1)
+	/// Proof: `ZenrockMpc::SignatureShares` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::GroupKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::GroupKeys` (`max_values`: None, `max_size`: Some(1698), added: 4173, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:1)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[3, 16]`.
+	/// The range of component `p` is `[1, 16]`.
+	fn submit_signature_shares_stored(n: u32, p: u32, ) -> Weight {
+		Weight::from_parts(45_218_000, 21498)
+			.saturating_add(Weight::from_parts(1_806_623, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_263_743, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	/// Storage: `ZenrockMpc::SigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::SigningSessions` (`max_values`: None, `max_size`: Some(18033), added: 20508, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::SignatureShares` (r:16 w:15)
+	/// Proof: `ZenrockMpc::SignatureShares` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::GroupKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::GroupKeys` (`max_values`: None, `max_size`: Some(1698), added: 4173, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3397), added: 5872, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:15)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[3, 16]`.
+	/// The range of component `p` is `[1, 16]`.
+	fn submit_signature_shares_signed(n: u32, p: u32, ) -> Weight {
+		Weight::from_parts(1_473_744_000, 23226)
+			.saturating_add(Weight::from_parts(261_954_029, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(640_900_798, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3014).saturating_mul(n.into()))
 	}
 	/// Storage: `ZenrockMpc::NextDeadlineBlock` (r:1 w:1)
 	/// Proof: `ZenrockMpc::NextDeadlineBlock` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -524,8 +636,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 16]`.
 	fn on_initialize_deadlines(d: u32, ) -> Weight {
-		Weight::from_parts(22_995_808, 3538)
-			.saturating_add(Weight::from_parts(115_738_187, 0).saturating_mul(d.into()))
+		Weight::from_parts(20_481_050, 3538)
+			.saturating_add(Weight::from_parts(112_636_546, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((25_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -546,8 +658,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::DkgSessions` (`max_values`: None, `max_size`: Some(1708), added: 4183, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn key_requested(n: u32, ) -> Weight {
-		Weight::from_parts(18_735_581, 5395)
-			.saturating_add(Weight::from_parts(4_756_581, 0).saturating_mul(n.into()))
+		Weight::from_parts(19_210_970, 5395)
+			.saturating_add(Weight::from_parts(4_578_766, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -573,9 +685,9 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[3, 16]`.
 	/// The range of component `p` is `[1, 16]`.
 	fn signature_requested(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(93_801_000, 5395)
-			.saturating_add(Weight::from_parts(13_875_745, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(428_336, 0).saturating_mul(p.into()))
+		Weight::from_parts(87_782_000, 5395)
+			.saturating_add(Weight::from_parts(13_917_502, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(539_423, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
