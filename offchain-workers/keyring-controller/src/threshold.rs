@@ -133,8 +133,9 @@ pub struct SentRecord<BlockNumber> {
 	/// submitted (written before, so a crash in between sends it again).
 	pub submitted_at: Option<BlockNumber>,
 	/// [`Step::Commitments`]: the commitments published, in order (the last shows whether the
-	/// publication landed; all of them name the nonces to forget if it did not); [`Step::Signing`]: the commitments whose nonces signed (their journal entries go
-	/// with the record).
+	/// publication landed; all of them name the nonces to forget if it did not);
+	/// [`Step::Signing`]: the commitments whose nonces signed (their journal entries go with the
+	/// record).
 	pub commitments: Vec<Vec<u8>>,
 }
 
@@ -821,8 +822,10 @@ impl<T: Config> PartyWorker<T> {
 	fn forget_unpublished_nonces(&self, commitments: &[Vec<u8>], pooled: &[Vec<u8>]) {
 		let mut forgotten = 0usize;
 		for commitment in commitments.iter().filter(|commitment| !pooled.contains(commitment)) {
-			if matches!(self.nonce_entry(commitment), Some(NonceEntry::Unused(_))) {
-				StorageValueRef::persistent(&nonce_key(&self.account.id, commitment)).clear();
+			let key = nonce_key(&self.account.id, commitment);
+			let mut entry = StorageValueRef::persistent(&key);
+			if matches!(entry.get::<NonceEntry>(), Ok(Some(NonceEntry::Unused(_)))) {
+				entry.clear();
 				forgotten = forgotten.saturating_add(1);
 			}
 		}
