@@ -38,7 +38,7 @@ use scale_info::TypeInfo;
 use crate::{
 	hashing::{hash160, sha256d},
 	signature::RecoverableSignature,
-	Error, ParsedTransaction, SignPayload, SignedTransaction,
+	Error, ParsedTransaction, Preimage, PreimageHash, SignPayload, SignedTransaction,
 };
 
 /// The largest amount Bitcoin allows anywhere: 21 million BTC in satoshi.
@@ -247,6 +247,16 @@ impl Transaction {
 	) -> Result<[u8; 32], Error> {
 		Bip143Hashes::new(self).sighash(self, input_index, script_code, amount)
 	}
+
+	/// The BIP-143 message of input `input_index` whose SHA-256d is [`Self::bip143_sighash`].
+	pub fn bip143_preimage(
+		&self,
+		input_index: usize,
+		script_code: &[u8],
+		amount: u64,
+	) -> Result<Vec<u8>, Error> {
+		Bip143Hashes::new(self).preimage(self, input_index, script_code, amount)
+	}
 }
 
 /// The three hashes BIP-143 shares between all inputs.
@@ -282,6 +292,17 @@ impl Bip143Hashes {
 		script_code: &[u8],
 		amount: u64,
 	) -> Result<[u8; 32], Error> {
+		Ok(sha256d(&self.preimage(transaction, input_index, script_code, amount)?))
+	}
+
+	/// The message whose SHA-256d is the sighash.
+	fn preimage(
+		&self,
+		transaction: &Transaction,
+		input_index: usize,
+		script_code: &[u8],
+		amount: u64,
+	) -> Result<Vec<u8>, Error> {
 		let input = transaction.inputs.get(input_index).ok_or(Error::FieldOutOfRange)?;
 		let mut preimage = Vec::with_capacity(156usize.saturating_add(script_code.len()));
 		preimage.extend_from_slice(&transaction.version.to_le_bytes());
@@ -295,7 +316,7 @@ impl Bip143Hashes {
 		preimage.extend_from_slice(&self.outputs);
 		preimage.extend_from_slice(&transaction.lock_time.to_le_bytes());
 		preimage.extend_from_slice(&SIGHASH_ALL.to_le_bytes());
-		Ok(sha256d(&preimage))
+		Ok(preimage)
 	}
 }
 
@@ -354,6 +375,9 @@ pub struct BitcoinTransaction {
 	pub transaction: Transaction,
 	/// One sighash per input: BIP-143 for P2WPKH, BIP-341 (`SIGHASH_DEFAULT`) for Taproot.
 	pub sighashes: Vec<[u8; 32]>,
+	/// For P2WPKH, each input's BIP-143 message (its sighash is the SHA-256d of it); empty for
+	/// Taproot.
+	pub preimages: Vec<Vec<u8>>,
 	/// Sum of the outputs not paying the signer's own script, in satoshi.
 	pub value: u64,
 	/// Inputs − outputs, in satoshi.
@@ -412,22 +436,23 @@ pub fn parse(
 		None
 	};
 
-	let sighashes = match spender {
+	let (sighashes, preimages) = match spender {
 		Spender::P2wpkh(key) => {
 			let script_code = p2wpkh_script_code(&hash160(&key));
 			let hashes = Bip143Hashes::new(&transaction);
-			request
+			let preimages = request
 				.spent_outputs
 				.iter()
 				.enumerate()
 				.map(|(index, spent)| {
-					hashes.sighash(&transaction, index, &script_code, spent.amount)
+					hashes.preimage(&transaction, index, &script_code, spent.amount)
 				})
-				.collect::<Result<Vec<_>, Error>>()?
+				.collect::<Result<Vec<_>, Error>>()?;
+			(preimages.iter().map(|preimage| sha256d(preimage)).collect(), preimages)
 		}
 		Spender::Taproot(_) => {
 			let hashes = transaction.taproot_hashes(&request.spent_outputs)?;
-			(0..transaction.inputs.len())
+			let sighashes = (0..transaction.inputs.len())
 				.map(|index| {
 					transaction.taproot_sighash_with(
 						&hashes,
@@ -435,11 +460,12 @@ pub fn parse(
 						crate::taproot::SIGHASH_DEFAULT,
 					)
 				})
-				.collect::<Result<Vec<_>, Error>>()?
+				.collect::<Result<Vec<_>, Error>>()?;
+			(sighashes, Vec::new())
 		}
 	};
 
-	Ok(BitcoinTransaction { spender, transaction, sighashes, value, fee, recipient })
+	Ok(BitcoinTransaction { spender, transaction, sighashes, preimages, value, fee, recipient })
 }
 
 impl BitcoinTransaction {
@@ -447,6 +473,11 @@ impl BitcoinTransaction {
 	pub fn summary(&self) -> ParsedTransaction {
 		ParsedTransaction {
 			payloads_to_sign: self.sighashes.iter().copied().map(SignPayload::Prehash).collect(),
+			preimages: self
+				.preimages
+				.iter()
+				.map(|bytes| Preimage { hash: PreimageHash::Sha256d, bytes: bytes.clone() })
+				.collect(),
 			value: Some(u128::from(self.value)),
 			recipient: self.recipient.clone(),
 			fee: Some(u128::from(self.fee)),

@@ -29,7 +29,7 @@ use alloy_rlp::{Encodable, Header};
 
 use crate::{
 	address::evm_checksum_address, hashing::keccak256, signature::RecoverableSignature, Error,
-	ParsedTransaction, SignPayload, SignedTransaction,
+	ParsedTransaction, Preimage, PreimageHash, SignPayload, SignedTransaction,
 };
 
 const EIP2930_TYPE: u8 = 0x01;
@@ -192,6 +192,10 @@ impl EvmTransaction {
 	pub fn summary(&self) -> ParsedTransaction {
 		ParsedTransaction {
 			payloads_to_sign: alloc::vec![SignPayload::Prehash(self.signing_hash())],
+			preimages: alloc::vec![Preimage {
+				hash: PreimageHash::Keccak256,
+				bytes: self.signing_payload()
+			}],
 			value: Some(self.value),
 			recipient: self.to.as_ref().map(evm_checksum_address),
 			fee: self.max_fee(),

@@ -83,6 +83,6 @@ pub use bitcoin::BitcoinNetwork;
 pub use error::Error;
 pub use keys::{KeyType, PublicKey};
 pub use transaction::{
-	assemble_signed_transaction, parse_transaction, Chain, ParsedTransaction, SignPayload,
-	SignedTransaction,
+	assemble_signed_transaction, parse_transaction, Chain, ParsedTransaction, Preimage,
+	PreimageHash, SignPayload, SignedTransaction,
 };

@@ -258,6 +258,7 @@ impl SolanaMessage {
 			_ => None,
 		};
 		Ok(ParsedTransaction {
+			preimages: Vec::new(),
 			payloads_to_sign: alloc::vec![SignPayload::Message(bytes.to_vec())],
 			value,
 			recipient,

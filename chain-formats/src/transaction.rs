@@ -70,12 +70,45 @@ impl SignPayload {
 	}
 }
 
+/// How a [`Preimage`] is hashed into the 32-byte payload an ECDSA key signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PreimageHash {
+	/// Keccak-256 (EVM transactions).
+	Keccak256,
+	/// SHA-256 of SHA-256 (Bitcoin BIP-143 sighashes).
+	Sha256d,
+}
+
+/// The message whose hash an ECDSA payload is. Threshold ECDSA signers sign from presignatures,
+/// which is safe only for a digest they computed themselves from its message (a chosen raw hash
+/// allows forgeries), so they are given the preimage and hash it themselves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preimage {
+	/// How the payload is computed from [`Self::bytes`].
+	pub hash: PreimageHash,
+	/// The message.
+	pub bytes: Vec<u8>,
+}
+
+impl Preimage {
+	/// The payload: the hash of the message.
+	pub fn digest(&self) -> [u8; 32] {
+		match self.hash {
+			PreimageHash::Keccak256 => crate::hashing::keccak256(&self.bytes),
+			PreimageHash::Sha256d => crate::hashing::sha256d(&self.bytes),
+		}
+	}
+}
+
 /// What a request's unsigned transaction means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedTransaction {
 	/// What the keyring must sign, in order: one payload for EVM and Solana, one per input for
 	/// Bitcoin. Signatures are returned in the same order.
 	pub payloads_to_sign: Vec<SignPayload>,
+	/// For ECDSA signatures (EVM, Bitcoin P2WPKH), the message each payload is the hash of, in
+	/// the same order; empty for Taproot and Solana, whose signers need no preimage.
+	pub preimages: Vec<Preimage>,
 	/// The native amount leaving the signer's account, when the format states it:
 	/// - EVM: the transaction's `value` in wei (token transfers inside `data` are not counted);
 	/// - Bitcoin: the sum of outputs not paying back to the signer's own P2WPKH script (change

@@ -12,7 +12,7 @@ use zenrock_chain_formats::{
 	keys::normalize_public_key,
 	parse_transaction,
 	signature::{parse_der, parse_recoverable, verify_ecdsa, verify_ed25519, verify_signature},
-	solana, BitcoinNetwork, Chain, Error, KeyType, PublicKey, SignPayload,
+	solana, BitcoinNetwork, Chain, Error, KeyType, PreimageHash, PublicKey, SignPayload,
 };
 
 // The secp256k1 group order n.
@@ -289,7 +289,12 @@ fn bitcoin_request_round_trip() {
 	{
 		let expected = transaction.bip143_sighash(index, &script_code, amount).unwrap();
 		assert_eq!(payload, &SignPayload::Prehash(expected));
+		// Each payload comes with its BIP-143 message for threshold ECDSA signers.
+		let preimage = &parsed.preimages[index];
+		assert_eq!(preimage.hash, PreimageHash::Sha256d);
+		assert_eq!(preimage.digest(), expected);
 	}
+	assert_eq!(parsed.preimages.len(), 2);
 
 	// Sign (one recoverable, one DER), assemble, and check the witness layout.
 	let signatures: Vec<Vec<u8>> = parsed

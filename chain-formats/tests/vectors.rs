@@ -13,7 +13,7 @@ use zenrock_chain_formats::{
 	bitcoin::{decode_transaction, p2wpkh_script_code},
 	derive_address, evm,
 	signature::{recover_secp256k1, verify_der, verify_ecdsa, RecoverableSignature},
-	AddressFormat, BitcoinNetwork, Chain, Error, KeyType, PublicKey,
+	AddressFormat, BitcoinNetwork, Chain, Error, KeyType, Preimage, PreimageHash, PublicKey,
 };
 
 // EIP-155 example: nonce 9, gasPrice 20 gwei, gas 21000, to 0x3535…35, value 1 ether, chain 1.
@@ -40,6 +40,8 @@ const LEGACY_MAINNET_SIGNING_HASH: &str =
 // BIP-143 "Native P2WPKH" example.
 const BIP143_UNSIGNED: &str = "0100000002fff7f7881a8099afa6940d42d1e7f6362bec38171ea3edf433541db4e4ad969f0000000000eeffffffef51e1b804cc89d182d279655c3aa89e815b1b309fe287d9b2b55d57b90ec68a0100000000ffffffff02202cb206000000001976a9148280b37df378db99f66f85c95a783a76ac7a6d5988ac9093510d000000001976a9143bde42dbee7e4dbe6a21b2d50ce2f0167faa815988ac11000000";
 const BIP143_SIGHASH_1: &str = "c37af31116d1b27caf68aae9e3ac82f1477929014d5b917657d0eb49478cb670";
+/// BIP-143 "Native P2WPKH" example: the published `hashPreimage` of input 1.
+const BIP143_PREIMAGE_1: &str = "0100000096b827c8483d4e9b96712b6713a7b68d6e8003a781feba36c31143470b4efd3752b0a642eea2fb7ae638c36f6252b6750293dbe574a806984b8e4d8548339a3bef51e1b804cc89d182d279655c3aa89e815b1b309fe287d9b2b55d57b90ec68a010000001976a9141d0f172a0ecb48aee1be1f2687d2963ae33f71a188ac0046c32300000000ffffffff863ef3e1a92afbfdb97f31ad0fc7683ee943e9abcf2501590ff8f6551f47e5e51100000001000000";
 const BIP143_KEY_1: &str = "025476c2e83188368da1ff3e292e7acafcdb3566bb0ad253f62fc70f07aeee6357";
 const BIP143_SECRET_1: &str = "619c335025c7f4012e556c2a58b2506e30b8511b53ade95ea316fd8c3286feb9";
 const BIP143_DER_1: &str = "304402203609e17b84f6a7d30c80bfa610b5b4542f32a8a0d5447a12fb1366d7f01cc44a0220573a954c4518331561406f90300e8f3358f51928d43c212a8caed02de67eebee";
@@ -154,6 +156,12 @@ fn eip1559_mainnet_transaction_round_trips() {
 		"0xdd6b8b3dc6b7ad97db52f08a275ff4483e024cea"
 	);
 	let summary = transaction.summary();
+	// A threshold ECDSA signer gets the unsigned transaction as the payload's preimage.
+	assert_eq!(
+		summary.preimages,
+		vec![Preimage { hash: PreimageHash::Keccak256, bytes: unsigned.clone() }]
+	);
+	assert_eq!(summary.preimages[0].digest(), transaction.signing_hash());
 	assert_eq!(
 		summary.recipient.unwrap().to_lowercase(),
 		"0x6069a6c32cf691f5982febae4faf8a6f3ab2f0f6"
@@ -233,6 +241,12 @@ fn bip143_native_p2wpkh_sighash_and_signature() {
 	let sighash =
 		transaction.bip143_sighash(1, &p2wpkh_script_code(&key_hash), 600_000_000).unwrap();
 	assert_eq!(to_hex(&sighash), BIP143_SIGHASH_1);
+	// The published hash preimage (what a threshold ECDSA signer hashes itself).
+	let preimage =
+		transaction.bip143_preimage(1, &p2wpkh_script_code(&key_hash), 600_000_000).unwrap();
+	assert_eq!(to_hex(&preimage), BIP143_PREIMAGE_1);
+	let preimage = Preimage { hash: PreimageHash::Sha256d, bytes: preimage };
+	assert_eq!(to_hex(&preimage.digest()), BIP143_SIGHASH_1);
 
 	// The published DER signature verifies, and RFC 6979 signing reproduces it.
 	let verified = verify_der(compressed, &sighash, &hex(BIP143_DER_1)).unwrap();
