@@ -43,6 +43,7 @@ extern crate alloc;
 
 mod ciphersuite;
 mod dkg;
+pub mod ecdsa;
 mod encryption;
 mod error;
 mod key_share;

@@ -175,12 +175,32 @@ pub enum KeyringBackend {
 	/// holds a key, and any `party_threshold` of the parties sign together. Keys come from a
 	/// distributed key generation on chain; signatures are aggregated and verified by the chain.
 	Frost,
+	/// Threshold ECDSA keys (secp256k1 for EVM and Bitcoin P2WPKH, CGGMP24): every party holds a
+	/// share of one master key per keyring, made once when the keyring is set up; each key is a
+	/// BIP-32 child of it, derived by the chain in the block of the request. Any
+	/// `party_threshold` parties sign from presignatures pooled per key; the chain checks each
+	/// partial signature and combines them. The protocol runs natively in the parties' nodes.
+	ThresholdEcdsa,
 }
 
 impl KeyringBackend {
 	/// Whether keys are shared among the parties (no party holds a whole key).
 	pub const fn is_threshold(self) -> bool {
-		matches!(self, KeyringBackend::Frost)
+		matches!(self, KeyringBackend::Frost | KeyringBackend::ThresholdEcdsa)
+	}
+
+	/// The key types the backend makes.
+	pub const fn serves(self, key_type: KeyType) -> bool {
+		match self {
+			KeyringBackend::NodeKeystore => matches!(
+				key_type,
+				KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 | KeyType::Ed25519
+			),
+			KeyringBackend::Frost => matches!(key_type, KeyType::Ed25519 | KeyType::BitcoinTaproot),
+			KeyringBackend::ThresholdEcdsa => {
+				matches!(key_type, KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1)
+			}
+		}
 	}
 }
 
@@ -260,6 +280,11 @@ pub trait ThresholdResults {
 	fn reject(request: RequestId, reason: &[u8]) -> DispatchResult;
 	/// The payloads of signature request `request`, in order (what each signature signs).
 	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>>;
+	/// The preimage of each payload of signature request `request` when the chain computed the
+	/// payloads itself from a transaction (in payload order; see
+	/// [`zenrock_chain_formats::Preimage`]); `None` for raw payloads and for transactions whose
+	/// signatures need none (Taproot, Solana).
+	fn sign_preimages(request: RequestId) -> Option<Vec<zenrock_chain_formats::Preimage>>;
 }
 
 /// Threshold keyring state that identity needs (implemented by the MPC pallet).

@@ -8,10 +8,14 @@
 //!   (keyring controller, relayer): the signing types of the test runtime
 //!   ([`impl_signed_transactions!`]) and a test node ([`offchain::TestNode`]) with off-chain
 //!   database, transaction pool and keystore, whose submitted transactions tests decode and check.
+//! - [`ecdsa`] (feature `threshold-ecdsa`): threshold ECDSA as the nodes run it (cggmp24), for
+//!   tests of the chain side.
 //!
 //! Each pallet's `mock.rs` keeps what only it needs and re-exports from here what its tests use,
 //! bound to its own `Test` runtime.
 
+#[cfg(feature = "threshold-ecdsa")]
+pub mod ecdsa;
 pub mod gate;
 pub mod offchain;
 

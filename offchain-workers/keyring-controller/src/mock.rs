@@ -17,7 +17,10 @@ use core::{
 	cell::{Cell, RefCell},
 	ops::{Deref, DerefMut},
 };
-use frame_support::derive_impl;
+use frame_support::{
+	derive_impl,
+	traits::{ConstU32, ConstU64},
+};
 use sp_io::TestExternalities;
 use sp_runtime::{traits::IdentityLookup, BuildStorage, DispatchError, DispatchResult};
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,6 +157,9 @@ impl pallet_zenrock_mpc::Config for Test {
 	type ShareTimeout = ShareTimeout;
 	type SuspendBlocks = SuspendBlocks;
 	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type CeremonyRoundTimeout = ConstU64<5>;
+	type PresignaturesPerKey = ConstU32<2>;
+	type PresignatureWait = ConstU64<10>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = NoBenchmarks;
@@ -459,6 +465,11 @@ impl ThresholdResults for MockChain {
 			Some(ThresholdRequest::Signature { payloads, .. }) => Some(payloads),
 			_ => None,
 		}
+	}
+
+	// Threshold ECDSA runs in the node, not in this worker: its requests are not mocked here.
+	fn sign_preimages(_: RequestId) -> Option<Vec<zenrock_chain_formats::Preimage>> {
+		None
 	}
 }
 

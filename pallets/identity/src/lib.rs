@@ -1256,7 +1256,7 @@ impl<T: Config> Pallet<T> {
 		let party_count = party_count as u32;
 		let valid = match backend {
 			KeyringBackend::NodeKeystore => threshold >= 1 && threshold <= party_count.max(1),
-			KeyringBackend::Frost => {
+			KeyringBackend::Frost | KeyringBackend::ThresholdEcdsa => {
 				threshold >= 2
 					&& threshold <= party_count
 					&& party_count <= T::MaxThresholdParties::get()

@@ -63,12 +63,15 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod ecdsa;
 #[cfg(test)]
 mod mock;
 pub mod party_view;
 pub use party_view::PartyView;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ecdsa;
 pub mod weights;
 
 use alloc::{format, vec::Vec};
@@ -84,6 +87,11 @@ pub use zenrock_primitives::{
 	ThresholdKeyringState, ThresholdResults,
 };
 
+pub use ecdsa::{
+	BundleOf, Ceremony, CeremonyId, CeremonyKind, CeremonyOutput, EcdsaBundle, EcdsaKey,
+	EcdsaKeyring, EcdsaSigning, PooledPresignature, PresignaturePool, CEREMONY_ROUNDS,
+	ECDSA_MAX_PARTIES, MAX_BUNDLE_SIZE, MAX_CEREMONY_OUTPUT,
+};
 pub use pallet::*;
 
 /// Log target of this pallet.
@@ -121,6 +129,13 @@ pub fn suite_of(key_type: KeyType) -> Option<Suite> {
 		KeyType::BitcoinTaproot => Some(Suite::Secp256k1Taproot),
 		KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 => None,
 	}
+}
+
+/// The threshold backend of `keyring`, if it has one.
+fn threshold_backend<T: Config>(keyring: KeyringId) -> Option<KeyringBackend> {
+	T::Keyrings::keyring_terms(keyring)
+		.map(|terms| terms.backend)
+		.filter(|backend| backend.is_threshold())
 }
 
 /// The round a key generation waits for.
@@ -256,6 +271,9 @@ pub enum Task {
 	KeyGeneration,
 	/// Sign for a signature request (the current attempt chose it).
 	Signing,
+	/// Sign from presignatures for a threshold ECDSA signature request (the current attempt
+	/// chose it).
+	EcdsaSigning,
 }
 
 #[frame_support::pallet]
@@ -320,6 +338,19 @@ pub mod pallet {
 		/// Deadlines handled per block at most; later ones wait a block.
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// Blocks each round of a threshold ECDSA ceremony may take.
+		#[pallet::constant]
+		type CeremonyRoundTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Presignatures kept pooled per threshold ECDSA key.
+		#[pallet::constant]
+		type PresignaturesPerKey: Get<u32>;
+
+		/// Blocks a threshold ECDSA signature request waits for presignatures before it is
+		/// rejected.
+		#[pallet::constant]
+		type PresignatureWait: Get<BlockNumberFor<Self>>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -434,6 +465,77 @@ pub mod pallet {
 	pub type PartyTasks<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RequestId, Task>;
 
+	/// Threshold ECDSA keyrings, once a party announced readiness.
+	#[pallet::storage]
+	pub type EcdsaKeyrings<T: Config> = StorageMap<_, Twox64Concat, KeyringId, EcdsaKeyring<T>>;
+
+	/// The parties of a threshold ECDSA keyring that announced they can start its setup.
+	#[pallet::storage]
+	pub type EcdsaReadiness<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, KeyringId, Blake2_128Concat, T::AccountId, ()>;
+
+	/// Threshold ECDSA ceremonies in progress.
+	#[pallet::storage]
+	pub type Ceremonies<T: Config> = StorageMap<_, Twox64Concat, CeremonyId, Ceremony<T>>;
+
+	/// The id of the next ceremony.
+	#[pallet::storage]
+	pub type NextCeremonyId<T: Config> = StorageValue<_, CeremonyId, ValueQuery>;
+
+	/// Message bundles of a ceremony, by (ceremony, round) and sender position.
+	#[pallet::storage]
+	pub type CeremonyBundles<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, (CeremonyId, u8), Twox64Concat, u16, BundleOf>;
+
+	/// Outputs reported in a ceremony's output round, by participant position.
+	#[pallet::storage]
+	pub type CeremonyOutputs<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, CeremonyId, Twox64Concat, u16, CeremonyOutput>;
+
+	/// The ceremonies each party takes part in: its node's to-do list.
+	#[pallet::storage]
+	pub type CeremonyTasks<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, CeremonyId, ()>;
+
+	/// Round deadlines of ceremonies, by block (swept with [`Deadlines`]).
+	#[pallet::storage]
+	pub type CeremonyDeadlines<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, CeremonyId, ()>;
+
+	/// Threshold ECDSA keys, by key id.
+	#[pallet::storage]
+	pub type EcdsaKeys<T: Config> = StorageMap<_, Twox64Concat, KeyId, EcdsaKey>;
+
+	/// Pooled presignatures of each key, by the ceremony that made them.
+	#[pallet::storage]
+	pub type Presignatures<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, KeyId, Twox64Concat, CeremonyId, PooledPresignature<T>>;
+
+	/// The presignature pool of each threshold ECDSA key.
+	#[pallet::storage]
+	pub type PresignaturePools<T: Config> = StorageMap<_, Twox64Concat, KeyId, PresignaturePool<T>>;
+
+	/// Threshold ECDSA signing in progress (or waiting for presignatures), by request.
+	#[pallet::storage]
+	pub type EcdsaSigningSessions<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, EcdsaSigning<T>>;
+
+	/// Requests waiting for presignatures of a key, oldest first by request id.
+	#[pallet::storage]
+	pub type WaitingForPresignatures<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, KeyId, Twox64Concat, RequestId, ()>;
+
+	/// Partial signatures of the current ECDSA attempt of a request, by signer key-share index.
+	#[pallet::storage]
+	pub type PartialSignatures<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		RequestId,
+		Twox64Concat,
+		u16,
+		BoundedVec<[u8; 32], T::MaxPayloads>,
+	>;
+
 	/// Events of the MPC pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -470,6 +572,26 @@ pub mod pallet {
 		PartyTimedOut { keyring: KeyringId, party: T::AccountId, request: RequestId },
 		/// A signer's share was checked on chain and is invalid: the party is faulty.
 		InvalidShareProven { keyring: KeyringId, party: T::AccountId, request: RequestId },
+		/// A party of a threshold ECDSA keyring is ready for its setup.
+		EcdsaReadyAnnounced { keyring: KeyringId, party: T::AccountId },
+		/// A threshold ECDSA ceremony started among these key-share indexes.
+		CeremonyStarted {
+			ceremony: CeremonyId,
+			keyring: KeyringId,
+			kind: CeremonyKind,
+			participants: Vec<u16>,
+		},
+		/// Every participant submitted the previous round: this one started (the round after
+		/// the last message round is the output round).
+		CeremonyRoundStarted { ceremony: CeremonyId, round: u8 },
+		/// Every participant reported the same output: the result is kept.
+		CeremonyCompleted { ceremony: CeremonyId },
+		/// A ceremony failed; `culprit` is the silent or accused key-share index, if known.
+		CeremonyFailed { ceremony: CeremonyId, culprit: Option<u16>, reason: Reason },
+		/// A party let a round of a threshold ECDSA ceremony time out: it is suspended.
+		CeremonyPartyTimedOut { keyring: KeyringId, party: T::AccountId, ceremony: CeremonyId },
+		/// A threshold ECDSA keyring has its auxiliary info and master key: it makes keys.
+		EcdsaKeyringReady { keyring: KeyringId, master_key: [u8; 33] },
 	}
 
 	/// Errors of the MPC pallet.
@@ -516,6 +638,22 @@ pub mod pallet {
 		MissingEncryptionKey,
 		/// The keyring has more parties than MaxParties, or fewer than its threshold.
 		InvalidParties,
+		/// The threshold ECDSA keyring is not set up yet (its auxiliary info or master key is
+		/// still being made).
+		EcdsaSetupPending,
+		/// The threshold ECDSA keyring is already set up, or its setup is running.
+		EcdsaAlreadySetUp,
+		/// Threshold ECDSA signs only payloads the chain computed from a transaction (EVM,
+		/// Bitcoin P2WPKH): a raw hash could be a forgery's target.
+		PreimageRequired,
+		/// No threshold ECDSA ceremony has this id.
+		UnknownCeremony,
+		/// The bundle is not a valid encoding, or a direct message has no valid recipient.
+		InvalidBundle,
+		/// The output is malformed for the ceremony's kind.
+		InvalidOutput,
+		/// The caller (or the accused) is not a participant of the ceremony.
+		NotCeremonyParticipant,
 	}
 
 	#[pallet::hooks]
@@ -537,6 +675,7 @@ pub mod pallet {
 			);
 			assert!(T::MaxPayloads::get() >= 1, "a signature request has a payload");
 			assert!(T::MaxDeadlinesPerBlock::get() >= 1, "the sweep must make progress");
+			assert!(T::PresignaturesPerKey::get() >= 1, "a key keeps presignatures pooled");
 		}
 	}
 
@@ -798,10 +937,275 @@ pub mod pallet {
 			};
 			Ok(Some(weight).into())
 		}
+
+		/// Announce that the caller, a party of threshold ECDSA keyring `keyring`, is ready for
+		/// the keyring's setup (its node holds its Paillier primes). When every party has
+		/// announced, the auxiliary-info and master-key ceremonies start (CeremonyStarted).
+		/// Refused once the keyring is set up or its setup runs. Emits EcdsaReadyAnnounced.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::announce_ecdsa_ready(ECDSA_MAX_PARTIES))]
+		pub fn announce_ecdsa_ready(origin: OriginFor<T>, keyring: KeyringId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(
+				threshold_backend::<T>(keyring) == Some(KeyringBackend::ThresholdEcdsa),
+				Error::<T>::NotKeyringParty
+			);
+			let mut record = Self::ecdsa_keyring(keyring)?;
+			ensure!(record.participants.contains(&who), Error::<T>::NotKeyringParty);
+			ensure!(
+				record.setup.is_empty() && record.ready_master().is_none(),
+				Error::<T>::EcdsaAlreadySetUp
+			);
+			for party in &record.participants {
+				ensure!(EncryptionKeys::<T>::contains_key(party), Error::<T>::MissingEncryptionKey);
+			}
+			EcdsaReadiness::<T>::insert(keyring, &who, ());
+			Self::deposit_event(Event::EcdsaReadyAnnounced { keyring, party: who });
+			let all_ready = record
+				.participants
+				.iter()
+				.all(|party| EcdsaReadiness::<T>::contains_key(keyring, party));
+			if all_ready {
+				let _ = EcdsaReadiness::<T>::clear_prefix(keyring, u32::MAX, None);
+				if !Self::holds_shares(keyring) {
+					KeyringShares::<T>::mutate(keyring, |count| *count = count.saturating_add(1));
+				}
+				let indexes: BoundedVec<u16, T::MaxParties> = BoundedVec::truncate_from(
+					(1..=record.participants.len() as u16).collect::<Vec<_>>(),
+				);
+				// A repeated setup keeps what an earlier attempt made.
+				let mut kinds = Vec::new();
+				if !record.aux_ready {
+					kinds.push(CeremonyKind::AuxInfo);
+				}
+				if record.master.is_none() {
+					kinds.push(CeremonyKind::MasterKey);
+				}
+				for kind in kinds {
+					let id = Self::open_ceremony(
+						keyring,
+						kind,
+						record.participants.clone(),
+						indexes.clone(),
+					);
+					let _ = record.setup.try_push(id);
+				}
+			}
+			EcdsaKeyrings::<T>::insert(keyring, record);
+			Ok(())
+		}
+
+		/// Submit the caller's messages of round `round` of threshold ECDSA ceremony
+		/// `ceremony`: a SCALE-encoded [`EcdsaBundle`] (broadcast messages, and direct messages
+		/// sealed to their recipients), at most MAX_BUNDLE_SIZE bytes. Only participants, once
+		/// per round, in the ceremony's current round and before its deadline. When every
+		/// participant has submitted, the next round starts (CeremonyRoundStarted).
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::submit_ceremony_bundle(bundle.len() as u32))]
+		pub fn submit_ceremony_bundle(
+			origin: OriginFor<T>,
+			ceremony: CeremonyId,
+			round: u8,
+			bundle: Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (mut record, position) = Self::ceremony_turn(ceremony, &who, round)?;
+			ensure!(round <= CEREMONY_ROUNDS, Error::<T>::WrongPhase);
+			ensure!(
+				!CeremonyBundles::<T>::contains_key((ceremony, round), position),
+				Error::<T>::AlreadySubmitted
+			);
+			let bounded: BundleOf = bundle.try_into().map_err(|_| Error::<T>::InvalidBundle)?;
+			ensure!(
+				EcdsaBundle::decode_checked(&bounded, record.size(), position).is_some(),
+				Error::<T>::InvalidBundle
+			);
+			CeremonyBundles::<T>::insert((ceremony, round), position, bounded);
+			record.submitted = record.submitted.saturating_add(1);
+			if record.submitted >= record.size() {
+				Self::next_ceremony_round(ceremony, &mut record);
+			}
+			Ceremonies::<T>::insert(ceremony, record);
+			Ok(())
+		}
+
+		/// Report the caller's result of threshold ECDSA ceremony `ceremony` in its output
+		/// round: a 32-byte digest of the auxiliary info, the master key (compressed key ‖ chain
+		/// code) or a presignature's public data (for its signers). When every participant has
+		/// reported the same output, the result is kept (CeremonyCompleted); a different output
+		/// fails the ceremony.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::submit_ceremony_output(ECDSA_MAX_PARTIES))]
+		pub fn submit_ceremony_output(
+			origin: OriginFor<T>,
+			ceremony: CeremonyId,
+			output: Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (mut record, position) =
+				Self::ceremony_turn(ceremony, &who, CEREMONY_ROUNDS.saturating_add(1))?;
+			ensure!(
+				!CeremonyOutputs::<T>::contains_key(ceremony, position),
+				Error::<T>::AlreadySubmitted
+			);
+			let valid = match record.kind {
+				CeremonyKind::AuxInfo => output.len() == ecdsa::AUX_DIGEST_SIZE,
+				CeremonyKind::MasterKey => {
+					zenrock_mpc_core::ecdsa::MasterKey::decode(&output).is_ok()
+				}
+				CeremonyKind::Presignature { .. } => {
+					zenrock_mpc_core::ecdsa::PresignaturePublic::decode(
+						&output,
+						record.participants.len(),
+					)
+					.is_ok()
+				}
+			};
+			ensure!(valid, Error::<T>::InvalidOutput);
+			let first = CeremonyOutputs::<T>::iter_prefix_values(ceremony).next();
+			if first.as_ref().is_some_and(|first| first.as_slice() != output.as_slice()) {
+				let reason = b"ceremony: outputs differ";
+				Self::fail_ceremony(ceremony, record, None, reason);
+				return Ok(());
+			}
+			let bounded: CeremonyOutput =
+				output.clone().try_into().map_err(|_| Error::<T>::InvalidOutput)?;
+			CeremonyOutputs::<T>::insert(ceremony, position, bounded);
+			record.submitted = record.submitted.saturating_add(1);
+			if record.submitted >= record.size() {
+				Self::complete_ceremony(ceremony, record, output);
+			} else {
+				Ceremonies::<T>::insert(ceremony, record);
+			}
+			Ok(())
+		}
+
+		/// Report that the caller's protocol run of ceremony `ceremony` aborted, naming the
+		/// participant (position, 1-based) whose message failed its check if known. The
+		/// ceremony fails (CeremonyFailed): the chain cannot check the accusation, so no one is
+		/// marked faulty; a setup is retried when the parties announce again, a pool is refilled.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::report_ceremony_abort(ECDSA_MAX_PARTIES))]
+		pub fn report_ceremony_abort(
+			origin: OriginFor<T>,
+			ceremony: CeremonyId,
+			accused: Option<u16>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Ceremonies::<T>::get(ceremony).ok_or(Error::<T>::UnknownCeremony)?;
+			let position = record.position(&who).ok_or(Error::<T>::NotCeremonyParticipant)?;
+			let culprit = match accused {
+				Some(accused) => {
+					ensure!(
+						accused != position && (1..=record.size()).contains(&accused),
+						Error::<T>::NotCeremonyParticipant
+					);
+					record.indexes.get(usize::from(accused).saturating_sub(1)).copied()
+				}
+				None => None,
+			};
+			let reporter = record.indexes.get(usize::from(position).saturating_sub(1)).copied();
+			let reason = format!("ceremony: aborted by party {}", reporter.unwrap_or(0));
+			Self::fail_ceremony(ceremony, record, culprit, reason.as_bytes());
+			Ok(())
+		}
+
+		/// Submit the caller's partial signatures for attempt `attempt` of threshold ECDSA
+		/// signature request `request`, one 32-byte scalar per payload in order. Only the
+		/// attempt's signers, once each, before its deadline. Each is checked against its
+		/// presignature's public data: an invalid one proves the caller faulty
+		/// (InvalidShareProven) and another attempt starts. With the last signer's partial
+		/// signatures the chain combines the signatures and the treasury stores them
+		/// (SigningCompleted).
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::submit_partial_signatures(
+			ECDSA_MAX_PARTIES,
+			partials.len() as u32
+		))]
+		pub fn submit_partial_signatures(
+			origin: OriginFor<T>,
+			request: RequestId,
+			attempt: u8,
+			partials: Vec<[u8; 32]>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let mut session =
+				EcdsaSigningSessions::<T>::get(request).ok_or(Error::<T>::UnknownSession)?;
+			ensure!(session.attempt == attempt && !session.waiting(), Error::<T>::WrongAttempt);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now < session.deadline, Error::<T>::TooLate);
+			let position = session
+				.signers
+				.iter()
+				.position(|account| *account == who)
+				.ok_or(Error::<T>::NotParticipant)?;
+			let index = *session.indexes.get(position).ok_or(Error::<T>::NotParticipant)?;
+			ensure!(
+				!PartialSignatures::<T>::contains_key(request, index),
+				Error::<T>::AlreadySubmitted
+			);
+			ensure!(
+				partials.len() == session.presignatures.len(),
+				Error::<T>::InvalidSignatureShares
+			);
+			let payloads = T::Results::sign_payloads(request).ok_or(Error::<T>::UnknownSession)?;
+			let signers = session.indexes.len();
+			let mut valid = true;
+			for ((partial, payload), public) in partials.iter().zip(&payloads).zip(&session.publics)
+			{
+				let digest: Option<[u8; 32]> = payload.as_slice().try_into().ok();
+				let public = zenrock_mpc_core::ecdsa::PresignaturePublic::decode(public, signers);
+				valid &= match (digest, public) {
+					(Some(digest), Ok(public)) => {
+						public.verify_partial(position, &digest, partial).is_ok()
+					}
+					_ => false,
+				};
+			}
+			let count = signers as u32;
+			let payload_count = partials.len() as u32;
+			if !valid {
+				let keyring = EcdsaKeys::<T>::get(session.key).map(|key| key.keyring).unwrap_or(0);
+				PartyStatus::<T>::mutate(keyring, &who, |record| record.faulty = true);
+				Self::deposit_event(Event::InvalidShareProven { keyring, party: who, request });
+				Self::retry_ecdsa(request, session);
+				return Ok(
+					Some(T::WeightInfo::submit_partial_signatures(count, payload_count)).into()
+				);
+			}
+			let partials: BoundedVec<[u8; 32], T::MaxPayloads> =
+				partials.try_into().map_err(|_| Error::<T>::InvalidSignatureShares)?;
+			PartialSignatures::<T>::insert(request, index, partials);
+			PartyTasks::<T>::remove(&who, request);
+			session.submitted = session.submitted.saturating_add(1);
+			if usize::from(session.submitted) < signers {
+				EcdsaSigningSessions::<T>::insert(request, session);
+				return Ok(Some(T::WeightInfo::submit_partial_signatures_stored(
+					count,
+					payload_count,
+				))
+				.into());
+			}
+			Self::finish_ecdsa(request, session);
+			Ok(Some(T::WeightInfo::submit_partial_signatures(count, payload_count)).into())
+		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
+	/// Ceremony `id` in round `round` before its deadline, and `who`'s position in it.
+	fn ceremony_turn(
+		id: CeremonyId,
+		who: &T::AccountId,
+		round: u8,
+	) -> Result<(Ceremony<T>, u16), DispatchError> {
+		let ceremony = Ceremonies::<T>::get(id).ok_or(Error::<T>::UnknownCeremony)?;
+		let position = ceremony.position(who).ok_or(Error::<T>::NotCeremonyParticipant)?;
+		ensure!(ceremony.round == round, Error::<T>::WrongPhase);
+		ensure!(frame_system::Pallet::<T>::block_number() < ceremony.deadline, Error::<T>::TooLate);
+		Ok((ceremony, position))
+	}
+
 	/// The DKG session of `request` in `phase` before its deadline, and `who`'s participant index.
 	fn dkg_turn(
 		request: RequestId,
@@ -1142,7 +1546,17 @@ impl<T: Config> Pallet<T> {
 				Self::deadline_passed(request, block);
 				handled = handled.saturating_add(1);
 			}
-			if handled >= budget && Deadlines::<T>::iter_key_prefix(block).next().is_some() {
+			let due: Vec<CeremonyId> = CeremonyDeadlines::<T>::iter_key_prefix(block)
+				.take(budget.saturating_sub(handled) as usize)
+				.collect();
+			for ceremony in due {
+				CeremonyDeadlines::<T>::remove(block, ceremony);
+				Self::ceremony_deadline_passed(ceremony, block);
+				handled = handled.saturating_add(1);
+			}
+			let left = Deadlines::<T>::iter_key_prefix(block).next().is_some()
+				|| CeremonyDeadlines::<T>::iter_key_prefix(block).next().is_some();
+			if handled >= budget && left {
 				break;
 			}
 			block = block.saturating_add(1u32.into());
@@ -1192,7 +1606,61 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			Self::retry_signing(request, session, &key);
+			return;
 		}
+		if let Some(session) = EcdsaSigningSessions::<T>::get(request) {
+			if session.deadline != block {
+				return;
+			}
+			if session.waiting() {
+				Self::clear_ecdsa_signing(request, &session);
+				let reason = b"signing: no presignatures";
+				Self::deposit_event(Event::SigningFailed { request, reason: Self::reason(reason) });
+				let _ = T::Results::reject(request, reason);
+				return;
+			}
+			let keyring = EcdsaKeys::<T>::get(session.key).map(|key| key.keyring).unwrap_or(0);
+			for (account, index) in session.signers.iter().zip(&session.indexes) {
+				if !PartialSignatures::<T>::contains_key(request, index) {
+					Self::mark_timed_out(keyring, account, request, true);
+				}
+			}
+			Self::retry_ecdsa(request, session);
+		}
+	}
+
+	/// A round of ceremony `id` reached its deadline `block`: its silent participants are
+	/// suspended and it fails.
+	fn ceremony_deadline_passed(id: CeremonyId, block: BlockNumberFor<T>) {
+		let Some(ceremony) = Ceremonies::<T>::get(id) else { return };
+		if ceremony.deadline != block {
+			return;
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut culprit = None;
+		for (position, account) in (1u16..).zip(&ceremony.participants) {
+			let submitted = if ceremony.round <= CEREMONY_ROUNDS {
+				CeremonyBundles::<T>::contains_key((id, ceremony.round), position)
+			} else {
+				CeremonyOutputs::<T>::contains_key(id, position)
+			};
+			if submitted {
+				continue;
+			}
+			let index = ceremony.indexes.get(usize::from(position).saturating_sub(1)).copied();
+			culprit = culprit.or(index);
+			PartyStatus::<T>::mutate(ceremony.keyring, account, |record| {
+				record.missed = record.missed.saturating_add(1);
+				record.suspended_until = now.saturating_add(T::SuspendBlocks::get());
+			});
+			Self::deposit_event(Event::CeremonyPartyTimedOut {
+				keyring: ceremony.keyring,
+				party: account.clone(),
+				ceremony: id,
+			});
+		}
+		let reason = format!("ceremony: party {} unresponsive", culprit.unwrap_or(0));
+		Self::fail_ceremony(id, ceremony, culprit, reason.as_bytes());
 	}
 
 	fn mark_timed_out(keyring: KeyringId, party: &T::AccountId, request: RequestId, suspend: bool) {
@@ -1213,6 +1681,10 @@ impl<T: Config> ThresholdBackend for Pallet<T> {
 		for party in T::Keyrings::parties(keyring) {
 			ensure!(EncryptionKeys::<T>::contains_key(&party), Error::<T>::MissingEncryptionKey);
 		}
+		if threshold_backend::<T>(keyring) == Some(KeyringBackend::ThresholdEcdsa) {
+			let record = Self::ecdsa_keyring(keyring)?;
+			ensure!(record.ready_master().is_some(), Error::<T>::EcdsaSetupPending);
+		}
 		Ok(())
 	}
 
@@ -1221,6 +1693,9 @@ impl<T: Config> ThresholdBackend for Pallet<T> {
 		keyring: KeyringId,
 		key_type: KeyType,
 	) -> Result<(), DispatchError> {
+		if threshold_backend::<T>(keyring) == Some(KeyringBackend::ThresholdEcdsa) {
+			return Self::ecdsa_key_requested(request, keyring, key_type);
+		}
 		let suite = suite_of(key_type).ok_or(Error::<T>::UnsupportedKeyType)?;
 		let terms = T::Keyrings::keyring_terms(keyring).ok_or(Error::<T>::InvalidParties)?;
 		let participants: ParticipantsOf<T> =
@@ -1265,6 +1740,9 @@ impl<T: Config> ThresholdBackend for Pallet<T> {
 		key: KeyId,
 		payloads: &[Vec<u8>],
 	) -> Result<(), DispatchError> {
+		if EcdsaKeys::<T>::contains_key(key) {
+			return Self::ecdsa_signature_requested(request, keyring, key, payloads);
+		}
 		let group_key = GroupKeys::<T>::get(key).ok_or(Error::<T>::UnknownThresholdKey)?;
 		ensure!(group_key.keyring == keyring, Error::<T>::UnknownThresholdKey);
 		Self::start_attempt(request, key, &group_key, payloads.len(), 0, BoundedVec::new())
@@ -1272,10 +1750,16 @@ impl<T: Config> ThresholdBackend for Pallet<T> {
 
 	fn key_requested_weight() -> Weight {
 		T::WeightInfo::key_requested(T::MaxParties::get())
+			.max(T::WeightInfo::ecdsa_key_requested(T::PresignaturesPerKey::get()))
 	}
 
 	fn signature_requested_weight(payloads: u32) -> Weight {
-		T::WeightInfo::signature_requested(T::MaxParties::get(), payloads)
+		T::WeightInfo::signature_requested(T::MaxParties::get(), payloads).max(
+			T::WeightInfo::ecdsa_signature_requested(
+				payloads,
+				T::PresignaturesPerKey::get().saturating_add(payloads),
+			),
+		)
 	}
 }
 

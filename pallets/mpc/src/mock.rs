@@ -3,10 +3,13 @@
 
 use crate as pallet_zenrock_mpc;
 use core::cell::RefCell;
-use frame_support::{derive_impl, parameter_types, traits::Hooks};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Hooks},
+};
 use sp_runtime::{traits::IdentityLookup, BuildStorage, DispatchError, DispatchResult};
 use std::collections::BTreeMap;
-use zenrock_chain_formats::{signature::verify_signature, PublicKey};
+use zenrock_chain_formats::{signature::verify_signature, Preimage, PublicKey};
 use zenrock_primitives::{
 	KeyId, KeyType, KeyringBackend, KeyringId, KeyringInspect, KeyringTerms, RequestId,
 	ThresholdResults,
@@ -35,6 +38,7 @@ impl frame_system::Config for Test {
 pub struct MockKeyring {
 	pub parties: Vec<AccountId>,
 	pub threshold: u32,
+	pub backend: KeyringBackend,
 }
 
 /// What the mock treasury knows of a request.
@@ -59,10 +63,23 @@ thread_local! {
 	static REQUESTS: RefCell<BTreeMap<RequestId, MockRequest>> = const { RefCell::new(BTreeMap::new()) };
 	static KEYS: RefCell<BTreeMap<KeyId, (KeyType, Vec<u8>)>> = const { RefCell::new(BTreeMap::new()) };
 	static OUTCOMES: RefCell<BTreeMap<RequestId, Outcome>> = const { RefCell::new(BTreeMap::new()) };
+	static PREIMAGES: RefCell<BTreeMap<RequestId, Vec<Preimage>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The preimages of signature request `id`'s payloads (a transaction the chain hashed).
+pub fn set_preimages(id: RequestId, preimages: Vec<Preimage>) {
+	PREIMAGES.with(|p| p.borrow_mut().insert(id, preimages));
 }
 
 pub fn set_keyring(id: KeyringId, parties: Vec<AccountId>, threshold: u32) {
-	KEYRINGS.with(|k| k.borrow_mut().insert(id, MockKeyring { parties, threshold }));
+	let backend = KeyringBackend::Frost;
+	KEYRINGS.with(|k| k.borrow_mut().insert(id, MockKeyring { parties, threshold, backend }));
+}
+
+/// A threshold ECDSA keyring in the mock identity pallet.
+pub fn set_ecdsa_keyring(id: KeyringId, parties: Vec<AccountId>, threshold: u32) {
+	let backend = KeyringBackend::ThresholdEcdsa;
+	KEYRINGS.with(|k| k.borrow_mut().insert(id, MockKeyring { parties, threshold, backend }));
 }
 
 pub fn add_request(id: RequestId, request: MockRequest) {
@@ -84,7 +101,7 @@ impl KeyringInspect<AccountId, Balance> for TestKeyrings {
 	fn keyring_terms(keyring: KeyringId) -> Option<KeyringTerms<AccountId, Balance>> {
 		KEYRINGS.with(|k| {
 			k.borrow().get(&keyring).map(|kr| KeyringTerms {
-				backend: KeyringBackend::Frost,
+				backend: kr.backend,
 				account: 1_000 + keyring,
 				party_threshold: kr.threshold,
 				party_count: kr.parties.len() as u32,
@@ -156,6 +173,10 @@ impl ThresholdResults for TestResults {
 			_ => None,
 		}
 	}
+
+	fn sign_preimages(request: RequestId) -> Option<Vec<Preimage>> {
+		PREIMAGES.with(|p| p.borrow().get(&request).cloned())
+	}
 }
 
 /// Blocks each DKG round and each signing attempt may take in the tests.
@@ -184,6 +205,9 @@ impl pallet_zenrock_mpc::Config for Test {
 	type ShareTimeout = ShareTimeout;
 	type SuspendBlocks = SuspendBlocks;
 	type MaxDeadlinesPerBlock = MaxDeadlinesPerBlock;
+	type CeremonyRoundTimeout = ConstU64<5>;
+	type PresignaturesPerKey = ConstU32<2>;
+	type PresignatureWait = ConstU64<10>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -240,6 +264,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	REQUESTS.with(|r| r.borrow_mut().clear());
 	KEYS.with(|k| k.borrow_mut().clear());
 	OUTCOMES.with(|o| o.borrow_mut().clear());
+	PREIMAGES.with(|p| p.borrow_mut().clear());
 	let storage = RuntimeGenesisConfig::default().build_storage().expect("valid genesis");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

@@ -90,12 +90,14 @@ impl<T: Config> ThresholdWork<T::AccountId> for PartyView<T> {
 	fn tasks(party: &T::AccountId) -> Vec<(RequestId, ThresholdTask)> {
 		Pallet::<T>::party_tasks(party)
 			.into_iter()
-			.map(|(request, task)| {
+			.filter_map(|(request, task)| {
 				let task = match task {
 					Task::KeyGeneration => ThresholdTask::KeyGeneration,
 					Task::Signing => ThresholdTask::Signing,
+					// Threshold ECDSA is the node's keyring engine's, not the worker's.
+					Task::EcdsaSigning => return None,
 				};
-				(request, task)
+				Some((request, task))
 			})
 			.collect()
 	}

@@ -55,6 +55,14 @@ pub trait WeightInfo {
 	fn on_initialize_deadlines(d: u32, ) -> Weight;
 	fn key_requested(n: u32, ) -> Weight;
 	fn signature_requested(n: u32, p: u32, ) -> Weight;
+	fn announce_ecdsa_ready(n: u32, ) -> Weight;
+	fn submit_ceremony_bundle(b: u32, ) -> Weight;
+	fn submit_ceremony_output(n: u32, ) -> Weight;
+	fn report_ceremony_abort(n: u32, ) -> Weight;
+	fn submit_partial_signatures(n: u32, p: u32, ) -> Weight;
+	fn submit_partial_signatures_stored(n: u32, p: u32, ) -> Weight;
+	fn ecdsa_key_requested(c: u32, ) -> Weight;
+	fn ecdsa_signature_requested(p: u32, c: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_zenrock_mpc` measured on the machine named above.
@@ -408,6 +416,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6894).saturating_mul(n.into()))
 	}
+	fn announce_ecdsa_ready(n: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
+	}
+	fn submit_ceremony_bundle(b: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(5_000, 1).saturating_mul(b.into()))
+	}
+	fn submit_ceremony_output(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+	}
+	fn report_ceremony_abort(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+	}
+	fn submit_partial_signatures(n: u32, p: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into()))
+	}
+	fn submit_partial_signatures_stored(n: u32, p: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(2_000_000, 1_000).saturating_mul(p.into()))
+	}
+	fn ecdsa_key_requested(c: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	}
+	fn ecdsa_signature_requested(p: u32, c: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into())).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	}
 }
 
 /// For tests: the same measurements, with RocksDB's read and write costs.
@@ -692,5 +724,29 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6894).saturating_mul(n.into()))
+	}
+	fn announce_ecdsa_ready(n: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
+	}
+	fn submit_ceremony_bundle(b: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(5_000, 1).saturating_mul(b.into()))
+	}
+	fn submit_ceremony_output(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+	}
+	fn report_ceremony_abort(n: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+	}
+	fn submit_partial_signatures(n: u32, p: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into()))
+	}
+	fn submit_partial_signatures_stored(n: u32, p: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(2_000_000, 1_000).saturating_mul(p.into()))
+	}
+	fn ecdsa_key_requested(c: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	}
+	fn ecdsa_signature_requested(p: u32, c: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into())).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
 	}
 }

@@ -1448,14 +1448,7 @@ impl<T: Config> Pallet<T> {
 		keyring: KeyringId,
 		key_type: KeyType,
 	) -> DispatchResult {
-		let served = match terms.backend {
-			KeyringBackend::NodeKeystore => matches!(
-				key_type,
-				KeyType::EcdsaSecp256k1 | KeyType::BitcoinSecp256k1 | KeyType::Ed25519
-			),
-			KeyringBackend::Frost => matches!(key_type, KeyType::Ed25519 | KeyType::BitcoinTaproot),
-		};
-		ensure!(served, Error::<T>::KeyTypeNotServedByKeyring);
+		ensure!(terms.backend.serves(key_type), Error::<T>::KeyTypeNotServedByKeyring);
 		if terms.backend.is_threshold() {
 			T::ThresholdBackend::ensure_ready(keyring, terms.party_count)?;
 		}
@@ -2020,12 +2013,10 @@ impl<T: Config> Pallet<T> {
 			PendingSignRequests::<T>::insert(stored_key.keyring, request, ());
 		}
 		let count = payloads.len() as u32;
-		let threshold_weight = if terms.backend.is_threshold() {
-			let plain: Vec<Vec<u8>> = payloads.iter().map(|payload| payload.to_vec()).collect();
-			T::ThresholdBackend::signature_requested(request, stored_key.keyring, key, &plain)?;
-			T::ThresholdBackend::signature_requested_weight(count)
+		let plain: Vec<Vec<u8>> = if terms.backend.is_threshold() {
+			payloads.iter().map(|payload| payload.to_vec()).collect()
 		} else {
-			Weight::zero()
+			Vec::new()
 		};
 		SignPayloads::<T>::insert(request, payloads);
 		if let Some(unsigned) = unsigned {
@@ -2060,7 +2051,12 @@ impl<T: Config> Pallet<T> {
 			fee,
 			expires_at,
 		});
-		Ok(threshold_weight)
+		// After the request is stored, so that the backend can read it (e.g. the preimages).
+		if !terms.backend.is_threshold() {
+			return Ok(Weight::zero());
+		}
+		T::ThresholdBackend::signature_requested(request, stored_key.keyring, key, &plain)?;
+		Ok(T::ThresholdBackend::signature_requested_weight(count))
 	}
 
 	/// Store the signatures of fulfilled signature request `request`; returns the fee the
@@ -2300,6 +2296,16 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 	fn sign_payloads(request: RequestId) -> Option<Vec<Vec<u8>>> {
 		SignPayloads::<T>::get(request)
 			.map(|payloads| payloads.into_iter().map(|payload| payload.into_inner()).collect())
+	}
+
+	fn sign_preimages(request: RequestId) -> Option<Vec<zenrock_chain_formats::Preimage>> {
+		let req = SignRequests::<T>::get(request)?;
+		let chain = req.transaction?.chain;
+		let unsigned = UnsignedTransactions::<T>::get(request)?;
+		let key = Keys::<T>::get(req.key)?;
+		let public = Self::parse_stored_key(&key).ok()?;
+		let parsed = parse_transaction(&chain, &public, &unsigned).ok()?;
+		(!parsed.preimages.is_empty()).then_some(parsed.preimages)
 	}
 }
 

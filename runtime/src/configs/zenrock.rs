@@ -135,6 +135,14 @@ impl pallet_zenrock_mpc::Config for Runtime {
 	// A party that let a signing attempt time out is passed over for about ten minutes.
 	type SuspendBlocks = ConstU32<100>;
 	type MaxDeadlinesPerBlock = ConstU32<16>;
+	// A threshold ECDSA round: the nodes compute (presigning takes about 0.9 s of a core per
+	// signer; auxiliary info about 11 s) and submit in the next block or two.
+	type CeremonyRoundTimeout = ConstU32<10>;
+	// Two presignatures per key: a signature in one block, and another while the pool refills
+	// (about 85 KB of block space each for 2 signers).
+	type PresignaturesPerKey = ConstU32<2>;
+	// A request that finds no presignature waits for presigning (3 rounds and the outputs).
+	type PresignatureWait = ConstU32<30>;
 	type WeightInfo = pallet_zenrock_mpc::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
