@@ -8,6 +8,7 @@
 
 use super::*;
 use alloc::{vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 use zenrock_mpc_core::{commit, dkg_round1, dkg_round2, dkg_round3, sign, KeyShare, PartySecrets};
@@ -189,6 +190,78 @@ fn submit_all<T: Config>(request: RequestId, signers: Vec<(T::AccountId, Vec<Sig
 		Pallet::<T>::submit_signature_shares(RawOrigin::Signed(account).into(), request, 0, shares)
 			.expect("shares accepted");
 	}
+}
+
+/// A threshold ECDSA keyring of `n` parties (threshold 2) whose parties all announced: both
+/// setup ceremonies are open.
+fn ecdsa_setup<T: Config>(n: u32) -> (Vec<T::AccountId>, KeyringId) {
+	let parties = parties::<T>(n);
+	let keyring = T::BenchmarkHelper::ecdsa_keyring(parties.clone(), 2);
+	for party in &parties {
+		Pallet::<T>::announce_ecdsa_ready(RawOrigin::Signed(party.clone()).into(), keyring)
+			.expect("announced");
+	}
+	(parties, keyring)
+}
+
+/// A small valid bundle of participant `position`.
+fn small_bundle(position: u16) -> Vec<u8> {
+	EcdsaBundle { broadcast: vec![vec![position as u8; 8]], direct: vec![] }.encode()
+}
+
+/// Every participant's bundles for the message rounds of `ceremony`.
+fn run_rounds<T: Config>(ceremony: CeremonyId) {
+	let participants = Ceremonies::<T>::get(ceremony).expect("open").participants;
+	for round in 1..=CEREMONY_ROUNDS {
+		for (position, party) in (1u16..).zip(&participants) {
+			Pallet::<T>::submit_ceremony_bundle(
+				RawOrigin::Signed(party.clone()).into(),
+				ceremony,
+				round,
+				small_bundle(position),
+			)
+			.expect("bundle accepted");
+		}
+	}
+}
+
+/// A threshold ECDSA keyring of `n` parties and threshold `t`, set up with the vector's master
+/// key (the setup ceremonies' work is the nodes').
+fn ready_ecdsa_keyring<T: Config>(n: u32, t: u32) -> (Vec<T::AccountId>, KeyringId) {
+	let parties = parties::<T>(n);
+	let keyring = T::BenchmarkHelper::ecdsa_keyring(parties.clone(), t);
+	let mut record = Pallet::<T>::ecdsa_keyring(keyring).expect("a threshold ECDSA keyring");
+	record.aux_ready = true;
+	record.master = Some(ecdsa_vector::MASTER_KEY);
+	EcdsaKeyrings::<T>::insert(keyring, record);
+	KeyringShares::<T>::insert(keyring, 1);
+	(parties, keyring)
+}
+
+/// Public data of a presignature of `signers` signers (the vector's points, repeated).
+fn presignature_public(signers: usize) -> Vec<u8> {
+	let vector = &ecdsa_vector::PRESIGNATURE_PUBLIC;
+	let mut bytes = vector[..33].to_vec();
+	for _ in 0..signers {
+		bytes.extend_from_slice(&vector[33..99]);
+	}
+	bytes
+}
+
+/// A signature request of the vector's transaction with child 0 of a ready 2-of-`n` keyring,
+/// signed from the vector's presignature (signers 1 and 2); the request and the signers.
+fn ecdsa_signing<T: Config>(n: u32) -> (RequestId, Vec<T::AccountId>) {
+	let (parties, keyring) = ready_ecdsa_keyring::<T>(n, 2);
+	let key = T::BenchmarkHelper::request_key(keyring, KeyType::EcdsaSecp256k1);
+	let signers: BoundedVec<u16, T::MaxParties> = BoundedVec::truncate_from(vec![1, 2]);
+	let public = CeremonyOutput::truncate_from(ecdsa_vector::PRESIGNATURE_PUBLIC.to_vec());
+	Presignatures::<T>::insert(key, CeremonyId::MAX, PooledPresignature { signers, public });
+	PresignaturePools::<T>::mutate_extant(key, |pool| pool.pooled = pool.pooled + 1);
+	let request =
+		T::BenchmarkHelper::request_evm_transaction_signature(key, ecdsa_vector::transaction());
+	let session = EcdsaSigningSessions::<T>::get(request).expect("a session");
+	assert!(!session.waiting(), "signed from the vector's presignature");
+	(request, parties[..2].to_vec())
 }
 
 #[benchmarks]
@@ -428,6 +501,176 @@ mod benchmarks {
 			.expect("started");
 		}
 		assert!(SigningSessions::<T>::contains_key(signature_request));
+	}
+
+	/// The last party of a threshold ECDSA keyring of `n` announces readiness: both setup
+	/// ceremonies open among all `n`.
+	#[benchmark]
+	fn announce_ecdsa_ready(n: Linear<2, ECDSA_MAX_PARTIES>) {
+		let parties = parties::<T>(n);
+		let keyring = T::BenchmarkHelper::ecdsa_keyring(parties.clone(), 2);
+		let (last, others) = parties.split_last().expect("parties");
+		for party in others {
+			Pallet::<T>::announce_ecdsa_ready(RawOrigin::Signed(party.clone()).into(), keyring)
+				.expect("announced");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), keyring);
+		assert_eq!(EcdsaKeyrings::<T>::get(keyring).expect("recorded").setup.len(), 2);
+	}
+
+	/// The last participant's bundle of `b` bytes in round 1 of a setup ceremony of the most
+	/// parties: decoded and checked, stored, and the next round starts.
+	#[benchmark]
+	fn submit_ceremony_bundle(b: Linear<16, MAX_BUNDLE_SIZE>) {
+		let (parties, keyring) = ecdsa_setup::<T>(ECDSA_MAX_PARTIES);
+		let ceremony = EcdsaKeyrings::<T>::get(keyring).expect("recorded").setup[0];
+		let (last, others) = parties.split_last().expect("parties");
+		for (position, party) in (1u16..).zip(others) {
+			Pallet::<T>::submit_ceremony_bundle(
+				RawOrigin::Signed(party.clone()).into(),
+				ceremony,
+				1,
+				small_bundle(position),
+			)
+			.expect("bundle accepted");
+		}
+		// A broadcast of `b - 8` bytes (the encoding adds its length prefixes).
+		let bundle =
+			EcdsaBundle { broadcast: vec![vec![7u8; b as usize - 8]], direct: vec![] }.encode();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), ceremony, 1, bundle);
+		assert_eq!(Ceremonies::<T>::get(ceremony).expect("open").round, 2);
+	}
+
+	/// The last output of a presigning ceremony of `n` signers: checked, the presignature pooled,
+	/// and a waiting signature request started with it (its signers chosen, the pool refilled).
+	#[benchmark]
+	fn submit_ceremony_output(n: Linear<2, ECDSA_MAX_PARTIES>) {
+		let (parties, keyring) = ready_ecdsa_keyring::<T>(n, n);
+		let key = T::BenchmarkHelper::request_key(keyring, KeyType::EcdsaSecp256k1);
+		let request =
+			T::BenchmarkHelper::request_evm_transaction_signature(key, ecdsa_vector::transaction());
+		assert!(EcdsaSigningSessions::<T>::get(request).expect("a session").waiting());
+		let ceremony = Ceremonies::<T>::iter_keys().next().expect("a presigning ceremony");
+		let record = Ceremonies::<T>::get(ceremony).expect("open");
+		run_rounds::<T>(ceremony);
+		let output = presignature_public(record.participants.len());
+		let (last, others) = record.participants.split_last().expect("participants");
+		for party in others {
+			Pallet::<T>::submit_ceremony_output(
+				RawOrigin::Signed(party.clone()).into(),
+				ceremony,
+				output.clone(),
+			)
+			.expect("output accepted");
+		}
+		let _ = parties;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), ceremony, output);
+		assert!(!EcdsaSigningSessions::<T>::get(request).expect("a session").waiting());
+	}
+
+	/// A participant of a setup ceremony of `n` parties reports an abort: both setup ceremonies
+	/// and their messages go, readiness is cleared.
+	#[benchmark]
+	fn report_ceremony_abort(n: Linear<2, ECDSA_MAX_PARTIES>) {
+		let (parties, keyring) = ecdsa_setup::<T>(n);
+		let ceremony = EcdsaKeyrings::<T>::get(keyring).expect("recorded").setup[0];
+		for (position, party) in (1u16..).zip(&parties) {
+			Pallet::<T>::submit_ceremony_bundle(
+				RawOrigin::Signed(party.clone()).into(),
+				ceremony,
+				1,
+				small_bundle(position),
+			)
+			.expect("bundle accepted");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(parties[0].clone()), ceremony, Some(2));
+		assert!(Ceremonies::<T>::iter().next().is_none());
+	}
+
+	/// The first signer's partial signature (one payload), checked and stored; `n` parties.
+	#[benchmark]
+	fn submit_partial_signatures_stored(n: Linear<2, ECDSA_MAX_PARTIES>) {
+		let (request, signers) = ecdsa_signing::<T>(n);
+		#[extrinsic_call]
+		submit_partial_signatures(
+			RawOrigin::Signed(signers[0].clone()),
+			request,
+			0,
+			vec![ecdsa_vector::PARTIALS[0]],
+		);
+		assert_eq!(EcdsaSigningSessions::<T>::get(request).expect("open").submitted, 1);
+	}
+
+	/// The last signer's partial signature (one payload): checked, the signature combined, its
+	/// recovery id found by the host, verified and stored by the treasury; `n` parties.
+	#[benchmark]
+	fn submit_partial_signatures(n: Linear<2, ECDSA_MAX_PARTIES>) {
+		let (request, signers) = ecdsa_signing::<T>(n);
+		Pallet::<T>::submit_partial_signatures(
+			RawOrigin::Signed(signers[0].clone()).into(),
+			request,
+			0,
+			vec![ecdsa_vector::PARTIALS[0]],
+		)
+		.expect("first partial accepted");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signers[1].clone()), request, 0, vec![ecdsa_vector::PARTIALS[1]]);
+		assert!(EcdsaSigningSessions::<T>::get(request).is_none());
+		assert_last_event::<T>(Event::SigningCompleted { request, attempt: 0 });
+	}
+
+	/// What each payload adds to a signer's submission: its partial signature checked on
+	/// arrival and again when combining, and the host's recovery; `p` payloads.
+	#[benchmark]
+	fn ecdsa_payload_checks(p: Linear<1, { T::MaxPayloads::get() }>) {
+		let public = zenrock_mpc_core::ecdsa::PresignaturePublic::decode(
+			&ecdsa_vector::PRESIGNATURE_PUBLIC,
+			2,
+		)
+		.expect("the vector");
+		let digest = sp_io::hashing::keccak_256(&ecdsa_vector::transaction()[..]);
+		let master = zenrock_mpc_core::ecdsa::MasterKey::decode(&ecdsa_vector::MASTER_KEY)
+			.expect("the vector");
+		let key = master.child_public_key(0).expect("child 0");
+		#[block]
+		{
+			for _ in 0..p {
+				public.verify_partial(0, &digest, &ecdsa_vector::PARTIALS[0]).expect("valid");
+				let compact = public.combine(&digest, &ecdsa_vector::PARTIALS).expect("valid");
+				Pallet::<T>::with_recovery_id(&compact, &digest, &key).expect("recovers");
+			}
+		}
+	}
+
+	/// A key request on a ready threshold ECDSA keyring: the child key derived, the key created
+	/// by the treasury and the presignature pool opened.
+	#[benchmark]
+	fn ecdsa_key_requested() {
+		let (_, keyring) = ready_ecdsa_keyring::<T>(ECDSA_MAX_PARTIES, ECDSA_MAX_PARTIES);
+		#[block]
+		{
+			T::BenchmarkHelper::request_key(keyring, KeyType::EcdsaSecp256k1);
+		}
+		assert!(EcdsaKeys::<T>::iter().next().is_some());
+	}
+
+	/// A signature request of an EVM transaction with a threshold ECDSA key whose pool is
+	/// empty: preimages checked, the request waits and the pool refills (the costlier path).
+	#[benchmark]
+	fn ecdsa_signature_requested() {
+		let (_, keyring) = ready_ecdsa_keyring::<T>(ECDSA_MAX_PARTIES, ECDSA_MAX_PARTIES);
+		let key = T::BenchmarkHelper::request_key(keyring, KeyType::EcdsaSecp256k1);
+		let transaction = ecdsa_vector::transaction();
+		let request;
+		#[block]
+		{
+			request = T::BenchmarkHelper::request_evm_transaction_signature(key, transaction);
+		}
+		assert!(EcdsaSigningSessions::<T>::get(request).expect("a session").waiting());
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

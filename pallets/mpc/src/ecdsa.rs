@@ -658,7 +658,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `r ‖ s ‖ v`, `v` the recovery id that recovers `public_key` (the host's recovery).
-	fn with_recovery_id(
+	pub(crate) fn with_recovery_id(
 		compact: &[u8; 64],
 		digest: &[u8; 32],
 		public_key: &[u8; POINT_SIZE],

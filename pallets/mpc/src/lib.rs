@@ -64,6 +64,8 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod ecdsa;
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+mod ecdsa_vector;
 #[cfg(test)]
 mod mock;
 pub mod party_view;
@@ -296,6 +298,12 @@ pub mod pallet {
 		/// Open a signature request of the payloads with the given threshold key (which starts its
 		/// first signing attempt); its id.
 		fn request_signature(key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId;
+		/// Register an active threshold ECDSA keyring with exactly these parties and threshold;
+		/// its id.
+		fn ecdsa_keyring(parties: Vec<AccountId>, threshold: u32) -> KeyringId;
+		/// Open a signature request of an unsigned EVM transaction (chain id 1) with the given
+		/// threshold ECDSA key; its id.
+		fn request_evm_transaction_signature(key: KeyId, unsigned: Vec<u8>) -> RequestId;
 	}
 
 	/// Configuration of the MPC pallet.
@@ -662,8 +670,9 @@ pub mod pallet {
 			let handled = Self::sweep_deadlines(now);
 			// The benchmark measures failing key generations; a signing deadline may instead
 			// start another attempt, which costs at most what a new signature request does.
-			let retry =
-				T::WeightInfo::signature_requested(T::MaxParties::get(), T::MaxPayloads::get());
+			// A ceremony deadline fails the ceremony and refills a pool, as an abort does.
+			let retry = Self::signature_requested_weight(T::MaxPayloads::get())
+				.max(T::WeightInfo::report_ceremony_abort(ECDSA_MAX_PARTIES));
 			T::WeightInfo::on_initialize_deadlines(handled)
 				.saturating_add(retry.saturating_mul(handled.into()))
 		}
@@ -1118,10 +1127,17 @@ pub mod pallet {
 		/// signatures the chain combines the signatures and the treasury stores them
 		/// (SigningCompleted).
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::submit_partial_signatures(
-			ECDSA_MAX_PARTIES,
-			partials.len() as u32
-		))]
+		#[pallet::weight(
+			Pallet::<T>::partial_signatures_weight(ECDSA_MAX_PARTIES, partials.len() as u32, true)
+				.max(
+					Pallet::<T>::partial_signatures_weight(
+						ECDSA_MAX_PARTIES,
+						partials.len() as u32,
+						false,
+					)
+					.saturating_add(Pallet::<T>::signature_requested_weight(partials.len() as u32)),
+				)
+		)]
 		pub fn submit_partial_signatures(
 			origin: OriginFor<T>,
 			request: RequestId,
@@ -1169,9 +1185,10 @@ pub mod pallet {
 				PartyStatus::<T>::mutate(keyring, &who, |record| record.faulty = true);
 				Self::deposit_event(Event::InvalidShareProven { keyring, party: who, request });
 				Self::retry_ecdsa(request, session);
-				return Ok(
-					Some(T::WeightInfo::submit_partial_signatures(count, payload_count)).into()
-				);
+				// Refunded to the invalid path: the checks and a new attempt.
+				let retry = Self::signature_requested_weight(payload_count);
+				let weight = Self::partial_signatures_weight(count, payload_count, false);
+				return Ok(Some(weight.saturating_add(retry)).into());
 			}
 			let partials: BoundedVec<[u8; 32], T::MaxPayloads> =
 				partials.try_into().map_err(|_| Error::<T>::InvalidSignatureShares)?;
@@ -1180,19 +1197,28 @@ pub mod pallet {
 			session.submitted = session.submitted.saturating_add(1);
 			if usize::from(session.submitted) < signers {
 				EcdsaSigningSessions::<T>::insert(request, session);
-				return Ok(Some(T::WeightInfo::submit_partial_signatures_stored(
-					count,
-					payload_count,
-				))
-				.into());
+				return Ok(
+					Some(Self::partial_signatures_weight(count, payload_count, false)).into()
+				);
 			}
 			Self::finish_ecdsa(request, session);
-			Ok(Some(T::WeightInfo::submit_partial_signatures(count, payload_count)).into())
+			Ok(Some(Self::partial_signatures_weight(count, payload_count, true)).into())
 		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
+	/// What submit_partial_signatures costs: the benchmark signs one payload, each payload's
+	/// checks are added; `last`: the last signer, who combines and verifies.
+	fn partial_signatures_weight(signers: u32, payloads: u32, last: bool) -> Weight {
+		let call = if last {
+			T::WeightInfo::submit_partial_signatures(signers)
+		} else {
+			T::WeightInfo::submit_partial_signatures_stored(signers)
+		};
+		call.saturating_add(T::WeightInfo::ecdsa_payload_checks(payloads))
+	}
+
 	/// Ceremony `id` in round `round` before its deadline, and `who`'s position in it.
 	fn ceremony_turn(
 		id: CeremonyId,
@@ -1749,17 +1775,13 @@ impl<T: Config> ThresholdBackend for Pallet<T> {
 	}
 
 	fn key_requested_weight() -> Weight {
-		T::WeightInfo::key_requested(T::MaxParties::get())
-			.max(T::WeightInfo::ecdsa_key_requested(T::PresignaturesPerKey::get()))
+		T::WeightInfo::key_requested(T::MaxParties::get()).max(T::WeightInfo::ecdsa_key_requested())
 	}
 
 	fn signature_requested_weight(payloads: u32) -> Weight {
-		T::WeightInfo::signature_requested(T::MaxParties::get(), payloads).max(
-			T::WeightInfo::ecdsa_signature_requested(
-				payloads,
-				T::PresignaturesPerKey::get().saturating_add(payloads),
-			),
-		)
+		// The ECDSA benchmark signs one payload; each more costs at most as much again.
+		T::WeightInfo::signature_requested(T::MaxParties::get(), payloads)
+			.max(T::WeightInfo::ecdsa_signature_requested().saturating_mul(payloads.max(1).into()))
 	}
 }
 

@@ -256,6 +256,25 @@ impl pallet_zenrock_mpc::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 		Mpc::signature_requested(id, keyring, key, &payloads).expect("signing starts");
 		id
 	}
+
+	fn ecdsa_keyring(parties: Vec<AccountId>, threshold: u32) -> KeyringId {
+		let id = next_id();
+		set_ecdsa_keyring(id, parties, threshold);
+		id
+	}
+
+	fn request_evm_transaction_signature(key: KeyId, unsigned: Vec<u8>) -> RequestId {
+		use zenrock_primitives::ThresholdBackend;
+		let id = next_id();
+		let keyring =
+			pallet_zenrock_mpc::EcdsaKeys::<Test>::get(key).expect("an ECDSA key").keyring;
+		let parsed = zenrock_chain_formats::evm::parse(&unsigned, 1).expect("an EVM transaction");
+		let payloads = vec![parsed.signing_hash().to_vec()];
+		add_request(id, MockRequest::Signature { key, payloads: payloads.clone() });
+		set_preimages(id, parsed.summary().preimages);
+		Mpc::signature_requested(id, keyring, key, &payloads).expect("signing starts");
+		id
+	}
 }
 
 /// Externalities at block 1 with fresh mocks.

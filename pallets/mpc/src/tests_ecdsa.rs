@@ -473,3 +473,45 @@ fn a_silent_signer_is_suspended_and_a_request_without_presignatures_is_rejected(
 		assert!(Ceremonies::<Test>::iter().count() >= 1);
 	});
 }
+
+use crate::ecdsa_vector::transaction as benchmark_transaction;
+
+/// Prints the benchmarks' threshold ECDSA vector (`crate::ecdsa_vector`): a dealt 2-of-3 master
+/// key, a presignature of signers 1 and 2 for child 0 and their partial signatures of
+/// [`benchmark_transaction`]. Run once with `--ignored --nocapture` and paste.
+#[test]
+#[ignore]
+fn print_benchmark_vector() {
+	let shares = dealt_shares(3, 2);
+	let presignatures = presign(&shares, &[0, 1], 0);
+	let public = encode_public(&presignatures[0].1);
+	let transaction = benchmark_transaction();
+	let partials: Vec<[u8; 32]> =
+		presignatures.into_iter().map(|(secret, _)| partial_keccak(secret, &transaction)).collect();
+	let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+	println!("MASTER_KEY {}", hex(&master_key(&shares[0])));
+	println!("PRESIGNATURE_PUBLIC {}", hex(&public));
+	println!("PARTIALS {} {}", hex(&partials[0]), hex(&partials[1]));
+}
+
+#[test]
+fn the_benchmark_vector_signs_the_benchmark_transaction() {
+	use crate::ecdsa_vector::{MASTER_KEY, PARTIALS, PRESIGNATURE_PUBLIC};
+	use zenrock_mpc_core::ecdsa::{MasterKey, PresignaturePublic};
+	let transaction = benchmark_transaction();
+	let parsed = zenrock_chain_formats::evm::parse(&transaction, 1).expect("a valid transaction");
+	let digest = parsed.signing_hash();
+	let child = MasterKey::decode(&MASTER_KEY).unwrap().child_public_key(0).unwrap();
+	let public = PresignaturePublic::decode(&PRESIGNATURE_PUBLIC, 2).unwrap();
+	let signature = public.combine(&digest, &PARTIALS).unwrap();
+	let key = zenrock_chain_formats::PublicKey::parse(KeyType::EcdsaSecp256k1, &child).unwrap();
+	let mut recoverable = signature.to_vec();
+	recoverable.push(0);
+	let valid =
+		|sig: &[u8]| zenrock_chain_formats::signature::verify_signature(&key, &digest, sig).is_ok();
+	let ok = valid(&recoverable) || {
+		recoverable[64] = 1;
+		valid(&recoverable)
+	};
+	assert!(ok, "the vector's signature verifies under child 0 of its master key");
+}

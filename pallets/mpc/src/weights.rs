@@ -59,10 +59,11 @@ pub trait WeightInfo {
 	fn submit_ceremony_bundle(b: u32, ) -> Weight;
 	fn submit_ceremony_output(n: u32, ) -> Weight;
 	fn report_ceremony_abort(n: u32, ) -> Weight;
-	fn submit_partial_signatures(n: u32, p: u32, ) -> Weight;
-	fn submit_partial_signatures_stored(n: u32, p: u32, ) -> Weight;
-	fn ecdsa_key_requested(c: u32, ) -> Weight;
-	fn ecdsa_signature_requested(p: u32, c: u32, ) -> Weight;
+	fn submit_partial_signatures(n: u32, ) -> Weight;
+	fn submit_partial_signatures_stored(n: u32, ) -> Weight;
+	fn ecdsa_payload_checks(p: u32, ) -> Weight;
+	fn ecdsa_key_requested() -> Weight;
+	fn ecdsa_signature_requested() -> Weight;
 }
 
 /// Weights for `pallet_zenrock_mpc` measured on the machine named above.
@@ -428,17 +429,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report_ceremony_abort(n: u32, ) -> Weight {
 		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
 	}
-	fn submit_partial_signatures(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into()))
+	fn submit_partial_signatures(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
 	}
-	fn submit_partial_signatures_stored(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(2_000_000, 1_000).saturating_mul(p.into()))
+	fn submit_partial_signatures_stored(n: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into()))
 	}
-	fn ecdsa_key_requested(c: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	fn ecdsa_payload_checks(p: u32, ) -> Weight {
+		Weight::from_parts(1_000_000, 0).saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(p.into()))
 	}
-	fn ecdsa_signature_requested(p: u32, c: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into())).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	fn ecdsa_key_requested() -> Weight {
+		Weight::from_parts(300_000_000, 40_000)
+	}
+	fn ecdsa_signature_requested() -> Weight {
+		Weight::from_parts(300_000_000, 40_000)
 	}
 }
 
@@ -737,16 +741,19 @@ impl WeightInfo for () {
 	fn report_ceremony_abort(n: u32, ) -> Weight {
 		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
 	}
-	fn submit_partial_signatures(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into()))
+	fn submit_partial_signatures(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
 	}
-	fn submit_partial_signatures_stored(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into())).saturating_add(Weight::from_parts(2_000_000, 1_000).saturating_mul(p.into()))
+	fn submit_partial_signatures_stored(n: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into()))
 	}
-	fn ecdsa_key_requested(c: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	fn ecdsa_payload_checks(p: u32, ) -> Weight {
+		Weight::from_parts(1_000_000, 0).saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(p.into()))
 	}
-	fn ecdsa_signature_requested(p: u32, c: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 1_000).saturating_mul(p.into())).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(c.into()))
+	fn ecdsa_key_requested() -> Weight {
+		Weight::from_parts(300_000_000, 40_000)
+	}
+	fn ecdsa_signature_requested() -> Weight {
+		Weight::from_parts(300_000_000, 40_000)
 	}
 }

@@ -301,6 +301,34 @@ mod benchmark_helpers {
 			.expect("the signature request is accepted");
 			request
 		}
+
+		fn ecdsa_keyring(parties: Vec<AccountId>, threshold: u32) -> KeyringId {
+			let id = pallet_zenrock_identity::NextKeyringId::<Runtime>::get();
+			ZenrockIdentity::register_keyring(
+				RuntimeOrigin::signed(funded("keyring-admin", 0)),
+				b"benchmark threshold ECDSA keyring".to_vec(),
+				KeyringBackend::ThresholdEcdsa,
+				parties,
+				threshold,
+				0,
+				0,
+			)
+			.expect("a valid threshold ECDSA keyring is registered");
+			id
+		}
+
+		fn request_evm_transaction_signature(key: KeyId, unsigned: Vec<u8>) -> RequestId {
+			let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+			ZenrockTreasury::request_transaction_signature(
+				RuntimeOrigin::signed(mpc_requester()),
+				key,
+				zenrock_chain_formats::Chain::Evm { chain_id: 1 },
+				unsigned,
+				false,
+			)
+			.expect("the transaction signature request is accepted");
+			request
+		}
 	}
 
 	/// A fulfilled EIP-1559 transaction-signature request (the longest unsigned transaction the
