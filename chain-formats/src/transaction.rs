@@ -71,7 +71,7 @@ impl SignPayload {
 }
 
 /// How a [`Preimage`] is hashed into the 32-byte payload an ECDSA key signs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum PreimageHash {
 	/// Keccak-256 (EVM transactions).
 	Keccak256,
@@ -82,7 +82,7 @@ pub enum PreimageHash {
 /// The message whose hash an ECDSA payload is. Threshold ECDSA signers sign from presignatures,
 /// which is safe only for a digest they computed themselves from its message (a chosen raw hash
 /// allows forgeries), so they are given the preimage and hash it themselves.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct Preimage {
 	/// How the payload is computed from [`Self::bytes`].
 	pub hash: PreimageHash,

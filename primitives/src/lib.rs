@@ -19,6 +19,7 @@
 
 extern crate alloc;
 
+pub mod ecdsa_view;
 pub mod party_view;
 
 use alloc::vec::Vec;

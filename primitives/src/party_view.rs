@@ -81,6 +81,11 @@ pub trait ThresholdWork<AccountId> {
 	/// Whether `keyring` is a threshold keyring (its requests are answered by ceremonies, not by
 	/// the keystore backend).
 	fn is_threshold_keyring(keyring: KeyringId) -> bool;
+	/// Whether `keyring` is a FROST keyring (its parties pool nonce commitments); threshold
+	/// ECDSA keyrings are served by the node's keyring engine instead.
+	fn is_frost_keyring(keyring: KeyringId) -> bool {
+		Self::is_threshold_keyring(keyring)
+	}
 	/// The X25519 key `party` registered, to which shares for it are sealed.
 	fn encryption_key(party: &AccountId) -> Option<[u8; 32]>;
 	/// The most nonce commitments a party may pool per keyring and suite.

@@ -230,6 +230,25 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_zenrock_mpc::runtime_api::ThresholdEcdsaApi<Block, AccountId> for Runtime {
+		fn ecdsa_work(
+			party: AccountId,
+		) -> zenrock_primitives::ecdsa_view::EcdsaWork<AccountId> {
+			// The party's threshold ECDSA keyrings (an off-chain query: a scan is fine here).
+			let keyrings = pallet_zenrock_identity::Keyrings::<Runtime>::iter()
+				.filter(|(_, keyring)| {
+					keyring.backend == zenrock_primitives::KeyringBackend::ThresholdEcdsa
+						&& keyring.parties.contains(&party)
+				})
+				.map(|(id, _)| id);
+			ZenrockMpc::ecdsa_work(&party, keyrings)
+		}
+
+		fn ceremony_bundles(ceremony: u64, round: u8) -> Vec<(u16, Vec<u8>)> {
+			ZenrockMpc::ceremony_bundles(ceremony, round)
+		}
+	}
+
 	impl pallet_zenrock_treasury::runtime_api::TreasuryApi<Block, AccountId, BlockNumber> for Runtime {
 		fn key_with_addresses(
 			key: zenrock_primitives::KeyId,

@@ -492,7 +492,10 @@ impl<T: Config> PartyWorker<T> {
 				return;
 			}
 		}
-		for keyring in allowed {
+		// Threshold ECDSA keyrings need the encryption key only: the node's engine serves them.
+		for keyring in
+			allowed.into_iter().filter(|keyring| T::Threshold::is_frost_keyring(*keyring))
+		{
 			for suite in SUITES {
 				self.top_up_pool(&keys, keyring, suite);
 			}

@@ -28,7 +28,10 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::{traits::Saturating, DispatchError};
 use zenrock_mpc_core::ecdsa::{MasterKey, PresignaturePublic, MASTER_KEY_SIZE, POINT_SIZE};
-use zenrock_primitives::{KeyId, KeyringId, KeyringInspect, RequestId, ThresholdResults};
+use zenrock_primitives::{
+	ecdsa_view::{CeremonyParticipant, CeremonyTarget, CeremonyView, EcdsaSigningView, EcdsaWork},
+	KeyId, KeyringId, KeyringInspect, RequestId, ThresholdResults,
+};
 
 use crate::{pallet::*, ParticipantsOf, PartyRecord, Task};
 
@@ -260,6 +263,10 @@ impl<T: Config> Pallet<T> {
 			return Ok(record);
 		}
 		let terms = T::Keyrings::keyring_terms(keyring).ok_or(Error::<T>::InvalidParties)?;
+		ensure!(
+			terms.backend == zenrock_primitives::KeyringBackend::ThresholdEcdsa,
+			Error::<T>::WrongBackend
+		);
 		let parties = T::Keyrings::parties(keyring);
 		ensure!(parties.len() as u32 <= ECDSA_MAX_PARTIES, Error::<T>::InvalidParties);
 		let participants: ParticipantsOf<T> =
@@ -745,5 +752,94 @@ impl<T: Config> Pallet<T> {
 		};
 		Self::start_ecdsa_attempt(request, session);
 		Ok(())
+	}
+
+	/// What `party`'s keyring engine has to do: announce readiness for the setup of those of
+	/// `keyrings` (threshold ECDSA keyrings it is a party of) that wait for it, take part in its
+	/// ceremonies, and sign for the attempts that chose it.
+	pub fn ecdsa_work(
+		party: &T::AccountId,
+		keyrings: impl IntoIterator<Item = KeyringId>,
+	) -> EcdsaWork<T::AccountId> {
+		let announce = keyrings
+			.into_iter()
+			.filter(|keyring| {
+				let Ok(record) = Self::ecdsa_keyring(*keyring) else { return false };
+				record.participants.contains(party)
+					&& record.setup.is_empty()
+					&& record.ready_master().is_none()
+					&& !EcdsaReadiness::<T>::contains_key(keyring, party)
+			})
+			.collect();
+		let ceremonies = CeremonyTasks::<T>::iter_key_prefix(party)
+			.filter_map(|id| Self::ceremony_view(id, party))
+			.collect();
+		let signing = PartyTasks::<T>::iter_prefix(party)
+			.filter(|(_, task)| *task == Task::EcdsaSigning)
+			.filter_map(|(request, _)| {
+				let session = EcdsaSigningSessions::<T>::get(request)?;
+				let position = session.signers.iter().position(|account| account == party)?;
+				let index = session.indexes.get(position)?;
+				Some(EcdsaSigningView {
+					request,
+					key: session.key,
+					attempt: session.attempt,
+					presignatures: session.presignatures.to_vec(),
+					preimages: T::Results::sign_preimages(request)?,
+					submitted: PartialSignatures::<T>::contains_key(request, index),
+				})
+			})
+			.collect();
+		EcdsaWork { announce, ceremonies, signing }
+	}
+
+	/// Ceremony `id` as participant `party` sees it.
+	fn ceremony_view(id: CeremonyId, party: &T::AccountId) -> Option<CeremonyView<T::AccountId>> {
+		let ceremony = Ceremonies::<T>::get(id)?;
+		let record = EcdsaKeyrings::<T>::get(ceremony.keyring)?;
+		let position = ceremony.position(party)?;
+		let participants = ceremony
+			.participants
+			.iter()
+			.zip(&ceremony.indexes)
+			.map(|(account, index)| {
+				Some(CeremonyParticipant {
+					account: account.clone(),
+					index: *index,
+					encryption_key: EncryptionKeys::<T>::get(account)?,
+				})
+			})
+			.collect::<Option<Vec<_>>>()?;
+		let target = match ceremony.kind {
+			CeremonyKind::AuxInfo => CeremonyTarget::AuxInfo,
+			CeremonyKind::MasterKey => CeremonyTarget::MasterKey,
+			CeremonyKind::Presignature { key } => {
+				CeremonyTarget::Presignature { key, child: EcdsaKeys::<T>::get(key)?.child }
+			}
+		};
+		let submitted = if ceremony.round <= CEREMONY_ROUNDS {
+			CeremonyBundles::<T>::contains_key((id, ceremony.round), position)
+		} else {
+			CeremonyOutputs::<T>::contains_key(id, position)
+		};
+		Some(CeremonyView {
+			id,
+			keyring: ceremony.keyring,
+			target,
+			participants,
+			position,
+			parties: u16::try_from(record.participants.len()).ok()?,
+			threshold: record.threshold,
+			round: ceremony.round,
+			submitted,
+		})
+	}
+
+	/// The bundles of round `round` of ceremony `id`, by sender position (what a participant
+	/// reads once every participant has submitted the round).
+	pub fn ceremony_bundles(id: CeremonyId, round: u8) -> Vec<(u16, Vec<u8>)> {
+		CeremonyBundles::<T>::iter_prefix((id, round))
+			.map(|(position, bundle)| (position, bundle.into_inner()))
+			.collect()
 	}
 }

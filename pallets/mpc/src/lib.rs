@@ -70,6 +70,7 @@ mod ecdsa_vector;
 mod mock;
 pub mod party_view;
 pub use party_view::PartyView;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -662,6 +663,8 @@ pub mod pallet {
 		InvalidOutput,
 		/// The caller (or the accused) is not a participant of the ceremony.
 		NotCeremonyParticipant,
+		/// The call is for another kind of threshold keyring (nonce commitments are FROST's).
+		WrongBackend,
 	}
 
 	#[pallet::hooks]
@@ -722,6 +725,10 @@ pub mod pallet {
 				Error::<T>::WrongCommitmentCount
 			);
 			ensure!(T::Keyrings::is_party(keyring, &party), Error::<T>::NotKeyringParty);
+			ensure!(
+				threshold_backend::<T>(keyring) == Some(KeyringBackend::Frost),
+				Error::<T>::WrongBackend
+			);
 			let pooled = CommitmentPool::<T>::try_mutate((keyring, suite), &party, |pool| {
 				for commitment in commitments {
 					zenrock_mpc_core::validate_commitment(suite, &commitment)

@@ -75,6 +75,11 @@ impl<T: Config> ThresholdWork<T::AccountId> for PartyView<T> {
 		T::Keyrings::keyring_terms(keyring).is_some_and(|terms| terms.backend.is_threshold())
 	}
 
+	fn is_frost_keyring(keyring: KeyringId) -> bool {
+		T::Keyrings::keyring_terms(keyring)
+			.is_some_and(|terms| terms.backend == zenrock_primitives::KeyringBackend::Frost)
+	}
+
 	fn encryption_key(party: &T::AccountId) -> Option<[u8; 32]> {
 		EncryptionKeys::<T>::get(party)
 	}

@@ -515,3 +515,103 @@ fn the_benchmark_vector_signs_the_benchmark_transaction() {
 	};
 	assert!(ok, "the vector's signature verifies under child 0 of its master key");
 }
+
+#[test]
+fn each_party_sees_its_announcements_ceremonies_and_signing_work() {
+	use zenrock_primitives::ecdsa_view::CeremonyTarget;
+	new_test_ext().execute_with(|| {
+		let shares = dealt_shares(3, 2);
+		set_ecdsa_keyring(KR, vec![ALICE, BOB, CHARLIE], 2);
+		for who in [ALICE, BOB, CHARLIE] {
+			assert_ok!(Mpc::register_encryption_key(signed(who), [who as u8; 32]));
+		}
+		// Keyrings the party is not in, or of another backend, are not its to announce.
+		set_keyring(KR + 1, vec![ALICE, BOB], 2);
+		assert_eq!(Mpc::ecdsa_work(&ALICE, [KR, KR + 1]).announce, vec![KR]);
+		assert!(Mpc::ecdsa_work(&DAVE, [KR]).announce.is_empty());
+		assert_ok!(Mpc::announce_ecdsa_ready(signed(ALICE), KR));
+		assert!(Mpc::ecdsa_work(&ALICE, [KR]).announce.is_empty());
+		assert_eq!(Mpc::ecdsa_work(&BOB, [KR]).announce, vec![KR]);
+		assert_ok!(Mpc::announce_ecdsa_ready(signed(BOB), KR));
+		assert_ok!(Mpc::announce_ecdsa_ready(signed(CHARLIE), KR));
+
+		// Both setup ceremonies, with every participant's encryption key.
+		let work = Mpc::ecdsa_work(&BOB, [KR]);
+		assert!(work.announce.is_empty(), "setup runs");
+		assert_eq!(work.ceremonies.len(), 2);
+		let aux = work.ceremonies.iter().find(|c| c.target == CeremonyTarget::AuxInfo).unwrap();
+		assert_eq!((aux.position, aux.parties, aux.threshold, aux.round), (2, 3, 2, 1));
+		assert!(!aux.submitted);
+		assert_eq!(aux.participants[2].account, CHARLIE);
+		assert_eq!(aux.participants[2].index, 3);
+		assert_eq!(aux.participants[2].encryption_key, [CHARLIE as u8; 32]);
+		assert_ok!(Mpc::submit_ceremony_bundle(signed(BOB), aux.id, 1, bundle(3, 2)));
+		let work = Mpc::ecdsa_work(&BOB, [KR]);
+		assert!(work.ceremonies.iter().find(|c| c.id == aux.id).unwrap().submitted);
+		assert_eq!(Mpc::ceremony_bundles(aux.id, 1), vec![(2, bundle(3, 2))]);
+		assert!(Mpc::ecdsa_work(&DAVE, [KR]).ceremonies.is_empty());
+
+		// Finish the setup; a key's presigning ceremonies name its child index.
+		Ceremonies::<Test>::iter_keys().collect::<Vec<_>>().into_iter().for_each(|id| {
+			let record = Ceremonies::<Test>::get(id).unwrap();
+			for round in 1..=CEREMONY_ROUNDS {
+				for (position, who) in (1u16..).zip(record.participants.iter()) {
+					if !CeremonyBundles::<Test>::contains_key((id, round), position) {
+						assert_ok!(Mpc::submit_ceremony_bundle(
+							signed(*who),
+							id,
+							round,
+							bundle(3, position)
+						));
+					}
+				}
+			}
+			let output = if record.kind == CeremonyKind::AuxInfo {
+				vec![7; 32]
+			} else {
+				master_key(&shares[0]).to_vec()
+			};
+			report_all(id, &output);
+		});
+		request_key(10);
+		let subset = PresignaturePools::<Test>::get(10).unwrap().subset;
+		let signer = account(subset[0]);
+		let work = Mpc::ecdsa_work(&signer, [KR]);
+		assert_eq!(work.ceremonies.len(), 2);
+		assert!(work
+			.ceremonies
+			.iter()
+			.all(|c| c.target == CeremonyTarget::Presignature { key: 10, child: 0 }));
+		presign_pool(&shares, 10);
+
+		// A signing attempt: the presignature to use and the preimage to hash.
+		let preimage = b"transaction".to_vec();
+		request_signature(21, 10, &preimage);
+		let work = Mpc::ecdsa_work(&signer, [KR]);
+		assert_eq!(work.signing.len(), 1);
+		let signing = &work.signing[0];
+		assert_eq!((signing.request, signing.key, signing.attempt), (21, 10, 0));
+		assert_eq!(
+			signing.presignatures,
+			EcdsaSigningSessions::<Test>::get(21).unwrap().presignatures.to_vec()
+		);
+		assert_eq!(signing.preimages[0].bytes, preimage);
+		assert!(!signing.submitted);
+	});
+}
+
+#[test]
+fn nonce_commitments_are_for_frost_keyrings_only() {
+	new_test_ext().execute_with(|| {
+		set_ecdsa_keyring(KR, vec![ALICE, BOB, CHARLIE], 2);
+		assert_noop!(
+			Mpc::publish_commitments(
+				signed(ALICE),
+				KR,
+				zenrock_mpc_core::Suite::Secp256k1Taproot,
+				vec![vec![2; 66]]
+			),
+			Error::<Test>::WrongBackend
+		);
+	});
+}

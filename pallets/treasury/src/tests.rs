@@ -3165,3 +3165,44 @@ fn threshold_taproot_spends_are_fulfilled_with_bip340_signatures() {
 		assert!(!signed_tx.raw.is_empty());
 	});
 }
+
+#[test]
+fn threshold_ecdsa_keyrings_make_secp256k1_keys_and_their_transactions_give_preimages() {
+	build_and_execute(|| {
+		setup_frost();
+		update_keyring(KR, |kr| kr.backend = KeyringBackend::ThresholdEcdsa);
+		for key_type in [KeyType::Ed25519, KeyType::BitcoinTaproot] {
+			assert_noop!(
+				Treasury::request_key(signed(OWNER), WS, KR, key_type, None),
+				Error::<Test>::KeyTypeNotServedByKeyring
+			);
+		}
+		let request = request_key(KeyType::EcdsaSecp256k1);
+		let public = ecdsa::Pair::from_seed(&[5u8; 32]).public().0.to_vec();
+		assert_eq!(<Treasury as ThresholdResults>::fulfil_key(request, &public), Ok(request));
+		let key = request;
+
+		// A transaction's request: the backend can read the preimage of each payload.
+		let unsigned = eip1559_transaction(10);
+		assert_ok!(Treasury::request_transaction_signature(
+			signed(OWNER),
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction(unsigned.clone()),
+			false
+		));
+		let signing_request = last_id();
+		let preimages = <Treasury as ThresholdResults>::sign_preimages(signing_request).unwrap();
+		assert_eq!(preimages.len(), 1);
+		assert_eq!(preimages[0].bytes, unsigned);
+		assert_eq!(preimages[0].digest(), sp_io::hashing::keccak_256(&unsigned));
+		// The backend was asked after the request was stored (so it could read them).
+		assert!(matches!(
+			ceremonies().last(),
+			Some(Ceremony::Signing { request, .. }) if *request == signing_request
+		));
+		// A raw payload has none.
+		assert_ok!(Treasury::request_signature(signed(OWNER), key, vec![vec![3; 32]]));
+		assert_eq!(<Treasury as ThresholdResults>::sign_preimages(last_id()), None);
+	});
+}
