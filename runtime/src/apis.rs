@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Historical, InherentDataExt,
 	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking, System,
-	TransactionPayment, ZenrockPolicy, ZenrockRelayer, ZenrockTreasury, VERSION,
+	TransactionPayment, ZenrockMpc, ZenrockPolicy, ZenrockRelayer, ZenrockTreasury, VERSION,
 };
 
 impl_runtime_apis! {
