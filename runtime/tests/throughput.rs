@@ -298,3 +298,42 @@ fn threshold_ceremonies_per_block() {
 	);
 	assert!(per_block(signature / 2) / 2 >= 10, "a block holds at least ten threshold signatures");
 }
+
+/// Threshold ECDSA (2-of-3): what a presignature and a signature cost in block weight and
+/// length. A presignature's bundles are the protocol's messages (84,638 bytes for two signers,
+/// measured with cggmp24 on this project's machine, see docs/threshold-keyrings.md); each signer
+/// submits three bundles and one output.
+#[test]
+fn threshold_ecdsa_per_block() {
+	use pallet_zenrock_mpc::WeightInfo;
+	type Weights = pallet_zenrock_mpc::weights::SubstrateWeight<zenrock_runtime::Runtime>;
+	const PRESIGNATURE_BYTES: u32 = 84_638;
+	const SIGNERS: u32 = 2;
+	let length = zenrock_runtime::configs::RuntimeBlockLength::get();
+	let normal_length = *length.max.get(DispatchClass::Normal);
+	// Six bundles share the presignature's bytes; each weight is for its own bundle size.
+	let bundle = PRESIGNATURE_BYTES / (3 * SIGNERS);
+	let presignature_calls = 3 * SIGNERS + SIGNERS;
+	let presignature = (Weights::submit_ceremony_bundle(bundle) * u64::from(3 * SIGNERS)
+		+ Weights::submit_ceremony_output(SIGNERS) * u64::from(SIGNERS))
+	.ref_time();
+	let signature = (Weights::submit_partial_signatures_stored(3)
+		+ Weights::submit_partial_signatures(3)
+		+ Weights::ecdsa_payload_checks(1) * 2)
+		.ref_time();
+	let by_weight = per_block(presignature / u64::from(presignature_calls))
+		/ u64::from(presignature_calls);
+	let by_length = u64::from(normal_length / PRESIGNATURE_BYTES);
+	println!(
+		"2-of-3 threshold ECDSA: a presignature's {presignature_calls} calls {:.1} ms and \
+		 {PRESIGNATURE_BYTES} bytes ({} per block by weight, {} by length); a signature's two \
+		 calls {:.1} ms ({} per block)",
+		presignature as f64 / 1e9,
+		by_weight,
+		by_length,
+		signature as f64 / 1e9,
+		per_block(signature / 2) / 2
+	);
+	assert!(by_length >= 10, "a block holds at least ten presignatures' messages");
+	assert!(per_block(signature / 2) / 2 >= 100, "a block holds at least 100 ECDSA signatures");
+}

@@ -418,31 +418,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 6894).saturating_mul(n.into()))
 	}
 	fn announce_ecdsa_ready(n: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(1_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn submit_ceremony_bundle(b: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(5_000, 1).saturating_mul(b.into()))
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(2_000, 1).saturating_mul(b.into()))
 	}
 	fn submit_ceremony_output(n: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn report_ceremony_abort(n: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn submit_partial_signatures(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(3_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn submit_partial_signatures_stored(n: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(500_000_000, 20_000).saturating_add(Weight::from_parts(50_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn ecdsa_payload_checks(p: u32, ) -> Weight {
-		Weight::from_parts(1_000_000, 0).saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(p.into()))
+		Weight::from_parts(100_000_000, 0).saturating_add(Weight::from_parts(1_000_000_000, 0).saturating_mul(p.into()))
 	}
 	fn ecdsa_key_requested() -> Weight {
-		Weight::from_parts(300_000_000, 40_000)
+		Weight::from_parts(2_000_000_000, 40_000)
 	}
 	fn ecdsa_signature_requested() -> Weight {
-		Weight::from_parts(300_000_000, 40_000)
+		Weight::from_parts(1_000_000_000, 40_000)
 	}
 }
 
@@ -730,30 +730,30 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6894).saturating_mul(n.into()))
 	}
 	fn announce_ecdsa_ready(n: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(1_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn submit_ceremony_bundle(b: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 20_000).saturating_add(Weight::from_parts(5_000, 1).saturating_mul(b.into()))
+		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(2_000, 1).saturating_mul(b.into()))
 	}
 	fn submit_ceremony_output(n: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn report_ceremony_abort(n: u32, ) -> Weight {
-		Weight::from_parts(200_000_000, 20_000).saturating_add(Weight::from_parts(20_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn submit_partial_signatures(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(3_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn submit_partial_signatures_stored(n: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 20_000).saturating_add(Weight::from_parts(5_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(500_000_000, 20_000).saturating_add(Weight::from_parts(50_000_000, 3_000).saturating_mul(n.into()))
 	}
 	fn ecdsa_payload_checks(p: u32, ) -> Weight {
-		Weight::from_parts(1_000_000, 0).saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(p.into()))
+		Weight::from_parts(100_000_000, 0).saturating_add(Weight::from_parts(1_000_000_000, 0).saturating_mul(p.into()))
 	}
 	fn ecdsa_key_requested() -> Weight {
-		Weight::from_parts(300_000_000, 40_000)
+		Weight::from_parts(2_000_000_000, 40_000)
 	}
 	fn ecdsa_signature_requested() -> Weight {
-		Weight::from_parts(300_000_000, 40_000)
+		Weight::from_parts(1_000_000_000, 40_000)
 	}
 }
