@@ -321,8 +321,8 @@ fn threshold_ecdsa_per_block() {
 		+ Weights::submit_partial_signatures(3)
 		+ Weights::ecdsa_payload_checks(1) * 2)
 		.ref_time();
-	let by_weight = per_block(presignature / u64::from(presignature_calls))
-		/ u64::from(presignature_calls);
+	let by_weight =
+		per_block(presignature / u64::from(presignature_calls)) / u64::from(presignature_calls);
 	let by_length = u64::from(normal_length / PRESIGNATURE_BYTES);
 	println!(
 		"2-of-3 threshold ECDSA: a presignature's {presignature_calls} calls {:.1} ms and \

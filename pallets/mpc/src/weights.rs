@@ -59,8 +59,8 @@ pub trait WeightInfo {
 	fn submit_ceremony_bundle(b: u32, ) -> Weight;
 	fn submit_ceremony_output(n: u32, ) -> Weight;
 	fn report_ceremony_abort(n: u32, ) -> Weight;
-	fn submit_partial_signatures(n: u32, ) -> Weight;
 	fn submit_partial_signatures_stored(n: u32, ) -> Weight;
+	fn submit_partial_signatures(n: u32, ) -> Weight;
 	fn ecdsa_payload_checks(p: u32, ) -> Weight;
 	fn ecdsa_key_requested() -> Weight;
 	fn ecdsa_signature_requested() -> Weight;
@@ -75,24 +75,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_207_000 picoseconds.
-		Weight::from_parts(5_709_000, 0)
+		// Minimum execution time: 4_977_000 picoseconds.
+		Weight::from_parts(5_528_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::CommitmentPool` (r:1 w:1)
 	/// Proof: `ZenrockMpc::CommitmentPool` (`max_values`: None, `max_size`: Some(4419), added: 6894, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
 	fn publish_commitments(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4946`
+		//  Measured:  `5271`
 		//  Estimated: `7884`
-		// Minimum execution time: 53_200_000 picoseconds.
-		Weight::from_parts(45_212_489, 7884)
-			// Standard Error: 18_260
-			.saturating_add(Weight::from_parts(12_527_341, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 60_651_000 picoseconds.
+		Weight::from_parts(56_669_959, 7884)
+			// Standard Error: 16_064
+			.saturating_add(Weight::from_parts(11_966_803, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::CommitmentPool` (r:0 w:1)
@@ -101,8 +103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_614_000 picoseconds.
-		Weight::from_parts(14_993_000, 0)
+		// Minimum execution time: 11_818_000 picoseconds.
+		Weight::from_parts(15_243_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::DkgSessions` (r:1 w:1)
@@ -116,10 +118,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (665 ±0)`
 		//  Estimated: `5173 + n * (3623 ±0)`
-		// Minimum execution time: 799_270_000 picoseconds.
-		Weight::from_parts(821_074_000, 5173)
-			// Standard Error: 25_582_848
-			.saturating_add(Weight::from_parts(1_235_493_977, 0).saturating_mul(n.into()))
+		// Minimum execution time: 765_280_000 picoseconds.
+		Weight::from_parts(777_298_000, 5173)
+			// Standard Error: 23_894_383
+			.saturating_add(Weight::from_parts(1_180_336_355, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -136,10 +138,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `339 + n * (90 ±0)`
 		//  Estimated: `5173`
-		// Minimum execution time: 20_751_000 picoseconds.
-		Weight::from_parts(26_764_086, 5173)
-			// Standard Error: 41_969
-			.saturating_add(Weight::from_parts(1_142_698, 0).saturating_mul(n.into()))
+		// Minimum execution time: 20_290_000 picoseconds.
+		Weight::from_parts(24_760_924, 5173)
+			// Standard Error: 53_177
+			.saturating_add(Weight::from_parts(1_394_023, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -178,10 +180,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `716 + n * (203 ±0)`
 		//  Estimated: `8535 + n * (3782 ±0)`
-		// Minimum execution time: 92_850_000 picoseconds.
-		Weight::from_parts(96_272_006, 8535)
-			// Standard Error: 144_976
-			.saturating_add(Weight::from_parts(12_405_657, 0).saturating_mul(n.into()))
+		// Minimum execution time: 90_526_000 picoseconds.
+		Weight::from_parts(92_347_096, 8535)
+			// Standard Error: 148_671
+			.saturating_add(Weight::from_parts(12_052_184, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
@@ -213,10 +215,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `653 + n * (203 ±0)`
 		//  Estimated: `5650 + n * (3782 ±0)`
-		// Minimum execution time: 55_744_000 picoseconds.
-		Weight::from_parts(61_840_220, 5650)
-			// Standard Error: 108_997
-			.saturating_add(Weight::from_parts(6_541_086, 0).saturating_mul(n.into()))
+		// Minimum execution time: 50_115_000 picoseconds.
+		Weight::from_parts(53_957_806, 5650)
+			// Standard Error: 122_321
+			.saturating_add(Weight::from_parts(6_867_933, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -248,13 +250,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_signature_shares(n: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (2866 ±0) + p * (2589 ±0)`
-		//  Estimated: `23226 + n * (6013 ±0)`
-		// Minimum execution time: 9_502_125_000 picoseconds.
-		Weight::from_parts(9_628_014_000, 23226)
-			// Standard Error: 432_078_489
-			.saturating_add(Weight::from_parts(2_479_132_380, 0).saturating_mul(n.into()))
-			// Standard Error: 438_332_296
-			.saturating_add(Weight::from_parts(3_303_500_753, 0).saturating_mul(p.into()))
+		//  Estimated: `23226 + n * (6013 ±105)`
+		// Minimum execution time: 9_533_432_000 picoseconds.
+		Weight::from_parts(9_542_987_000, 23226)
+			// Standard Error: 429_389_323
+			.saturating_add(Weight::from_parts(2_523_899_631, 0).saturating_mul(n.into()))
+			// Standard Error: 435_604_208
+			.saturating_add(Weight::from_parts(3_134_436_759, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -275,12 +277,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (1189 ±0) + p * (1020 ±0)`
 		//  Estimated: `21498`
-		// Minimum execution time: 42_644_000 picoseconds.
-		Weight::from_parts(45_218_000, 21498)
-			// Standard Error: 206_971
-			.saturating_add(Weight::from_parts(1_806_623, 0).saturating_mul(n.into()))
-			// Standard Error: 209_967
-			.saturating_add(Weight::from_parts(1_263_743, 0).saturating_mul(p.into()))
+		// Minimum execution time: 50_917_000 picoseconds.
+		Weight::from_parts(52_158_000, 21498)
+			// Standard Error: 192_844
+			.saturating_add(Weight::from_parts(1_573_974, 0).saturating_mul(n.into()))
+			// Standard Error: 195_635
+			.saturating_add(Weight::from_parts(1_200_783, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -310,12 +312,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (1720 ±0) + p * (1501 ±0)`
 		//  Estimated: `23226 + n * (3014 ±0)`
-		// Minimum execution time: 1_468_696_000 picoseconds.
-		Weight::from_parts(1_473_744_000, 23226)
-			// Standard Error: 48_994_800
-			.saturating_add(Weight::from_parts(261_954_029, 0).saturating_mul(n.into()))
-			// Standard Error: 49_703_940
-			.saturating_add(Weight::from_parts(640_900_798, 0).saturating_mul(p.into()))
+		// Minimum execution time: 1_513_904_000 picoseconds.
+		Weight::from_parts(1_513_985_000, 23226)
+			// Standard Error: 49_446_183
+			.saturating_add(Weight::from_parts(268_421_740, 0).saturating_mul(n.into()))
+			// Standard Error: 50_161_856
+			.saturating_add(Weight::from_parts(642_707_697, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -340,19 +342,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockMpc::KeyringShares` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::PartyTasks` (r:256 w:256)
 	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:1 w:0)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:16)
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 16]`.
 	fn on_initialize_deadlines(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1580 + d * (574 ±0)`
+		//  Measured:  `2114 + d * (849 ±0)`
 		//  Estimated: `3538 + d * (57968 ±0)`
-		// Minimum execution time: 6_040_000 picoseconds.
-		Weight::from_parts(20_481_050, 3538)
-			// Standard Error: 1_210_529
-			.saturating_add(Weight::from_parts(112_636_546, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((25_u64).saturating_mul(d.into())))
+		// Minimum execution time: 14_943_000 picoseconds.
+		Weight::from_parts(52_177_137, 3538)
+			// Standard Error: 1_066_799
+			.saturating_add(Weight::from_parts(121_592_959, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((36_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((36_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 57968).saturating_mul(d.into()))
@@ -374,10 +378,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `534 + n * (118 ±0)`
 		//  Estimated: `5395 + n * (2555 ±0)`
-		// Minimum execution time: 25_789_000 picoseconds.
-		Weight::from_parts(19_210_970, 5395)
-			// Standard Error: 2_055
-			.saturating_add(Weight::from_parts(4_578_766, 0).saturating_mul(n.into()))
+		// Minimum execution time: 28_503_000 picoseconds.
+		Weight::from_parts(22_188_239, 5395)
+			// Standard Error: 2_273
+			.saturating_add(Weight::from_parts(4_685_525, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -388,6 +392,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::EncryptionKeys` (r:16 w:0)
 	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::GroupKeys` (r:1 w:0)
 	/// Proof: `ZenrockMpc::GroupKeys` (`max_values`: None, `max_size`: Some(1698), added: 4173, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::PartyStatus` (r:16 w:0)
@@ -406,43 +412,319 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (1330 ±0) + p * (1088 ±0)`
 		//  Estimated: `5395 + n * (6894 ±0)`
-		// Minimum execution time: 80_712_000 picoseconds.
-		Weight::from_parts(87_782_000, 5395)
-			// Standard Error: 301_370
-			.saturating_add(Weight::from_parts(13_917_502, 0).saturating_mul(n.into()))
-			// Standard Error: 305_842
-			.saturating_add(Weight::from_parts(539_423, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 101_172_000 picoseconds.
+		Weight::from_parts(102_474_000, 5395)
+			// Standard Error: 460_703
+			.saturating_add(Weight::from_parts(13_322_456, 0).saturating_mul(n.into()))
+			// Standard Error: 467_371
+			.saturating_add(Weight::from_parts(529_151, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6894).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EncryptionKeys` (r:5 w:0)
+	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaReadiness` (r:4 w:5)
+	/// Proof: `ZenrockMpc::EcdsaReadiness` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::KeyringShares` (r:1 w:1)
+	/// Proof: `ZenrockMpc::KeyringShares` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZenrockMpc::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Ceremonies` (r:0 w:2)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:10)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn announce_ecdsa_ready(n: u32, ) -> Weight {
-		Weight::from_parts(1_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `561 + n * (208 ±0)`
+		//  Estimated: `5395 + n * (2555 ±0)`
+		// Minimum execution time: 53_510_000 picoseconds.
+		Weight::from_parts(33_009_907, 5395)
+			// Standard Error: 13_038
+			.saturating_add(Weight::from_parts(12_038_766, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockMpc::Ceremonies` (r:1 w:1)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyBundles` (r:1 w:1)
+	/// Proof: `ZenrockMpc::CeremonyBundles` (`max_values`: None, `max_size`: Some(1572895), added: 1575370, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[16, 1572864]`.
 	fn submit_ceremony_bundle(b: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(2_000, 1).saturating_mul(b.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `561`
+		//  Estimated: `1576360`
+		// Minimum execution time: 21_903_000 picoseconds.
+		Weight::from_parts(14_914_047, 1576360)
+			// Standard Error: 1
+			.saturating_add(Weight::from_parts(603, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `ZenrockMpc::Ceremonies` (r:1 w:1)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyOutputs` (r:6 w:5)
+	/// Proof: `ZenrockMpc::CeremonyOutputs` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyBundles` (r:15 w:15)
+	/// Proof: `ZenrockMpc::CeremonyBundles` (`max_values`: None, `max_size`: Some(1572895), added: 1575370, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PresignaturePools` (r:1 w:1)
+	/// Proof: `ZenrockMpc::PresignaturePools` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::WaitingForPresignatures` (r:2 w:1)
+	/// Proof: `ZenrockMpc::WaitingForPresignatures` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Presignatures` (r:2 w:1)
+	/// Proof: `ZenrockMpc::Presignatures` (`max_values`: None, `max_size`: Some(430), added: 2905, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyStatus` (r:5 w:0)
+	/// Proof: `ZenrockMpc::PartyStatus` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:5)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:5)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn submit_ceremony_output(n: u32, ) -> Weight {
-		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `739 + n * (246 ±0)`
+		//  Estimated: `10016 + n * (4726110 ±0)`
+		// Minimum execution time: 138_659_000 picoseconds.
+		Weight::from_parts(96_410_564, 10016)
+			// Standard Error: 45_230
+			.saturating_add(Weight::from_parts(25_633_425, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4726110).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockMpc::Ceremonies` (r:2 w:2)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyBundles` (r:5 w:5)
+	/// Proof: `ZenrockMpc::CeremonyBundles` (`max_values`: None, `max_size`: Some(1572895), added: 1575370, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:10)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn report_ceremony_abort(n: u32, ) -> Weight {
-		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `346 + n * (126 ±0)`
+		//  Estimated: `7112 + n * (1575370 ±0)`
+		// Minimum execution time: 51_277_000 picoseconds.
+		Weight::from_parts(45_361_537, 7112)
+			// Standard Error: 12_519
+			.saturating_add(Weight::from_parts(4_638_863, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 1575370).saturating_mul(n.into()))
 	}
-	fn submit_partial_signatures(n: u32, ) -> Weight {
-		Weight::from_parts(3_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
-	}
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartialSignatures` (r:1 w:1)
+	/// Proof: `ZenrockMpc::PartialSignatures` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:1)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn submit_partial_signatures_stored(n: u32, ) -> Weight {
-		Weight::from_parts(500_000_000, 20_000).saturating_add(Weight::from_parts(50_000_000, 3_000).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `891 + n * (22 ±0)`
+		//  Estimated: `23226`
+		// Minimum execution time: 323_526_000 picoseconds.
+		Weight::from_parts(337_173_955, 23226)
+			// Standard Error: 43_982
+			.saturating_add(Weight::from_parts(25_507, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartialSignatures` (r:2 w:2)
+	/// Proof: `ZenrockMpc::PartialSignatures` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3397), added: 5872, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::WaitingForPresignatures` (r:1 w:0)
+	/// Proof: `ZenrockMpc::WaitingForPresignatures` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:2)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
+	fn submit_partial_signatures(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1247`
+		//  Estimated: `23226`
+		// Minimum execution time: 994_333_000 picoseconds.
+		Weight::from_parts(1_038_374_224, 23226)
+			// Standard Error: 245_001
+			.saturating_add(Weight::from_parts(594_051, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// The range of component `p` is `[1, 16]`.
 	fn ecdsa_payload_checks(p: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0).saturating_add(Weight::from_parts(1_000_000_000, 0).saturating_mul(p.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 821_233_000 picoseconds.
+		Weight::from_parts(5_639_227, 0)
+			// Standard Error: 253_967
+			.saturating_add(Weight::from_parts(844_564_611, 0).saturating_mul(p.into()))
 	}
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::NextWorkspaceId` (r:1 w:1)
+	/// Proof: `ZenrockIdentity::NextWorkspaceId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EncryptionKeys` (r:5 w:0)
+	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyByAddress` (r:4 w:4)
+	/// Proof: `ZenrockTreasury::KeyByAddress` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyStatus` (r:5 w:0)
+	/// Proof: `ZenrockMpc::PartyStatus` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZenrockMpc::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Ceremonies` (r:0 w:2)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PresignaturePools` (r:0 w:1)
+	/// Proof: `ZenrockMpc::PresignaturePools` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:0 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:10)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueue` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::WorkspaceKeys` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::WorkspaceKeys` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2185), added: 4660, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Workspaces` (r:0 w:1)
+	/// Proof: `ZenrockIdentity::Workspaces` (`max_values`: None, `max_size`: Some(893), added: 3368, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::OwnerWorkspaces` (r:0 w:1)
+	/// Proof: `ZenrockIdentity::OwnerWorkspaces` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn ecdsa_key_requested() -> Weight {
-		Weight::from_parts(2_000_000_000, 40_000)
+		// Proof Size summary in bytes:
+		//  Measured:  `1582`
+		//  Estimated: `13765`
+		// Minimum execution time: 363_807_000 picoseconds.
+		Weight::from_parts(396_926_000, 13765)
+			.saturating_add(T::DbWeight::get().reads(25_u64))
+			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
+	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Workspaces` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Workspaces` (`max_values`: None, `max_size`: Some(893), added: 3368, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::OwnerWorkspaces` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::OwnerWorkspaces` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EncryptionKeys` (r:5 w:0)
+	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Presignatures` (r:1 w:0)
+	/// Proof: `ZenrockMpc::Presignatures` (`max_values`: None, `max_size`: Some(430), added: 2905, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::WaitingForPresignatures` (r:1 w:1)
+	/// Proof: `ZenrockMpc::WaitingForPresignatures` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PresignaturePools` (r:1 w:1)
+	/// Proof: `ZenrockMpc::PresignaturePools` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyStatus` (r:5 w:0)
+	/// Proof: `ZenrockMpc::PartyStatus` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZenrockMpc::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:0 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Ceremonies` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:5)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueue` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::UnsignedTransactions` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::UnsignedTransactions` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3397), added: 5872, mode: `MaxEncodedLen`)
 	fn ecdsa_signature_requested() -> Weight {
-		Weight::from_parts(1_000_000_000, 40_000)
+		// Proof Size summary in bytes:
+		//  Measured:  `2455`
+		//  Estimated: `13765`
+		// Minimum execution time: 189_615_000 picoseconds.
+		Weight::from_parts(200_131_000, 13765)
+			.saturating_add(T::DbWeight::get().reads(24_u64))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
 }
 
@@ -451,24 +733,26 @@ impl WeightInfo for () {
 	/// Storage: `ZenrockMpc::EncryptionKeys` (r:0 w:1)
 	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn register_encryption_key() -> Weight {
-		Weight::from_parts(5_709_000, 0)
+		Weight::from_parts(5_528_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockIdentity::PartyKeyrings` (r:1 w:0)
 	/// Proof: `ZenrockIdentity::PartyKeyrings` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::CommitmentPool` (r:1 w:1)
 	/// Proof: `ZenrockMpc::CommitmentPool` (`max_values`: None, `max_size`: Some(4419), added: 6894, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
 	fn publish_commitments(c: u32, ) -> Weight {
-		Weight::from_parts(45_212_489, 7884)
-			.saturating_add(Weight::from_parts(12_527_341, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(56_669_959, 7884)
+			.saturating_add(Weight::from_parts(11_966_803, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::CommitmentPool` (r:0 w:1)
 	/// Proof: `ZenrockMpc::CommitmentPool` (`max_values`: None, `max_size`: Some(4419), added: 6894, mode: `MaxEncodedLen`)
 	fn reset_commitments() -> Weight {
-		Weight::from_parts(14_993_000, 0)
+		Weight::from_parts(15_243_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZenrockMpc::DkgSessions` (r:1 w:1)
@@ -479,8 +763,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn submit_dkg_round1(n: u32, ) -> Weight {
-		Weight::from_parts(821_074_000, 5173)
-			.saturating_add(Weight::from_parts(1_235_493_977, 0).saturating_mul(n.into()))
+		Weight::from_parts(777_298_000, 5173)
+			.saturating_add(Weight::from_parts(1_180_336_355, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -494,8 +778,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn submit_dkg_round2(n: u32, ) -> Weight {
-		Weight::from_parts(26_764_086, 5173)
-			.saturating_add(Weight::from_parts(1_142_698, 0).saturating_mul(n.into()))
+		Weight::from_parts(24_760_924, 5173)
+			.saturating_add(Weight::from_parts(1_394_023, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -531,8 +815,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn confirm_dkg(n: u32, ) -> Weight {
-		Weight::from_parts(96_272_006, 8535)
-			.saturating_add(Weight::from_parts(12_405_657, 0).saturating_mul(n.into()))
+		Weight::from_parts(92_347_096, 8535)
+			.saturating_add(Weight::from_parts(12_052_184, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
@@ -561,8 +845,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn complain_dkg(n: u32, ) -> Weight {
-		Weight::from_parts(61_840_220, 5650)
-			.saturating_add(Weight::from_parts(6_541_086, 0).saturating_mul(n.into()))
+		Weight::from_parts(53_957_806, 5650)
+			.saturating_add(Weight::from_parts(6_867_933, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -592,9 +876,9 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[3, 16]`.
 	/// The range of component `p` is `[1, 16]`.
 	fn submit_signature_shares(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(9_628_014_000, 23226)
-			.saturating_add(Weight::from_parts(2_479_132_380, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_303_500_753, 0).saturating_mul(p.into()))
+		Weight::from_parts(9_542_987_000, 23226)
+			.saturating_add(Weight::from_parts(2_523_899_631, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_134_436_759, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -612,9 +896,9 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[3, 16]`.
 	/// The range of component `p` is `[1, 16]`.
 	fn submit_signature_shares_stored(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(45_218_000, 21498)
-			.saturating_add(Weight::from_parts(1_806_623, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(1_263_743, 0).saturating_mul(p.into()))
+		Weight::from_parts(52_158_000, 21498)
+			.saturating_add(Weight::from_parts(1_573_974, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_200_783, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -641,9 +925,9 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[3, 16]`.
 	/// The range of component `p` is `[1, 16]`.
 	fn submit_signature_shares_signed(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(1_473_744_000, 23226)
-			.saturating_add(Weight::from_parts(261_954_029, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(640_900_798, 0).saturating_mul(p.into()))
+		Weight::from_parts(1_513_985_000, 23226)
+			.saturating_add(Weight::from_parts(268_421_740, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(642_707_697, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -668,14 +952,16 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::KeyringShares` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::PartyTasks` (r:256 w:256)
 	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:1 w:0)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:16)
 	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 16]`.
 	fn on_initialize_deadlines(d: u32, ) -> Weight {
-		Weight::from_parts(20_481_050, 3538)
-			.saturating_add(Weight::from_parts(112_636_546, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((25_u64).saturating_mul(d.into())))
+		Weight::from_parts(52_177_137, 3538)
+			.saturating_add(Weight::from_parts(121_592_959, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((36_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((36_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 57968).saturating_mul(d.into()))
@@ -694,8 +980,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockMpc::DkgSessions` (`max_values`: None, `max_size`: Some(1708), added: 4183, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 16]`.
 	fn key_requested(n: u32, ) -> Weight {
-		Weight::from_parts(19_210_970, 5395)
-			.saturating_add(Weight::from_parts(4_578_766, 0).saturating_mul(n.into()))
+		Weight::from_parts(22_188_239, 5395)
+			.saturating_add(Weight::from_parts(4_685_525, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -706,6 +992,8 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::EncryptionKeys` (r:16 w:0)
 	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::GroupKeys` (r:1 w:0)
 	/// Proof: `ZenrockMpc::GroupKeys` (`max_values`: None, `max_size`: Some(1698), added: 4173, mode: `MaxEncodedLen`)
 	/// Storage: `ZenrockMpc::PartyStatus` (r:16 w:0)
@@ -721,39 +1009,272 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[3, 16]`.
 	/// The range of component `p` is `[1, 16]`.
 	fn signature_requested(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(87_782_000, 5395)
-			.saturating_add(Weight::from_parts(13_917_502, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(539_423, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(102_474_000, 5395)
+			.saturating_add(Weight::from_parts(13_322_456, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(529_151, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6894).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EncryptionKeys` (r:5 w:0)
+	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaReadiness` (r:4 w:5)
+	/// Proof: `ZenrockMpc::EcdsaReadiness` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::KeyringShares` (r:1 w:1)
+	/// Proof: `ZenrockMpc::KeyringShares` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZenrockMpc::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Ceremonies` (r:0 w:2)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:10)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn announce_ecdsa_ready(n: u32, ) -> Weight {
-		Weight::from_parts(1_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(33_009_907, 5395)
+			.saturating_add(Weight::from_parts(12_038_766, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockMpc::Ceremonies` (r:1 w:1)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyBundles` (r:1 w:1)
+	/// Proof: `ZenrockMpc::CeremonyBundles` (`max_values`: None, `max_size`: Some(1572895), added: 1575370, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[16, 1572864]`.
 	fn submit_ceremony_bundle(b: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(Weight::from_parts(2_000, 1).saturating_mul(b.into()))
+		Weight::from_parts(14_914_047, 1576360)
+			.saturating_add(Weight::from_parts(603, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
+	/// Storage: `ZenrockMpc::Ceremonies` (r:1 w:1)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyOutputs` (r:6 w:5)
+	/// Proof: `ZenrockMpc::CeremonyOutputs` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyBundles` (r:15 w:15)
+	/// Proof: `ZenrockMpc::CeremonyBundles` (`max_values`: None, `max_size`: Some(1572895), added: 1575370, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PresignaturePools` (r:1 w:1)
+	/// Proof: `ZenrockMpc::PresignaturePools` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::WaitingForPresignatures` (r:2 w:1)
+	/// Proof: `ZenrockMpc::WaitingForPresignatures` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Presignatures` (r:2 w:1)
+	/// Proof: `ZenrockMpc::Presignatures` (`max_values`: None, `max_size`: Some(430), added: 2905, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyStatus` (r:5 w:0)
+	/// Proof: `ZenrockMpc::PartyStatus` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:5)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:5)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn submit_ceremony_output(n: u32, ) -> Weight {
-		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(96_410_564, 10016)
+			.saturating_add(Weight::from_parts(25_633_425, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4726110).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockMpc::Ceremonies` (r:2 w:2)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyBundles` (r:5 w:5)
+	/// Proof: `ZenrockMpc::CeremonyBundles` (`max_values`: None, `max_size`: Some(1572895), added: 1575370, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:10)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn report_ceremony_abort(n: u32, ) -> Weight {
-		Weight::from_parts(2_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(45_361_537, 7112)
+			.saturating_add(Weight::from_parts(4_638_863, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 1575370).saturating_mul(n.into()))
 	}
-	fn submit_partial_signatures(n: u32, ) -> Weight {
-		Weight::from_parts(3_000_000_000, 20_000).saturating_add(Weight::from_parts(100_000_000, 3_000).saturating_mul(n.into()))
-	}
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartialSignatures` (r:1 w:1)
+	/// Proof: `ZenrockMpc::PartialSignatures` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:1)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
 	fn submit_partial_signatures_stored(n: u32, ) -> Weight {
-		Weight::from_parts(500_000_000, 20_000).saturating_add(Weight::from_parts(50_000_000, 3_000).saturating_mul(n.into()))
+		Weight::from_parts(337_173_955, 23226)
+			.saturating_add(Weight::from_parts(25_507, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartialSignatures` (r:2 w:2)
+	/// Proof: `ZenrockMpc::PartialSignatures` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3397), added: 5872, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::WaitingForPresignatures` (r:1 w:0)
+	/// Proof: `ZenrockMpc::WaitingForPresignatures` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyTasks` (r:0 w:2)
+	/// Proof: `ZenrockMpc::PartyTasks` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingSignRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::PendingSignRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 5]`.
+	fn submit_partial_signatures(n: u32, ) -> Weight {
+		Weight::from_parts(1_038_374_224, 23226)
+			.saturating_add(Weight::from_parts(594_051, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	/// The range of component `p` is `[1, 16]`.
 	fn ecdsa_payload_checks(p: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0).saturating_add(Weight::from_parts(1_000_000_000, 0).saturating_mul(p.into()))
+		Weight::from_parts(5_639_227, 0)
+			.saturating_add(Weight::from_parts(844_564_611, 0).saturating_mul(p.into()))
 	}
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::NextWorkspaceId` (r:1 w:1)
+	/// Proof: `ZenrockIdentity::NextWorkspaceId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EncryptionKeys` (r:5 w:0)
+	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OpenKeyRequestCount` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::OpenKeyRequestCount` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyByAddress` (r:4 w:4)
+	/// Proof: `ZenrockTreasury::KeyByAddress` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::OwedKeyringFees` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::OwedKeyringFees` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyStatus` (r:5 w:0)
+	/// Proof: `ZenrockMpc::PartyStatus` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZenrockMpc::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Ceremonies` (r:0 w:2)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PresignaturePools` (r:0 w:1)
+	/// Proof: `ZenrockMpc::PresignaturePools` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:0 w:1)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:10)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:2)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueue` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::WorkspaceKeys` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::WorkspaceKeys` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::KeyRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::KeyRequests` (`max_values`: None, `max_size`: Some(2185), added: 4660, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::PendingKeyRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::PendingKeyRequests` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Workspaces` (r:0 w:1)
+	/// Proof: `ZenrockIdentity::Workspaces` (`max_values`: None, `max_size`: Some(893), added: 3368, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::OwnerWorkspaces` (r:0 w:1)
+	/// Proof: `ZenrockIdentity::OwnerWorkspaces` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn ecdsa_key_requested() -> Weight {
-		Weight::from_parts(2_000_000_000, 40_000)
+		Weight::from_parts(396_926_000, 13765)
+			.saturating_add(RocksDbWeight::get().reads(25_u64))
+			.saturating_add(RocksDbWeight::get().writes(35_u64))
 	}
+	/// Storage: `ZenrockTreasury::NextRequestId` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::Keys` (r:1 w:0)
+	/// Proof: `ZenrockTreasury::Keys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Workspaces` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Workspaces` (`max_values`: None, `max_size`: Some(893), added: 3368, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::OwnerWorkspaces` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::OwnerWorkspaces` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockIdentity::Keyrings` (r:1 w:0)
+	/// Proof: `ZenrockIdentity::Keyrings` (`max_values`: None, `max_size`: Some(1930), added: 4405, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EncryptionKeys` (r:5 w:0)
+	/// Proof: `ZenrockMpc::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeyrings` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeyrings` (`max_values`: None, `max_size`: Some(619), added: 3094, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueueEnds` (r:1 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueueEnds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaKeys` (r:1 w:0)
+	/// Proof: `ZenrockMpc::EcdsaKeys` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Presignatures` (r:1 w:0)
+	/// Proof: `ZenrockMpc::Presignatures` (`max_values`: None, `max_size`: Some(430), added: 2905, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::WaitingForPresignatures` (r:1 w:1)
+	/// Proof: `ZenrockMpc::WaitingForPresignatures` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PresignaturePools` (r:1 w:1)
+	/// Proof: `ZenrockMpc::PresignaturePools` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::PartyStatus` (r:5 w:0)
+	/// Proof: `ZenrockMpc::PartyStatus` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::NextCeremonyId` (r:1 w:1)
+	/// Proof: `ZenrockMpc::NextCeremonyId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Deadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::EcdsaSigningSessions` (r:0 w:1)
+	/// Proof: `ZenrockMpc::EcdsaSigningSessions` (`max_values`: None, `max_size`: Some(6551), added: 9026, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::Ceremonies` (r:0 w:1)
+	/// Proof: `ZenrockMpc::Ceremonies` (`max_values`: None, `max_size`: Some(586), added: 3061, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyTasks` (r:0 w:5)
+	/// Proof: `ZenrockMpc::CeremonyTasks` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockMpc::CeremonyDeadlines` (r:0 w:1)
+	/// Proof: `ZenrockMpc::CeremonyDeadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::ExpiryQueue` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::ExpiryQueue` (`max_values`: None, `max_size`: Some(29), added: 2504, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::UnsignedTransactions` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::UnsignedTransactions` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignPayloads` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::SignPayloads` (`max_values`: None, `max_size`: Some(19761), added: 22236, mode: `MaxEncodedLen`)
+	/// Storage: `ZenrockTreasury::SignRequests` (r:0 w:1)
+	/// Proof: `ZenrockTreasury::SignRequests` (`max_values`: None, `max_size`: Some(3397), added: 5872, mode: `MaxEncodedLen`)
 	fn ecdsa_signature_requested() -> Weight {
-		Weight::from_parts(1_000_000_000, 40_000)
+		Weight::from_parts(200_131_000, 13765)
+			.saturating_add(RocksDbWeight::get().reads(24_u64))
+			.saturating_add(RocksDbWeight::get().writes(19_u64))
 	}
 }
