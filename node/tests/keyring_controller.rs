@@ -39,6 +39,12 @@ fn request_signatures(node: &Node, key: u64, payloads: Vec<Vec<u8>>) -> (Vec<Vec
 fn dev_node_fulfils_key_and_signature_requests_by_itself() {
 	let node = Node::start(&["--dev"]);
 	node.wait_until("block 1", TIMEOUT, |node| node.best_number() >= 1);
+	// Alice is also a party of keyring 1, whose worker sends her start-up transactions (encryption
+	// key, nonce commitments): let them land first, or a request signed with the nonce the pool
+	// shows may be left waiting behind one that the pool drops.
+	node.wait_until("keyring 1's parties registered and pooled commitments", TIMEOUT, |node| {
+		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
+	});
 
 	// ECDSA: key, then a signature over a 32-byte hash whose recovered address is the key's.
 	let (ecdsa_key, ecdsa_public, ecdsa_key_latency) = request_key(&node, KeyType::EcdsaSecp256k1);
