@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::{sync::Mutex, time::Duration};
 
 use common::{requests, threshold, Node};
 use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
@@ -18,6 +18,10 @@ const WORKSPACE: u64 = 0;
 const KEYRING: u64 = 0;
 /// The development chain's FROST keyring: Alice, Bob and Charlie, threshold 2, all three parties
 /// served by the one dev node.
+/// Each test runs a dev node whose blocks it counts: run one at a time, so that three nodes on a
+/// two-core machine do not slow each other past the latencies the tests check.
+static ONE_NODE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 const FROST_KEYRING: u64 = 1;
 const FROST_PARTIES: [Sr25519Keyring; 3] = [Alice, Bob, Charlie];
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -37,6 +41,7 @@ fn request_signatures(node: &Node, key: u64, payloads: Vec<Vec<u8>>) -> (Vec<Vec
 
 #[test]
 fn dev_node_fulfils_key_and_signature_requests_by_itself() {
+	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 	let node = Node::start(&["--dev"]);
 	node.wait_until("block 1", TIMEOUT, |node| node.best_number() >= 1);
 	// Alice is also a party of keyring 1, whose worker sends her start-up transactions (encryption
@@ -91,6 +96,7 @@ fn dev_node_fulfils_key_and_signature_requests_by_itself() {
 /// restart, and exactly once.
 #[test]
 fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once() {
+	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 	let mut node = Node::start(&["--dev"]);
 	let from = node.best_number();
 	node.submit(
@@ -167,6 +173,7 @@ fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once(
 /// each signature checked by an independent verifier.
 #[test]
 fn dev_node_serves_the_frost_keyring_of_alice_bob_and_charlie() {
+	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 	let node = Node::start(&["--dev"]);
 	node.wait_until("keyring 1's parties registered and pooled commitments", TIMEOUT, |node| {
 		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
