@@ -506,7 +506,7 @@ pub mod pallet {
 	pub type CeremonyTasks<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, CeremonyId, ()>;
 
-	/// Round deadlines of ceremonies, by block (swept with [`Deadlines`]).
+	/// Round deadlines of ceremonies, by block (swept with Deadlines).
 	#[pallet::storage]
 	pub type CeremonyDeadlines<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, CeremonyId, ()>;
@@ -595,7 +595,7 @@ pub mod pallet {
 		CeremonyRoundStarted { ceremony: CeremonyId, round: u8 },
 		/// Every participant reported the same output: the result is kept.
 		CeremonyCompleted { ceremony: CeremonyId },
-		/// A ceremony failed; `culprit` is the silent or accused key-share index, if known.
+		/// A ceremony failed; the culprit is the silent or accused key-share index, if known.
 		CeremonyFailed { ceremony: CeremonyId, culprit: Option<u16>, reason: Reason },
 		/// A party let a round of a threshold ECDSA ceremony time out: it is suspended.
 		CeremonyPartyTimedOut { keyring: KeyringId, party: T::AccountId, ceremony: CeremonyId },
@@ -954,7 +954,7 @@ pub mod pallet {
 			Ok(Some(weight).into())
 		}
 
-		/// Announce that the caller, a party of threshold ECDSA keyring `keyring`, is ready for
+		/// Announce that the caller, a party of the given threshold ECDSA keyring, is ready for
 		/// the keyring's setup (its node holds its Paillier primes). When every party has
 		/// announced, the auxiliary-info and master-key ceremonies start (CeremonyStarted).
 		/// Refused once the keyring is set up or its setup runs. Emits EcdsaReadyAnnounced.
@@ -1011,9 +1011,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Submit the caller's messages of round `round` of threshold ECDSA ceremony
-		/// `ceremony`: a SCALE-encoded [`EcdsaBundle`] (broadcast messages, and direct messages
-		/// sealed to their recipients), at most MAX_BUNDLE_SIZE bytes. Only participants, once
+		/// Submit the caller's messages of the given round of a threshold ECDSA ceremony: a
+		/// SCALE-encoded EcdsaBundle (broadcast messages, and direct messages sealed to their
+		/// recipients), at most MAX_BUNDLE_SIZE bytes. Only participants, once
 		/// per round, in the ceremony's current round and before its deadline. When every
 		/// participant has submitted, the next round starts (CeremonyRoundStarted).
 		#[pallet::call_index(9)]
@@ -1045,8 +1045,7 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Report the caller's result of threshold ECDSA ceremony `ceremony` in its output
-		/// round: a 32-byte digest of the auxiliary info, the master key (compressed key ‖ chain
+		/// Report the caller's result of a threshold ECDSA ceremony in its output round: a 32-byte digest of the auxiliary info, the master key (compressed key ‖ chain
 		/// code) or a presignature's public data (for its signers). When every participant has
 		/// reported the same output, the result is kept (CeremonyCompleted); a different output
 		/// fails the ceremony.
@@ -1096,7 +1095,7 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Report that the caller's protocol run of ceremony `ceremony` aborted, naming the
+		/// Report that the caller's protocol run of the ceremony aborted, naming the
 		/// participant (position, 1-based) whose message failed its check if known. The
 		/// ceremony fails (CeremonyFailed): the chain cannot check the accusation, so no one is
 		/// marked faulty; a setup is retried when the parties announce again, a pool is refilled.
@@ -1126,8 +1125,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Submit the caller's partial signatures for attempt `attempt` of threshold ECDSA
-		/// signature request `request`, one 32-byte scalar per payload in order. Only the
+		/// Submit the caller's partial signatures for the given attempt of a threshold ECDSA
+		/// signature request, one 32-byte scalar per payload in order. Only the
 		/// attempt's signers, once each, before its deadline. Each is checked against its
 		/// presignature's public data: an invalid one proves the caller faulty
 		/// (InvalidShareProven) and another attempt starts. With the last signer's partial
