@@ -180,6 +180,12 @@ impl pallet_zenrock_mpc::BenchmarkHelper<AccountId> for NoBenchmarks {
 	fn request_signature(_: KeyId, _: Vec<Vec<u8>>) -> RequestId {
 		unimplemented!("no MPC benchmarks in the controller's tests")
 	}
+	fn ecdsa_keyring(_: Vec<AccountId>, _: u32) -> KeyringId {
+		unimplemented!("no MPC benchmarks in the controller's tests")
+	}
+	fn request_evm_transaction_signature(_: KeyId, _: Vec<u8>) -> RequestId {
+		unimplemented!("no MPC benchmarks in the controller's tests")
+	}
 }
 
 pub type ConstU64Block = frame_support::traits::ConstU64<RESUBMIT_AFTER>;
