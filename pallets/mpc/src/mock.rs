@@ -299,3 +299,19 @@ pub fn run_to_block(target: u64) {
 		Mpc::on_initialize(block);
 	}
 }
+
+/// A signed origin of `who`.
+pub fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+/// The MPC pallet's events so far.
+pub fn events() -> Vec<crate::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Mpc(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}

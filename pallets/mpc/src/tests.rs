@@ -25,20 +25,6 @@ const BOB: AccountId = 2;
 const CHARLIE: AccountId = 3;
 const DAVE: AccountId = 4;
 
-fn signed(who: AccountId) -> RuntimeOrigin {
-	RuntimeOrigin::signed(who)
-}
-
-fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Mpc(event) => Some(event),
-			_ => None,
-		})
-		.collect()
-}
-
 fn has_event(event: Event<Test>) -> bool {
 	events().contains(&event)
 }
