@@ -85,3 +85,59 @@ pub struct EcdsaWork<AccountId> {
 	/// Signing attempts that chose it.
 	pub signing: Vec<EcdsaSigningView>,
 }
+
+/// A transaction a party's keyring engine asks its node's runtime to sign and submit from the
+/// party account (one of the MPC pallet's threshold ECDSA calls).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum EcdsaCall {
+	/// `announce_ecdsa_ready(keyring)`.
+	AnnounceReady {
+		/// The keyring.
+		keyring: KeyringId,
+	},
+	/// `submit_ceremony_bundle(ceremony, round, bundle)`.
+	Bundle {
+		/// The ceremony.
+		ceremony: u64,
+		/// The round.
+		round: u8,
+		/// The SCALE-encoded bundle.
+		bundle: Vec<u8>,
+	},
+	/// `submit_ceremony_output(ceremony, output)`.
+	Output {
+		/// The ceremony.
+		ceremony: u64,
+		/// The public result.
+		output: Vec<u8>,
+	},
+	/// `report_ceremony_abort(ceremony, accused)`.
+	Abort {
+		/// The ceremony.
+		ceremony: u64,
+		/// The participant (position) whose message failed its check, if known.
+		accused: Option<u16>,
+	},
+	/// `submit_partial_signatures(request, attempt, partials)`.
+	PartialSignatures {
+		/// The signature request.
+		request: RequestId,
+		/// The attempt.
+		attempt: u8,
+		/// One partial signature per payload.
+		partials: Vec<[u8; 32]>,
+	},
+}
+
+/// Why an [`EcdsaCall`] was not submitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum EcdsaSubmitError {
+	/// The node's keystore has no party key (`zprt`) of the account.
+	NoPartyKey,
+	/// The party's off-chain worker holds its lock (it is submitting): try again next block.
+	Busy,
+	/// The transaction could not be signed.
+	NotSigned,
+	/// The transaction pool refused the transaction (e.g. the account cannot pay the fee).
+	Refused,
+}

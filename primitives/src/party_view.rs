@@ -132,4 +132,6 @@ pub trait ThresholdCalls<Call> {
 	fn complain_dkg(request: RequestId, accused: u16) -> Call;
 	/// `submit_signature_shares(request, attempt, shares)`.
 	fn submit_signature_shares(request: RequestId, attempt: u8, shares: Vec<[u8; 32]>) -> Call;
+	/// One of the threshold ECDSA calls of a party's keyring engine.
+	fn ecdsa(call: crate::ecdsa_view::EcdsaCall) -> Call;
 }

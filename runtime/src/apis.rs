@@ -247,6 +247,13 @@ impl_runtime_apis! {
 		fn ceremony_bundles(ceremony: u64, round: u8) -> Vec<(u16, Vec<u8>)> {
 			ZenrockMpc::ceremony_bundles(ceremony, round)
 		}
+
+		fn submit(
+			party: AccountId,
+			call: zenrock_primitives::ecdsa_view::EcdsaCall,
+		) -> Result<(), zenrock_primitives::ecdsa_view::EcdsaSubmitError> {
+			ZenrockKeyringController::submit_ecdsa_call(party, call)
+		}
 	}
 
 	impl pallet_zenrock_treasury::runtime_api::TreasuryApi<Block, AccountId, BlockNumber> for Runtime {

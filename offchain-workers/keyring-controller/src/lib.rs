@@ -202,6 +202,7 @@ pub use worker::{Answer, AnswerRecord, NonceRecord, RequestKind};
 pub use zenrock_chain_formats::KeyType;
 pub use zenrock_mpc_core::Suite;
 pub use zenrock_primitives::{
+	ecdsa_view::{EcdsaCall, EcdsaSubmitError},
 	party_view::{
 		DkgRound, DkgView, SignerView, SigningView, ThresholdCalls, ThresholdKeyView,
 		ThresholdTask, ThresholdWork,

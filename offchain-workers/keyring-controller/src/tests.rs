@@ -7,7 +7,8 @@ use crate::{
 	worker::{
 		answer_key, choose_nonce, is_designated, lock_key, nonce_record_after, open_answers_key,
 	},
-	Answer, AnswerRecord, KeyType, NonceRecord, RequestKind, KEY_MATERIAL_KEY_TYPE,
+	Answer, AnswerRecord, EcdsaCall, EcdsaSubmitError, KeyType, NonceRecord, RequestKind,
+	KEY_MATERIAL_KEY_TYPE,
 };
 use codec::{Decode, Encode};
 use frame_support::{dispatch::DispatchClass, traits::Get};
@@ -980,4 +981,76 @@ fn designated_party_rule() {
 	assert!(is_designated(&parties, 5, &30));
 	assert!(!is_designated(&parties, 5, &10));
 	assert!(!is_designated(&[] as &[u8], 5, &10), "no parties: nobody");
+}
+
+// ------------------------------------------------------------------------------------------
+// Submissions of the node's threshold ECDSA engine
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn engine_calls_are_signed_by_the_party_with_the_workers_nonce_journal() {
+	let (mut node, alice) = alice_node();
+	let announce = EcdsaCall::AnnounceReady { keyring: 7 };
+	let bundle = EcdsaCall::Bundle { ceremony: 3, round: 2, bundle: vec![1, 2, 3] };
+	for call in [announce, bundle] {
+		assert_eq!(
+			node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), call)),
+			Ok(())
+		);
+	}
+	let submitted = node.take_submitted();
+	assert_eq!(submitted.iter().map(|tx| tx.nonce).collect::<Vec<_>>(), vec![0, 1]);
+	assert!(submitted.iter().all(|tx| tx.from == alice));
+	assert_eq!(
+		submitted[0].call,
+		RuntimeCall::Mpc(pallet_zenrock_mpc::Call::announce_ecdsa_ready { keyring: 7 })
+	);
+	assert_eq!(
+		submitted[1].call,
+		RuntimeCall::Mpc(pallet_zenrock_mpc::Call::submit_ceremony_bundle {
+			ceremony: 3,
+			round: 2,
+			bundle: vec![1, 2, 3],
+		})
+	);
+
+	// The worker's next answer continues the same journal.
+	add_key_request(1, KEYRING, KeyType::EcdsaSecp256k1);
+	node.run_worker(1);
+	assert_eq!(single(&node).nonce, 2);
+}
+
+#[test]
+fn engine_calls_wait_while_the_worker_holds_the_party_lock() {
+	let (mut node, alice) = alice_node();
+	let deadline = Timestamp::from_unix_millis(5_000);
+	node.execute(|| {
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			&lock_key(&alice),
+			&deadline.encode(),
+		)
+	});
+	node.offchain.0.write().timestamp = Timestamp::from_unix_millis(1_000);
+	let abort = EcdsaCall::Abort { ceremony: 1, accused: None };
+	assert_eq!(
+		node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), abort.clone())),
+		Err(EcdsaSubmitError::Busy)
+	);
+	assert!(node.take_submitted().is_empty());
+	// The lock is left as it was (the holder still has it).
+	assert_eq!(persistent::<Timestamp>(&mut node, &lock_key(&alice)), Some(deadline));
+}
+
+#[test]
+fn engine_calls_of_an_account_without_a_party_key_are_refused() {
+	let (mut node, _alice) = alice_node();
+	// Bob's party key is in another node's keystore.
+	let bob = Node::new().add_party("//Bob");
+	let call = EcdsaCall::Output { ceremony: 1, output: vec![0; 32] };
+	assert_eq!(
+		node.execute(|| KeyringController::submit_ecdsa_call(bob, call)),
+		Err(EcdsaSubmitError::NoPartyKey)
+	);
+	assert!(node.take_submitted().is_empty());
 }

@@ -22,8 +22,9 @@
 )]
 
 use crate::{
-	backend, reasons, Config, KeyringId, KeyringWork, Pallet, PendingKeyRequest,
-	PendingSignRequest, RequestId, ResponseCalls, ThresholdWork, LOCK_DEADLINE_MS, LOG_TARGET,
+	backend, reasons, Config, EcdsaCall, EcdsaSubmitError, KeyringId, KeyringWork, Pallet,
+	PendingKeyRequest, PendingSignRequest, RequestId, ResponseCalls, ThresholdCalls, ThresholdWork,
+	LOCK_DEADLINE_MS, LOG_TARGET,
 };
 use alloc::{collections::BTreeMap, vec::Vec};
 use codec::{Decode, Encode};
@@ -358,6 +359,46 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 }
+
+impl<T: Config> Pallet<T> {
+	/// Signs `call` (a threshold ECDSA call of `party`'s keyring engine in the node) with
+	/// `party`'s key from the keystore and submits it, with the same nonce journal and under the
+	/// same lock as the party's off-chain worker, so that the two never pick one nonce twice.
+	///
+	/// Runs in a runtime API call that the node makes with its keystore, off-chain database,
+	/// off-chain worker and transaction pool extensions registered.
+	pub fn submit_ecdsa_call(party: T::AccountId, call: EcdsaCall) -> Result<(), EcdsaSubmitError> {
+		let account = Signer::<T, T::AuthorityId>::keystore_accounts()
+			.find(|account| account.id == party)
+			.ok_or(EcdsaSubmitError::NoPartyKey)?;
+		let lock_key = lock_key(&party);
+		let mut lock =
+			StorageLock::<Time>::with_deadline(&lock_key, Duration::from_millis(LOCK_DEADLINE_MS));
+		let _guard = lock.try_lock().map_err(|_| EcdsaSubmitError::Busy)?;
+		let worker = PartyWorker::<T> {
+			account,
+			now: frame_system::Pallet::<T>::block_number(),
+			pending: BTreeMap::new(),
+			restarted: false,
+			node_parties: Vec::new(),
+		};
+		worker.submit_call(T::ThresholdCalls::ecdsa(call)).map_err(|(nonce, why)| {
+			log::warn!(
+				target: LOG_TARGET,
+				"could not submit a threshold ECDSA transaction of {party:?} with nonce {nonce:?}: \
+				 {why} (does the party account have funds for fees?)"
+			);
+			if why == NOT_SIGNED {
+				EcdsaSubmitError::NotSigned
+			} else {
+				EcdsaSubmitError::Refused
+			}
+		})
+	}
+}
+
+/// Why [`PartyWorker::submit_call`] failed when the keystore did not sign.
+const NOT_SIGNED: &str = "the transaction could not be signed";
 
 /// The work of one run for one party account.
 pub(crate) struct PartyWorker<T: Config> {
@@ -805,7 +846,7 @@ impl<T: Config> PartyWorker<T> {
 			self.account.id.clone(),
 			nonce,
 		)
-		.ok_or("the transaction could not be signed")
+		.ok_or(NOT_SIGNED)
 		.and_then(|transaction| {
 			SubmitTransaction::<T, CallOf<T>>::submit_transaction(transaction)
 				.map_err(|()| "the transaction pool refused the transaction")

@@ -14,6 +14,7 @@ use core::marker::PhantomData;
 use frame_support::traits::Get;
 use zenrock_mpc_core::{Suite, SCALAR_SIZE};
 use zenrock_primitives::{
+	ecdsa_view::EcdsaCall,
 	party_view::{
 		DkgRound, DkgView, SignerView, SigningView, ThresholdCalls, ThresholdKeyView,
 		ThresholdTask, ThresholdWork,
@@ -216,5 +217,24 @@ impl<T: Config, RuntimeCall: From<Call<T>>> ThresholdCalls<RuntimeCall> for Part
 		shares: Vec<[u8; SCALAR_SIZE]>,
 	) -> RuntimeCall {
 		Call::<T>::submit_signature_shares { request, attempt, shares }.into()
+	}
+
+	fn ecdsa(call: EcdsaCall) -> RuntimeCall {
+		match call {
+			EcdsaCall::AnnounceReady { keyring } => Call::<T>::announce_ecdsa_ready { keyring },
+			EcdsaCall::Bundle { ceremony, round, bundle } => {
+				Call::<T>::submit_ceremony_bundle { ceremony, round, bundle }
+			}
+			EcdsaCall::Output { ceremony, output } => {
+				Call::<T>::submit_ceremony_output { ceremony, output }
+			}
+			EcdsaCall::Abort { ceremony, accused } => {
+				Call::<T>::report_ceremony_abort { ceremony, accused }
+			}
+			EcdsaCall::PartialSignatures { request, attempt, partials } => {
+				Call::<T>::submit_partial_signatures { request, attempt, partials }
+			}
+		}
+		.into()
 	}
 }
