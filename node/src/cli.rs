@@ -18,6 +18,13 @@ pub struct Cli {
 	/// in the node's off-chain storage at start-up (never on chain).
 	#[arg(long = "relayer-endpoint", value_name = "CHAIN=URL", value_parser = parse_relayer_endpoint)]
 	pub relayer_endpoints: Vec<RelayerEndpoint>,
+
+	/// Tests only: take the threshold ECDSA parties' Paillier primes from FILE instead of
+	/// generating them (about a minute of one core per party). Line k holds the primes of the
+	/// k-th development account (Alice, Bob, Charlie, Dave), four hex numbers. Refused on live
+	/// chains: such primes are published secrets.
+	#[arg(long = "test-paillier-primes", value_name = "FILE")]
+	pub test_paillier_primes: Option<std::path::PathBuf>,
 }
 
 /// A destination chain and the JSON-RPC URL this node's relayer sends its transactions to.

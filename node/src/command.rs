@@ -121,6 +121,10 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			let endpoints = cli.relayer_endpoints.clone();
 			let dev = cli.run.shared_params.dev;
+			let primes = match &cli.test_paillier_primes {
+				Some(file) => crate::keyring_engine::PrimesSource::TestFile(file.clone()),
+				None => crate::keyring_engine::PrimesSource::Generate,
+			};
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
@@ -129,12 +133,12 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, &endpoints, dev)
+						>(config, &endpoints, dev, primes)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config, &endpoints, dev,
+							config, &endpoints, dev, primes,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

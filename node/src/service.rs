@@ -248,7 +248,16 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	relayer_endpoints: &[RelayerEndpoint],
 	dev: bool,
+	primes: crate::keyring_engine::PrimesSource,
 ) -> Result<TaskManager, ServiceError> {
+	if matches!(primes, crate::keyring_engine::PrimesSource::TestFile(_))
+		&& config.chain_spec.chain_type() == sc_service::ChainType::Live
+	{
+		return Err(ServiceError::Other(
+			"--test-paillier-primes is for test chains only: its primes are published secrets"
+				.into(),
+		));
+	}
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -331,6 +340,18 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			"offchain-worker",
 			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
 		);
+	}
+
+	// The threshold ECDSA keyring engine of the keystore's parties (idle without party keys).
+	if let Some(offchain_storage) = backend.offchain_storage() {
+		let engine = crate::keyring_engine::run(crate::keyring_engine::EngineParams {
+			client: client.clone(),
+			keystore: keystore_container.keystore(),
+			offchain_storage,
+			transaction_pool: OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+			primes,
+		});
+		task_manager.spawn_handle().spawn_blocking("keyring-engine", Some("keyring"), engine);
 	}
 
 	let role = config.role;

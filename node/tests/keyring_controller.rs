@@ -6,7 +6,7 @@ mod common;
 
 use std::{sync::Mutex, time::Duration};
 
-use common::{requests, threshold, Node};
+use common::{ecdsa, requests, threshold, Node};
 use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
 use sp_core::{ed25519, Pair};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
@@ -25,6 +25,10 @@ static ONE_NODE_AT_A_TIME: Mutex<()> = Mutex::new(());
 const FROST_KEYRING: u64 = 1;
 const FROST_PARTIES: [Sr25519Keyring; 3] = [Alice, Bob, Charlie];
 const TIMEOUT: Duration = Duration::from_secs(120);
+/// The development chain's threshold ECDSA keyring: Alice, Bob and Charlie, threshold 2.
+const ECDSA_KEYRING: u64 = 2;
+/// How long its one-time setup may take (with the test primes).
+const ECDSA_SETUP_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Requests a key of the genesis keyring and waits for its fulfilment: returns (key id, public
 /// key, latency in blocks).
@@ -220,5 +224,83 @@ fn dev_node_serves_the_frost_keyring_of_alice_bob_and_charlie() {
 		("Taproot spend", spent.latency, 2),
 	] {
 		assert!(latency <= goal, "{what} took {latency} blocks; the goal is at most {goal}");
+	}
+}
+
+/// An unsigned EIP-1559 transfer (chain 31337, nonce 0, 1 gwei tip, 50 gwei cap, 21,000 gas, to
+/// 0x4242…42, 123,456,789 wei): `0x02 ‖ rlp([...])`.
+const EIP1559_TRANSFER: &str =
+	"02ee827a6980843b9aca00850ba43b740082520894424242424242424242424242424242424242424284075bcd1580c0";
+
+/// `--dev`: keyring 2 is a threshold ECDSA keyring of Alice, Bob and Charlie (2 of 3) that the
+/// one dev node serves alone. Its setup (auxiliary info, master key) runs by itself from genesis;
+/// then a key is derived in its request's block, presignatures are pooled, and an EIP-1559
+/// transfer and a two-input P2WPKH spend are signed, each checked by libsecp256k1.
+#[test]
+fn dev_node_sets_up_and_serves_the_threshold_ecdsa_keyring() {
+	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	let node = Node::start(&["--dev"]);
+	node.wait_until("keyring 2's setup (auxiliary info and master key)", ECDSA_SETUP_TIMEOUT, |node| {
+		ecdsa::keyring_ready(node, ECDSA_KEYRING)
+	});
+	let ready_at = node.best_number();
+	node.wait_until("keyring 1's parties registered and pooled commitments", TIMEOUT, |node| {
+		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
+	});
+	assert_eq!(node.log_count("cannot take part"), 0, "every party has its secrets");
+
+	// EVM: the key is the chain's own BIP-32 derivation, fulfilled in the request's block.
+	let evm = requests::request_key(&node, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::EcdsaSecp256k1);
+	node.wait_until("two presignatures pooled for the EVM key", TIMEOUT, |node| {
+		ecdsa::pooled_presignatures(node, evm.key) >= 2
+	});
+	let unsigned = hex::decode(EIP1559_TRANSFER);
+	let signed = requests::request_evm_signature(&node, Alice, evm.key, 31337, unsigned.clone());
+	let digest = sp_io::hashing::keccak_256(&unsigned);
+	assert_eq!(
+		ecdsa::recover_evm_signer(&digest, &signed.signatures[0]),
+		ecdsa::evm_address(&evm.public_key),
+		"the signature recovers to the key's address"
+	);
+
+	// Bitcoin: a P2WPKH spend of two outputs (two payloads, two presignatures).
+	let bitcoin =
+		requests::request_key(&node, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::BitcoinSecp256k1);
+	node.wait_until("two presignatures pooled for the Bitcoin key", TIMEOUT, |node| {
+		ecdsa::pooled_presignatures(node, bitcoin.key) >= 2
+	});
+	let spend = ecdsa::p2wpkh_spend_request(&bitcoin.public_key);
+	let spent = requests::request_transaction_signature(
+		&node,
+		Alice,
+		bitcoin.key,
+		Chain::Bitcoin { network: BitcoinNetwork::Regtest },
+		&spend,
+	);
+	let details = threshold::signed_transaction(&node, spent.request);
+	ecdsa::verify_p2wpkh_spend(&spend, &details.raw, &bitcoin.public_key);
+
+	println!(
+		"dev keyring 2 (threshold ECDSA 2-of-3): set up at block {ready_at}; latency in blocks \
+		 (request inclusion -> fulfilment): EVM key {}, EIP-1559 signature {}; Bitcoin key {}, \
+		 P2WPKH spend {}",
+		evm.latency, signed.latency, bitcoin.latency, spent.latency
+	);
+	for (what, latency, goal) in [
+		("EVM key", evm.latency, 1),
+		("EIP-1559 signature", signed.latency, 2),
+		("Bitcoin key", bitcoin.latency, 1),
+		("P2WPKH spend", spent.latency, 2),
+	] {
+		assert!(latency <= goal, "{what} took {latency} blocks; the goal is at most {goal}");
+	}
+}
+
+mod hex {
+	pub fn decode(text: &str) -> Vec<u8> {
+		(0..text.len())
+			.step_by(2)
+			.map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+			.collect()
 	}
 }

@@ -252,7 +252,7 @@ impl_runtime_apis! {
 			party: AccountId,
 			call: zenrock_primitives::ecdsa_view::EcdsaCall,
 		) -> Result<(), zenrock_primitives::ecdsa_view::EcdsaSubmitError> {
-			ZenrockKeyringController::submit_ecdsa_call(party, call)
+			crate::ZenrockKeyringController::submit_ecdsa_call(party, call)
 		}
 	}
 

@@ -6,9 +6,10 @@
 //! a keyring served by that validator's node (the validator is its admin and only party, threshold 1),
 //! and one workspace owned by Alice and Bob whose account holds funds. `development` and
 //! `four_validators` also have a FROST keyring of Alice, Bob and Charlie, threshold 2 (the keyring
-//! after the validators' ones: 1 on `development`, 4 on `four_validators`): on `development` the one
-//! dev node serves all three parties (with a warning), on `four_validators` three nodes do.
-//! `local_testnet` has none: its two nodes cannot run a third party.
+//! after the validators' ones: 1 on `development`, 4 on `four_validators`), then a threshold ECDSA
+//! keyring of the same parties and threshold (2 on `development`, 5 on `four_validators`): on
+//! `development` the one dev node serves all three parties (with a warning), on `four_validators`
+//! three nodes do. `local_testnet` has none: its two nodes cannot run a third party.
 
 use crate::{
 	AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
@@ -103,20 +104,37 @@ fn genesis(
 				GENESIS_SIGN_REQUEST_FEE,
 			)
 		})
-		.chain((threshold_keyring == ThresholdKeyring::AliceBobCharlie).then(|| {
-			(
-				Sr25519Keyring::Alice.to_account_id(),
-				b"FROST keyring of Alice, Bob and Charlie (2 of 3)".to_vec(),
-				KeyringBackend::Frost,
-				[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
-					.iter()
-					.map(|party| party.to_account_id())
-					.collect::<Vec<_>>(),
-				GENESIS_FROST_THRESHOLD,
-				GENESIS_KEY_REQUEST_FEE,
-				GENESIS_SIGN_REQUEST_FEE,
-			)
-		}))
+		.chain(
+			(threshold_keyring == ThresholdKeyring::AliceBobCharlie)
+				.then(|| {
+					[
+						(
+							&b"FROST keyring of Alice, Bob and Charlie (2 of 3)"[..],
+							KeyringBackend::Frost,
+						),
+						(
+							&b"Threshold ECDSA keyring of Alice, Bob and Charlie (2 of 3)"[..],
+							KeyringBackend::ThresholdEcdsa,
+						),
+					]
+				})
+				.into_iter()
+				.flatten()
+				.map(|(description, backend)| {
+					(
+						Sr25519Keyring::Alice.to_account_id(),
+						description.to_vec(),
+						backend,
+						[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+							.iter()
+							.map(|party| party.to_account_id())
+							.collect::<Vec<_>>(),
+						GENESIS_FROST_THRESHOLD,
+						GENESIS_KEY_REQUEST_FEE,
+						GENESIS_SIGN_REQUEST_FEE,
+					)
+				}),
+		)
 		.collect::<Vec<_>>();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
@@ -320,10 +338,10 @@ mod tests {
 	#[test]
 	fn presets_have_a_keyring_per_validator_and_a_funded_workspace() {
 		let patch = four_validators_genesis();
-		assert_eq!(patch["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(5));
+		assert_eq!(patch["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(6));
 		assert_eq!(patch["zenrockIdentity"]["workspaces"].as_array().map(Vec::len), Some(1));
 		let development = development_genesis();
-		assert_eq!(development["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(2));
+		assert_eq!(development["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(3));
 		let local = local_testnet_genesis();
 		assert_eq!(local["zenrockIdentity"]["keyrings"].as_array().map(Vec::len), Some(2));
 		let workspace_account = pallet_zenrock_identity::Pallet::<Runtime>::workspace_account(0);
@@ -336,19 +354,24 @@ mod tests {
 	}
 
 	#[test]
-	fn development_and_four_validators_have_the_frost_keyring_of_alice_bob_and_charlie() {
+	fn development_and_four_validators_have_the_threshold_keyrings_of_alice_bob_and_charlie() {
 		let parties: Vec<AccountId> =
 			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
 				.iter()
 				.map(|party| party.to_account_id())
 				.collect();
-		for (preset, keyring) in [("development", 1), (FOUR_VALIDATORS_PRESET, 4)] {
+		for (preset, keyring, backend) in [
+			("development", 1, KeyringBackend::Frost),
+			("development", 2, KeyringBackend::ThresholdEcdsa),
+			(FOUR_VALIDATORS_PRESET, 4, KeyringBackend::Frost),
+			(FOUR_VALIDATORS_PRESET, 5, KeyringBackend::ThresholdEcdsa),
+		] {
 			let config = preset_genesis_config(preset).expect("the preset exists");
 			let storage = config.build_storage().expect("the preset builds");
 			sp_io::TestExternalities::from(storage).execute_with(|| {
 				let keyring = pallet_zenrock_identity::Keyrings::<Runtime>::get(keyring)
 					.unwrap_or_else(|| panic!("{preset} has keyring {keyring}"));
-				assert_eq!(keyring.backend, KeyringBackend::Frost, "{preset}");
+				assert_eq!(keyring.backend, backend, "{preset}");
 				assert_eq!(keyring.parties.to_vec(), parties, "{preset}");
 				assert_eq!(keyring.party_threshold, GENESIS_FROST_THRESHOLD, "{preset}");
 			});

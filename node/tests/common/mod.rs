@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 
 pub mod anvil;
 pub mod chain;
+pub mod ecdsa;
 pub mod requests;
 pub mod threshold;
 
@@ -42,6 +43,10 @@ pub struct Node {
 	p2p_port: u16,
 	log: Arc<Mutex<Vec<String>>>,
 }
+
+/// Paillier primes of Alice, Bob, Charlie and Dave for the nodes' threshold ECDSA parties.
+pub const TEST_PAILLIER_PRIMES: &str =
+	concat!(env!("CARGO_MANIFEST_DIR"), "/../test-support/data/paillier-primes.txt");
 
 static NEXT_NODE: AtomicU32 = AtomicU32::new(0);
 
@@ -74,6 +79,10 @@ impl Node {
 			.args(["--rpc-port", &self.rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			// Threshold ECDSA parties take published test primes instead of spending a minute of
+			// a core each on new ones.
+			.arg("--test-paillier-primes")
+			.arg(TEST_PAILLIER_PRIMES)
 			.stdout(Stdio::null())
 			.stderr(Stdio::piped())
 			.spawn()

@@ -128,6 +128,28 @@ pub fn request_transaction_signature(
 	)
 }
 
+/// Requests the signature of the raw unsigned EVM transaction `unsigned` on chain `chain_id`
+/// with `key` (not broadcast) and waits for it.
+pub fn request_evm_signature(
+	node: &Node,
+	requester: Sr25519Keyring,
+	key: u64,
+	chain_id: u64,
+	unsigned: Vec<u8>,
+) -> FulfilledSignatures {
+	submit_and_wait_for_signatures(
+		node,
+		requester,
+		key,
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_transaction_signature {
+			key,
+			chain: Chain::Evm { chain_id },
+			unsigned_transaction: unsigned,
+			broadcast: false,
+		}),
+	)
+}
+
 fn submit_and_wait_for_signatures(
 	node: &Node,
 	requester: Sr25519Keyring,
