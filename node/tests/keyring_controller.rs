@@ -240,9 +240,11 @@ const EIP1559_TRANSFER: &str =
 fn dev_node_sets_up_and_serves_the_threshold_ecdsa_keyring() {
 	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 	let node = Node::start(&["--dev"]);
-	node.wait_until("keyring 2's setup (auxiliary info and master key)", ECDSA_SETUP_TIMEOUT, |node| {
-		ecdsa::keyring_ready(node, ECDSA_KEYRING)
-	});
+	node.wait_until(
+		"keyring 2's setup (auxiliary info and master key)",
+		ECDSA_SETUP_TIMEOUT,
+		|node| ecdsa::keyring_ready(node, ECDSA_KEYRING),
+	);
 	let ready_at = node.best_number();
 	node.wait_until("keyring 1's parties registered and pooled commitments", TIMEOUT, |node| {
 		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
@@ -250,7 +252,8 @@ fn dev_node_sets_up_and_serves_the_threshold_ecdsa_keyring() {
 	assert_eq!(node.log_count("cannot take part"), 0, "every party has its secrets");
 
 	// EVM: the key is the chain's own BIP-32 derivation, fulfilled in the request's block.
-	let evm = requests::request_key(&node, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::EcdsaSecp256k1);
+	let evm =
+		requests::request_key(&node, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::EcdsaSecp256k1);
 	node.wait_until("two presignatures pooled for the EVM key", TIMEOUT, |node| {
 		ecdsa::pooled_presignatures(node, evm.key) >= 2
 	});

@@ -1,13 +1,14 @@
 //! End to end with a real Ethereum node: anvil (npm `@foundry-rs/anvil`) and `zenrock-node --dev
 //! --relayer-endpoint eip155:<id>=<anvil>`. A key requested on the dev chain signs an EIP-1559 and a
 //! legacy (EIP-155) transfer; the dev node's relayer broadcasts them to anvil and reports the
-//! transaction hash and the receipt on chain.
+//! transaction hash and the receipt on chain. Once with a key of the node's keystore keyring (0),
+//! once with a key of the threshold ECDSA keyring of Alice, Bob and Charlie (2).
 
 mod common;
 
 use std::time::Duration;
 
-use common::{anvil::Anvil, Node};
+use common::{anvil::Anvil, ecdsa, Node};
 use pallet_zenrock_relayer::Event as RelayerEvent;
 use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
 use serde_json::json;
@@ -18,6 +19,8 @@ use zenrock_runtime::{RuntimeCall, RuntimeEvent};
 const CHAIN_ID: u64 = 31337;
 const TIMEOUT: Duration = Duration::from_secs(120);
 const RECIPIENT: [u8; 20] = [0x42; 20];
+/// One dev node and anvil at a time (two cores).
+static ONE_NODE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Minimal RLP, enough to write unsigned transactions (the chain-formats crate parses, it does not
 /// build transactions).
@@ -101,12 +104,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Requests an ECDSA key from the dev keyring and returns (key id, public key).
-fn request_ecdsa_key(node: &Node) -> (u64, PublicKey) {
+fn request_ecdsa_key(node: &Node, keyring: u64) -> (u64, PublicKey) {
 	let from = node.best_number();
 	node.submit(
 		RuntimeCall::ZenrockTreasury(TreasuryCall::request_key {
 			workspace: 0,
-			keyring: 0,
+			keyring,
 			key_type: KeyType::EcdsaSecp256k1,
 			sign_policy: None,
 		}),
@@ -178,12 +181,32 @@ fn sign_and_relay(node: &Node, key: u64, unsigned: Vec<u8>) -> (Vec<u8>, u64, bo
 
 #[test]
 fn relayer_broadcasts_signed_transactions_to_anvil() {
+	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 	let anvil = Anvil::start(CHAIN_ID);
 	let endpoint = format!("eip155:{CHAIN_ID}={}", anvil.url());
 	let node = Node::start(&["--dev", "--relayer-endpoint", &endpoint]);
+	let (key, public_key) = request_ecdsa_key(&node, 0);
+	transfers_are_mined(&anvil, &node, key, &public_key);
+}
 
-	let (key, public_key) = request_ecdsa_key(&node);
-	let sender = address::evm_checksum_address(&address::evm_address(&public_key).expect("EVM"));
+/// Keyring 2 of the dev chain: no node holds its key; two of the three parties sign.
+#[test]
+fn relayer_broadcasts_threshold_ecdsa_signed_transactions_to_anvil() {
+	let _serial = ONE_NODE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	let anvil = Anvil::start(CHAIN_ID);
+	let endpoint = format!("eip155:{CHAIN_ID}={}", anvil.url());
+	let node = Node::start(&["--dev", "--relayer-endpoint", &endpoint]);
+	node.wait_until("keyring 2's setup", Duration::from_secs(300), |node| {
+		ecdsa::keyring_ready(node, 2)
+	});
+	let (key, public_key) = request_ecdsa_key(&node, 2);
+	transfers_are_mined(&anvil, &node, key, &public_key);
+}
+
+/// An EIP-1559 and a legacy transfer from `key`'s address, signed on chain and broadcast by the
+/// relayer, are mined by anvil: the value arrives and anvil recovers the sender to the key.
+fn transfers_are_mined(anvil: &Anvil, node: &Node, key: u64, public_key: &PublicKey) {
+	let sender = address::evm_checksum_address(&address::evm_address(public_key).expect("EVM"));
 	anvil.rpc("anvil_setBalance", json!([sender, "0x8AC7230489E80000"])); // 10 ether
 	let recipient = hex(&RECIPIENT);
 	let before = anvil.balance(&recipient);
@@ -196,7 +219,7 @@ fn relayer_broadcasts_signed_transactions_to_anvil() {
 	.enumerate()
 	{
 		let balance_before = anvil.balance(&recipient);
-		let (tx_hash, block, success) = sign_and_relay(&node, key, unsigned);
+		let (tx_hash, block, success) = sign_and_relay(node, key, unsigned);
 		let receipt = anvil.rpc("eth_getTransactionReceipt", json!([hex(&tx_hash)]));
 		assert!(!receipt.is_null(), "{kind}: anvil knows the hash recorded on chain");
 		assert_eq!(receipt["status"], json!("0x1"), "{kind}: the transfer succeeded on anvil");

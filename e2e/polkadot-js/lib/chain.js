@@ -192,6 +192,8 @@ export const eventData = (event) => event.data.toHuman();
 
 /** The dev chain's FROST keyring: Alice, Bob and Charlie, threshold 2, served by the dev node. */
 export const DEV_FROST_KEYRING = 1;
+/** The dev chain's threshold ECDSA keyring (Alice, Bob, Charlie; 2 of 3). */
+export const DEV_ECDSA_KEYRING = 2;
 
 /**
  * Waits until every party of threshold keyring `keyring` has registered its encryption key and
@@ -200,6 +202,20 @@ export const DEV_FROST_KEYRING = 1;
  * Charlie, which would race a test's own transactions for their nonces. Resolves with the best
  * block number at that point.
  */
+/** Waits until threshold ECDSA keyring `keyring` is set up (auxiliary info and master key);
+ * returns the block number then. */
+export async function waitForEcdsaSetup(api, keyring = DEV_ECDSA_KEYRING, { timeoutMs = 300_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await api.query.zenrockMpc.ecdsaKeyrings(keyring);
+    if (record.isSome && record.unwrap().auxReady.isTrue && record.unwrap().master.isSome) {
+      return (await api.rpc.chain.getHeader()).number.toNumber();
+    }
+    if (Date.now() > deadline) throw new Error(`threshold ECDSA keyring ${keyring} was not set up within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 export async function waitForThresholdParties(api, keyring = DEV_FROST_KEYRING, { timeoutMs = 120_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   const ready = async (party) => {

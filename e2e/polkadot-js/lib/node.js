@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The node binary: `$ZENROCK_NODE`, else `$CARGO_TARGET_DIR/release/zenrock-node` with
  * `CARGO_TARGET_DIR` defaulting to `$HOME/.cache/zenrock/target` (what scripts/env.sh uses). */
@@ -120,8 +121,13 @@ async function rpcHealthy(port) {
   }
 }
 
+/** Published Paillier primes for the dev node's threshold ECDSA parties (tests only: new ones
+ * take about a minute of a core per party). */
+export const TEST_PAILLIER_PRIMES = fileURLToPath(new URL('../../../test-support/data/paillier-primes.txt', import.meta.url));
+
 /**
- * Starts `zenrock-node` with `args` (default `['--dev']`) and waits until its RPC answers.
+ * Starts `zenrock-node` with `args` (default `['--dev']`, with the test Paillier primes) and waits
+ * until its RPC answers.
  *
  * Returns `{ wsUrl, httpUrl, rpcPort, basePath, pid, logTail(n), stop() }`. `stop()` is idempotent:
  * SIGTERM, then SIGKILL after 10 s, then removes the base path.
@@ -143,6 +149,8 @@ export async function startNode({ args = ['--dev'], rpcTimeoutMs = 120_000, logL
     binary,
     [
       ...args,
+      '--test-paillier-primes',
+      TEST_PAILLIER_PRIMES,
       '--base-path',
       basePath,
       '--rpc-port',

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { connect, devAccounts, waitForBlock, waitForThresholdParties } from '../lib/chain.js';
+import { connect, devAccounts, waitForBlock, waitForEcdsaSetup, waitForThresholdParties } from '../lib/chain.js';
 import { formatReport, runLoad } from '../lib/load.js';
 
 const REQUESTS = 200;
@@ -27,7 +27,9 @@ describe('request pipeline under load', { concurrency: 1 }, () => {
     // Alice funds the requesters: first let the dev node's threshold-keyring parties (Alice among
     // them) finish their own start-up transactions.
     await waitForThresholdParties(api);
-  }, { timeout: 180_000 });
+    // Likewise keyring 2's one-time threshold ECDSA setup (its parties' ceremony messages).
+    await waitForEcdsaSetup(api);
+  }, { timeout: 480_000 });
 
   after(async () => {
     if (api) await api.disconnect().catch(() => {});

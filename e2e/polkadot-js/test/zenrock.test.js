@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { DEV_FROST_KEYRING, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
+import { DEV_FROST_KEYRING, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEcdsaSetup, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
 import { ed25519 } from '@noble/curves/ed25519';
 import { schnorr } from '@noble/curves/secp256k1';
 import { encodeAddress } from '@polkadot/util-crypto';
@@ -84,7 +84,9 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     // The dev node's keyring controller registers keyring 1's parties (Alice, Bob, Charlie) in
     // the first blocks; the tests send as the same accounts, so they start once it is done.
     await waitForThresholdParties(api);
-  }, { timeout: 180_000 });
+    // Likewise keyring 2's one-time threshold ECDSA setup (its parties' ceremony messages).
+    await waitForEcdsaSetup(api);
+  }, { timeout: 480_000 });
 
   after(async () => {
     if (api) await api.disconnect().catch(() => {});

@@ -48,7 +48,7 @@ use crate::service::FullClient;
 const LOG_TARGET: &str = "keyring-engine";
 
 /// Blocks a submitted transaction is given to show on chain before it is submitted again.
-const RESUBMIT_AFTER: BlockNumber = 5;
+const RESUBMIT_AFTER: BlockNumber = 3;
 
 /// Where the engine's Paillier primes come from.
 #[derive(Clone, Debug)]
@@ -85,18 +85,32 @@ pub async fn run<S: OffchainStorage + Clone + 'static>(params: EngineParams<S>) 
 		primes_source: params.primes,
 		parties: BTreeMap::new(),
 	};
-	while let Some(mut notification) = imports.next().await {
-		// Catch up to the newest import without working on the ones it supersedes.
-		while let Some(Some(newer)) = imports.next().now_or_never() {
-			notification = newer;
+	// Each new best block, and every `POLL` in between: a ceremony thread's bundle is submitted
+	// as soon as it is ready, not a block later.
+	let mut best: Option<(Hash, BlockNumber)> = None;
+	loop {
+		let mut poll = futures_timer::Delay::new(POLL).fuse();
+		futures::select! {
+			notification = imports.next().fuse() => {
+				let Some(mut notification) = notification else { return };
+				// Catch up to the newest import without working on the ones it supersedes.
+				while let Some(Some(newer)) = imports.next().now_or_never() {
+					notification = newer;
+				}
+				if notification.is_new_best {
+					best = Some((notification.hash, *notification.header.number()));
+				}
+			}
+			_ = poll => {}
 		}
-		if !notification.is_new_best {
-			continue;
+		if let Some((hash, number)) = best {
+			engine.on_best_block(hash, number);
 		}
-		let number = *notification.header.number();
-		engine.on_best_block(notification.hash, number);
 	}
 }
+
+/// How often the engine looks at its ceremonies between blocks.
+const POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// What may be submitted once per [`RESUBMIT_AFTER`] blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -333,7 +347,7 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 						);
 						let started = std::time::Instant::now();
 						let primes = protocol::Primes::generate(&mut OsRng);
-						match bincode::serialize(&primes) {
+						match serde_json::to_vec(&primes) {
 							Ok(bytes) => {
 								info!(
 									target: LOG_TARGET,
@@ -466,7 +480,7 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 					return Ok(None);
 				}
 				let bytes = party.store.get(Slot::Primes).ok_or("the Paillier primes are gone")?;
-				let primes = bincode::deserialize(&bytes)
+				let primes = serde_json::from_slice(&bytes)
 					.map_err(|error| format!("unreadable Paillier primes: {error}"))?;
 				Ok(Some(Input::Primes(primes)))
 			}
@@ -480,9 +494,9 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 					.store
 					.get(Slot::MasterShare(view.keyring))
 					.ok_or("no master-key share for the keyring")?;
-				let aux: protocol::Aux = bincode::deserialize(&aux)
+				let aux: protocol::Aux = serde_json::from_slice(&aux)
 					.map_err(|error| format!("unreadable auxiliary info: {error}"))?;
-				let master: protocol::MasterShare = bincode::deserialize(&master)
+				let master: protocol::MasterShare = serde_json::from_slice(&master)
 					.map_err(|error| format!("unreadable master-key share: {error}"))?;
 				let share = cggmp24::KeyShare::from_parts((master, aux))
 					.map_err(|error| format!("the key share is not consistent: {error}"))?;
@@ -575,7 +589,7 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 		for (ceremony, preimage) in signing.presignatures.iter().zip(&signing.preimages) {
 			let digest = preimage.digest();
 			let signed = party.store.sign_once(*ceremony, digest, |secret| {
-				let presignature: protocol::SecretPresignature = bincode::deserialize(secret)
+				let presignature: protocol::SecretPresignature = serde_json::from_slice(secret)
 					.map_err(|error| format!("unreadable presignature: {error}"))?;
 				Ok(protocol::partial_signature(presignature, preimage))
 			});
@@ -643,7 +657,8 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 	}
 }
 
-/// Serialisation of the outputs kept (`bincode`), behind one object-safe function.
+/// Serialisation of the outputs kept (JSON: self-describing, which some of the protocol's types
+/// need to decode, and readable by later versions), behind one object-safe function.
 mod erased {
 	pub trait Serialize {
 		fn to_bytes(&self) -> Result<super::Zeroizing<Vec<u8>>, String>;
@@ -651,7 +666,7 @@ mod erased {
 
 	impl<T: serde::Serialize> Serialize for T {
 		fn to_bytes(&self) -> Result<super::Zeroizing<Vec<u8>>, String> {
-			bincode::serialize(self).map(super::Zeroizing::new).map_err(|error| error.to_string())
+			serde_json::to_vec(self).map(super::Zeroizing::new).map_err(|error| error.to_string())
 		}
 	}
 }
@@ -680,7 +695,7 @@ fn test_primes(path: &PathBuf, account: &AccountId) -> Result<Zeroizing<Vec<u8>>
 		.map_err(|_| format!("{} line {}: four primes expected", path.display(), line + 1))?;
 	let primes = protocol::Primes::try_from(numbers)
 		.map_err(|_| format!("{} line {}: primes too small", path.display(), line + 1))?;
-	bincode::serialize(&primes).map(Zeroizing::new).map_err(|error| error.to_string())
+	serde_json::to_vec(&primes).map(Zeroizing::new).map_err(|error| error.to_string())
 }
 
 /// The off-chain externalities the submission needs: a clock (the party lock's deadline) and

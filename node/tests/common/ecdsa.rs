@@ -121,7 +121,11 @@ pub fn verify_p2wpkh_spend(
 		let signature = ecdsa::Signature::from_slice(input.witness.nth(0).expect("a signature"))
 			.expect("a DER signature with its sighash type");
 		assert_eq!(signature.sighash_type, EcdsaSighashType::All);
-		secp.verify_ecdsa(&Message::from_digest(sighash.to_byte_array()), &signature.signature, &key)
-			.unwrap_or_else(|error| panic!("input {index}: libsecp256k1 refuses it: {error}"));
+		secp.verify_ecdsa(
+			&Message::from_digest(sighash.to_byte_array()),
+			&signature.signature,
+			&key,
+		)
+		.unwrap_or_else(|error| panic!("input {index}: libsecp256k1 refuses it: {error}"));
 	}
 }
