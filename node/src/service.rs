@@ -348,7 +348,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			client: client.clone(),
 			keystore: keystore_container.keystore(),
 			offchain_storage,
-			transaction_pool: OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+			transaction_pool: transaction_pool.clone(),
 			primes,
 		});
 		task_manager.spawn_handle().spawn_blocking("keyring-engine", Some("keyring"), engine);

@@ -227,11 +227,6 @@ fn dev_node_serves_the_frost_keyring_of_alice_bob_and_charlie() {
 	}
 }
 
-/// An unsigned EIP-1559 transfer (chain 31337, nonce 0, 1 gwei tip, 50 gwei cap, 21,000 gas, to
-/// 0x4242…42, 123,456,789 wei): `0x02 ‖ rlp([...])`.
-const EIP1559_TRANSFER: &str =
-	"02ee827a6980843b9aca00850ba43b740082520894424242424242424242424242424242424242424284075bcd1580c0";
-
 /// `--dev`: keyring 2 is a threshold ECDSA keyring of Alice, Bob and Charlie (2 of 3) that the
 /// one dev node serves alone. Its setup (auxiliary info, master key) runs by itself from genesis;
 /// then a key is derived in its request's block, presignatures are pooled, and an EIP-1559
@@ -257,7 +252,7 @@ fn dev_node_sets_up_and_serves_the_threshold_ecdsa_keyring() {
 	node.wait_until("two presignatures pooled for the EVM key", TIMEOUT, |node| {
 		ecdsa::pooled_presignatures(node, evm.key) >= 2
 	});
-	let unsigned = hex::decode(EIP1559_TRANSFER);
+	let unsigned = ecdsa::EIP1559_TRANSFER.to_vec();
 	let signed = requests::request_evm_signature(&node, Alice, evm.key, 31337, unsigned.clone());
 	let digest = sp_io::hashing::keccak_256(&unsigned);
 	assert_eq!(
@@ -296,14 +291,5 @@ fn dev_node_sets_up_and_serves_the_threshold_ecdsa_keyring() {
 		("P2WPKH spend", spent.latency, 2),
 	] {
 		assert!(latency <= goal, "{what} took {latency} blocks; the goal is at most {goal}");
-	}
-}
-
-mod hex {
-	pub fn decode(text: &str) -> Vec<u8> {
-		(0..text.len())
-			.step_by(2)
-			.map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
-			.collect()
 	}
 }

@@ -22,6 +22,7 @@ use std::{
 };
 
 use common::{
+	ecdsa,
 	requests::{self, REQUEST_TIMEOUT},
 	threshold, Node,
 };
@@ -44,6 +45,8 @@ const FROST_KEYRING: u64 = 4;
 const FROST_PARTIES: [Sr25519Keyring; 3] = [Alice, Bob, Charlie];
 /// Charlie's participant index in the FROST keyring.
 const CHARLIE: u16 = 3;
+/// `four_validators`' threshold ECDSA keyring: Alice, Bob and Charlie, threshold 2.
+const ECDSA_KEYRING: u64 = 5;
 
 /// A fixed libp2p node key per validator, so that a restarted node keeps its peer id (and because
 /// a validator outside `--dev` refuses to start without a stored or given node key).
@@ -135,6 +138,12 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 		threshold::parties_ready(node, FROST_KEYRING, &FROST_PARTIES)
 	});
 	phase("keyring 4's parties registered their encryption keys and pooled commitments");
+	// Likewise keyring 5's one-time threshold ECDSA setup, three nodes exchanging its
+	// ceremonies' messages through the chain.
+	alice.wait_until("keyring 5's threshold ECDSA setup", Duration::from_secs(300), |node| {
+		ecdsa::keyring_ready(node, ECDSA_KEYRING)
+	});
+	phase("keyring 5 (threshold ECDSA) set up: auxiliary info and master key");
 
 	// 2. Each keyring is answered by its own validator's node: requests on keyrings 0, 1 and 3
 	// go through that validator's own RPC, the one on keyring 2 (Charlie's) through Alice's.
@@ -234,6 +243,50 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	latencies.push(("Taproot spend (2 inputs)", spent.latency, 2));
 	phase("keyring 4: Ed25519 and Taproot keys generated and signing (verified independently)");
 
+	// 2c. The threshold ECDSA keyring, its parties on three nodes: an EVM key (derived by the
+	// chain in its request's block), an EIP-1559 transfer and a P2WPKH spend, each checked by
+	// libsecp256k1 (and rust-bitcoin's BIP-143 sighashes).
+	let evm =
+		requests::request_key(&alice, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::EcdsaSecp256k1);
+	latencies.push(("ECDSA EVM key", evm.latency, 1));
+	alice.wait_until("presignatures pooled for the EVM key", TIMEOUT, |node| {
+		ecdsa::pooled_presignatures(node, evm.key) >= 2
+	});
+	let unsigned = ecdsa::EIP1559_TRANSFER.to_vec();
+	let signed = requests::request_evm_signature(&bob, Bob, evm.key, 31337, unsigned.clone());
+	assert_eq!(
+		ecdsa::recover_evm_signer(&sp_io::hashing::keccak_256(&unsigned), &signed.signatures[0]),
+		ecdsa::evm_address(&evm.public_key),
+		"the EIP-1559 signature recovers to the key's address"
+	);
+	latencies.push(("ECDSA EIP-1559 signature", signed.latency, 2));
+	let bitcoin =
+		requests::request_key(&alice, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::BitcoinSecp256k1);
+	latencies.push(("ECDSA Bitcoin key", bitcoin.latency, 1));
+	alice.wait_until("presignatures pooled for the Bitcoin key", TIMEOUT, |node| {
+		ecdsa::pooled_presignatures(node, bitcoin.key) >= 2
+	});
+	let spend = ecdsa::p2wpkh_spend_request(&bitcoin.public_key);
+	let spent = requests::request_transaction_signature(
+		&alice,
+		Alice,
+		bitcoin.key,
+		Chain::Bitcoin { network: BitcoinNetwork::Regtest },
+		&spend,
+	);
+	ecdsa::verify_p2wpkh_spend(
+		&spend,
+		&threshold::signed_transaction(&alice, spent.request).raw,
+		&bitcoin.public_key,
+	);
+	latencies.push(("ECDSA P2WPKH spend (2 inputs)", spent.latency, 2));
+	for node in [&alice, &bob, &charlie] {
+		assert_eq!(node.log_count("cannot sign with presignature"), 0, "no presignature refused");
+	}
+	phase(
+		"keyring 5: EVM and Bitcoin keys, EIP-1559 and P2WPKH signatures (verified independently)",
+	);
+
 	// 3. With Dave killed, three of four GRANDPA voters still finalize, and the FROST keyring
 	// (Dave is none of its parties) signs as before.
 	dave.kill();
@@ -322,6 +375,18 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	});
 	latencies.push(("Ed25519 signature, Charlie down and chosen", latency, 4));
 	phase("Charlie killed while chosen to sign: timed out, and Alice and Bob signed");
+	// The EVM key's presignatures are Alice's and Bob's (its signer pair): with Charlie down
+	// they sign as before.
+	alice.wait_until("presignatures pooled again for the EVM key", TIMEOUT, |node| {
+		ecdsa::pooled_presignatures(node, evm.key) >= 1
+	});
+	let signed = requests::request_evm_signature(&alice, Alice, evm.key, 31337, unsigned.clone());
+	assert_eq!(
+		ecdsa::recover_evm_signer(&sp_io::hashing::keccak_256(&unsigned), &signed.signatures[0]),
+		ecdsa::evm_address(&evm.public_key),
+	);
+	latencies.push(("ECDSA EIP-1559 signature, Charlie down", signed.latency, 2));
+	phase("Charlie down: keyring 5 (Alice and Bob) signed an EIP-1559 transfer");
 
 	// 6. Charlie back, then killed during a key generation: the key request is rejected with
 	// the reason and its fee refunded.

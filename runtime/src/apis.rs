@@ -251,8 +251,9 @@ impl_runtime_apis! {
 		fn submit(
 			party: AccountId,
 			call: zenrock_primitives::ecdsa_view::EcdsaCall,
+			pool_nonce: u64,
 		) -> Result<(), zenrock_primitives::ecdsa_view::EcdsaSubmitError> {
-			crate::ZenrockKeyringController::submit_ecdsa_call(party, call)
+			crate::ZenrockKeyringController::submit_ecdsa_call(party, call, pool_nonce)
 		}
 	}
 

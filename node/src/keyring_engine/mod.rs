@@ -26,11 +26,12 @@ use futures::{FutureExt, StreamExt};
 use log::{debug, error, info, warn};
 use rand_core::OsRng;
 use sc_client_api::BlockchainEvents;
-use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sc_transaction_pool_api::{InPoolTransaction, OffchainTransactionPoolFactory, TransactionPool};
 use sp_api::{ApiExt, ProvideRuntimeApi};
 use sp_core::offchain::{storage::OffchainDb, OffchainDbExt, OffchainStorage, OffchainWorkerExt};
 use sp_keystore::{KeystoreExt, KeystorePtr};
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT, IdentifyAccount};
+use substrate_frame_rpc_system::AccountNonceApi;
 use zenrock_mpc_core::{x25519_public, PartySecrets, Zeroizing};
 use zenrock_primitives::{
 	ecdsa_view::{CeremonyTarget, CeremonyView, EcdsaCall, EcdsaSigningView, EcdsaSubmitError},
@@ -61,16 +62,22 @@ pub enum PrimesSource {
 }
 
 /// What the engine needs of the node.
-pub struct EngineParams<S> {
+pub struct EngineParams<S, P> {
 	pub client: Arc<FullClient>,
 	pub keystore: KeystorePtr,
 	pub offchain_storage: S,
-	pub transaction_pool: OffchainTransactionPoolFactory<Block>,
+	pub transaction_pool: Arc<P>,
 	pub primes: PrimesSource,
 }
 
 /// Follows the best block until the node stops.
-pub async fn run<S: OffchainStorage + Clone + 'static>(params: EngineParams<S>) {
+pub async fn run<S, P>(params: EngineParams<S, P>)
+where
+	S: OffchainStorage + Clone + 'static,
+	P: TransactionPool<Block = Block>
+		+ sc_transaction_pool_api::LocalTransactionPool<Block = Block>
+		+ 'static,
+{
 	let mut imports = params.client.import_notification_stream();
 	let Ok(Some(genesis)) = sc_client_api::BlockBackend::block_hash(&*params.client, 0) else {
 		error!(target: LOG_TARGET, "no genesis block: the keyring engine does not run");
@@ -81,6 +88,7 @@ pub async fn run<S: OffchainStorage + Clone + 'static>(params: EngineParams<S>) 
 		client: params.client,
 		keystore: params.keystore,
 		offchain_storage: params.offchain_storage,
+		pool_factory: OffchainTransactionPoolFactory::new(params.transaction_pool.clone()),
 		transaction_pool: params.transaction_pool,
 		primes_source: params.primes,
 		parties: BTreeMap::new(),
@@ -148,19 +156,26 @@ struct Party<S> {
 	sent: HashMap<Submission, BlockNumber>,
 }
 
-struct Engine<S> {
+struct Engine<S, P> {
 	genesis: Vec<u8>,
 	client: Arc<FullClient>,
 	keystore: KeystorePtr,
 	offchain_storage: S,
-	transaction_pool: OffchainTransactionPoolFactory<Block>,
+	transaction_pool: Arc<P>,
+	pool_factory: OffchainTransactionPoolFactory<Block>,
 	primes_source: PrimesSource,
 	parties: BTreeMap<AccountId, Party<S>>,
 }
 
 type Hash = <Block as BlockT>::Hash;
 
-impl<S: OffchainStorage + Clone + 'static> Engine<S> {
+impl<S, P> Engine<S, P>
+where
+	S: OffchainStorage + Clone + 'static,
+	P: TransactionPool<Block = Block>
+		+ sc_transaction_pool_api::LocalTransactionPool<Block = Block>
+		+ 'static,
+{
 	fn on_best_block(&mut self, at: Hash, now: BlockNumber) {
 		let accounts: Vec<AccountId> = self
 			.keystore
@@ -640,8 +655,9 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 		api.register_extension(KeystoreExt(self.keystore.clone()));
 		api.register_extension(OffchainDbExt::new(OffchainDb::new(self.offchain_storage.clone())));
 		api.register_extension(OffchainWorkerExt::new(clock::Clock));
-		api.register_extension(self.transaction_pool.offchain_transaction_pool(at));
-		match api.submit(at, party.account.clone(), call) {
+		api.register_extension(self.pool_factory.offchain_transaction_pool(at));
+		let pool_nonce = self.pool_nonce(at, &party.account);
+		match api.submit(at, party.account.clone(), call, pool_nonce) {
 			Ok(Ok(())) => {
 				info!(target: LOG_TARGET, "submitted {key:?} from {}", party.account);
 				party.sent.insert(key, now);
@@ -654,6 +670,25 @@ impl<S: OffchainStorage + Clone + 'static> Engine<S> {
 			}
 			Err(error) => warn!(target: LOG_TARGET, "{key:?}: runtime API call failed: {error}"),
 		}
+	}
+}
+
+impl<S, P: TransactionPool<Block = Block>> Engine<S, P> {
+	/// The next nonce of `account` as the node's pool shows it (its chain nonce, plus its ready
+	/// transactions in order), as `system_accountNextIndex` computes it: the party account may
+	/// also send from elsewhere, and a transaction of ours must not replace one of those.
+	fn pool_nonce(&self, at: Hash, account: &AccountId) -> u64 {
+		let chain: u32 =
+			self.client.runtime_api().account_nonce(at, account.clone()).unwrap_or_default();
+		let mut next = chain;
+		let mut tag = (account, next).encode();
+		for transaction in self.transaction_pool.ready() {
+			if transaction.provides().first() == Some(&tag) {
+				next = next.saturating_add(1);
+				tag = (account, next).encode();
+			}
+		}
+		u64::from(next)
 	}
 }
 

@@ -994,7 +994,7 @@ fn engine_calls_are_signed_by_the_party_with_the_workers_nonce_journal() {
 	let bundle = EcdsaCall::Bundle { ceremony: 3, round: 2, bundle: vec![1, 2, 3] };
 	for call in [announce, bundle] {
 		assert_eq!(
-			node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), call)),
+			node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), call, 0)),
 			Ok(())
 		);
 	}
@@ -1018,6 +1018,15 @@ fn engine_calls_are_signed_by_the_party_with_the_workers_nonce_journal() {
 	add_key_request(1, KEYRING, KeyType::EcdsaSecp256k1);
 	node.run_worker(1);
 	assert_eq!(single(&node).nonce, 2);
+
+	// The node's pool shows transactions of Alice sent from elsewhere up to nonce 6: the next
+	// one does not replace them.
+	let abort = EcdsaCall::Abort { ceremony: 3, accused: None };
+	assert_eq!(
+		node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), abort, 7)),
+		Ok(())
+	);
+	assert_eq!(single(&node).nonce, 7);
 }
 
 #[test]
@@ -1034,7 +1043,7 @@ fn engine_calls_wait_while_the_worker_holds_the_party_lock() {
 	node.offchain.0.write().timestamp = Timestamp::from_unix_millis(1_000);
 	let abort = EcdsaCall::Abort { ceremony: 1, accused: None };
 	assert_eq!(
-		node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), abort.clone())),
+		node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), abort.clone(), 0)),
 		Err(EcdsaSubmitError::Busy)
 	);
 	assert!(node.take_submitted().is_empty());
@@ -1049,7 +1058,7 @@ fn engine_calls_of_an_account_without_a_party_key_are_refused() {
 	let bob = Node::new().add_party("//Bob");
 	let call = EcdsaCall::Output { ceremony: 1, output: vec![0; 32] };
 	assert_eq!(
-		node.execute(|| KeyringController::submit_ecdsa_call(bob, call)),
+		node.execute(|| KeyringController::submit_ecdsa_call(bob, call, 0)),
 		Err(EcdsaSubmitError::NoPartyKey)
 	);
 	assert!(node.take_submitted().is_empty());

@@ -367,7 +367,15 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Runs in a runtime API call that the node makes with its keystore, off-chain database,
 	/// off-chain worker and transaction pool extensions registered.
-	pub fn submit_ecdsa_call(party: T::AccountId, call: EcdsaCall) -> Result<(), EcdsaSubmitError> {
+	///
+	/// `pool_nonce` is the next nonce of `party` that the node's transaction pool shows: the
+	/// nonce used is at least that, so that a transaction the account sent from elsewhere (a
+	/// wallet, a test) is not replaced.
+	pub fn submit_ecdsa_call(
+		party: T::AccountId,
+		call: EcdsaCall,
+		pool_nonce: u64,
+	) -> Result<(), EcdsaSubmitError> {
 		let account = Signer::<T, T::AuthorityId>::keystore_accounts()
 			.find(|account| account.id == party)
 			.ok_or(EcdsaSubmitError::NoPartyKey)?;
@@ -382,7 +390,8 @@ impl<T: Config> Pallet<T> {
 			restarted: false,
 			node_parties: Vec::new(),
 		};
-		worker.submit_call(T::ThresholdCalls::ecdsa(call)).map_err(|(nonce, why)| {
+		let floor = T::Nonce::try_from(pool_nonce).ok();
+		worker.submit_call_from(T::ThresholdCalls::ecdsa(call), floor).map_err(|(nonce, why)| {
 			log::warn!(
 				target: LOG_TARGET,
 				"could not submit a threshold ECDSA transaction of {party:?} with nonce {nonce:?}: \
@@ -834,12 +843,23 @@ impl<T: Config> PartyWorker<T> {
 	/// Signs `call` from the party account with the next nonce (see [`choose_nonce`]) and hands
 	/// it to the transaction pool; notes the nonce used. The error carries the nonce and why.
 	pub(crate) fn submit_call(&self, call: CallOf<T>) -> Result<(), (T::Nonce, &'static str)> {
+		self.submit_call_from(call, None)
+	}
+
+	/// [`Self::submit_call`], with a nonce at least `floor` (the next nonce the node's pool shows
+	/// for the party, when the caller knows it: the account may also send from elsewhere).
+	pub(crate) fn submit_call_from(
+		&self,
+		call: CallOf<T>,
+		floor: Option<T::Nonce>,
+	) -> Result<(), (T::Nonce, &'static str)> {
 		let call = ExtrinsicCallOf::<T>::from(call);
 		let nonce_key = nonce_key(&self.account.id);
 		let nonce_record = read::<NonceRecord<T::Nonce, BlockNumberFor<T>>>(&nonce_key);
 		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&self.account.id);
 		let nonce =
-			choose_nonce(nonce_record.as_ref(), chain_nonce, self.now, T::ResubmitAfter::get());
+			choose_nonce(nonce_record.as_ref(), chain_nonce, self.now, T::ResubmitAfter::get())
+				.max(floor.unwrap_or(chain_nonce));
 		<T as CreateSignedTransaction<CallOf<T>>>::create_signed_transaction::<T::AuthorityId>(
 			call,
 			self.account.public.clone(),

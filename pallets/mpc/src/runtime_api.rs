@@ -25,6 +25,7 @@ sp_api::decl_runtime_apis! {
 		/// node's transaction pool, with the nonce journal the party's off-chain worker uses.
 		/// Only meaningful when the node calls it with its keystore, off-chain database and
 		/// off-chain transaction pool registered (as GRANDPA's equivocation reports are sent).
-		fn submit(party: AccountId, call: EcdsaCall) -> Result<(), EcdsaSubmitError>;
+		/// `pool_nonce`: the party's next nonce as the node's pool shows it (a floor).
+		fn submit(party: AccountId, call: EcdsaCall, pool_nonce: u64) -> Result<(), EcdsaSubmitError>;
 	}
 }
