@@ -377,3 +377,125 @@ pub fn partial_signature(presignature: SecretPresignature, preimage: &Preimage) 
 	bytes.copy_from_slice(sigma.to_be_bytes().as_ref());
 	bytes
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::{sync::mpsc, time::Duration};
+
+	/// Runs a ceremony of `inputs.len()` parties with the chain's transport simulated: each
+	/// round's bundles are collected from every party, `tamper`ed with, and handed to all.
+	/// Returns each party's last report.
+	fn run(
+		target: CeremonyTarget,
+		threshold: u16,
+		inputs: Vec<Input>,
+		tamper: impl Fn(u8, u16, &mut EcdsaBundle),
+	) -> Vec<Report> {
+		let secrets: Vec<[u8; 32]> = (1..=inputs.len()).map(|i| [i as u8; 32]).collect();
+		let peers: Vec<Peer> = secrets
+			.iter()
+			.enumerate()
+			.map(|(i, secret)| Peer {
+				index: i as u16 + 1,
+				encryption_key: zenrock_mpc_core::x25519_public(secret),
+			})
+			.collect();
+		let mut links = Vec::new();
+		for (i, input) in inputs.into_iter().enumerate() {
+			let (rounds, rounds_receiver) = mpsc::channel();
+			let (reports_sender, reports) = mpsc::channel();
+			let ceremony = Ceremony {
+				genesis: vec![7; 32],
+				id: 11,
+				target,
+				peers: peers.clone(),
+				position: i as u16 + 1,
+				threshold,
+				x25519_secret: Zeroizing::new(secrets[i]),
+			};
+			std::thread::spawn(move || ceremony.run(input, rounds_receiver, reports_sender));
+			links.push((rounds, reports));
+		}
+		let wait = Duration::from_secs(120);
+		for round in 1..=MESSAGE_ROUNDS {
+			let mut bundles = Vec::new();
+			let mut finished = Vec::new();
+			for (position, (_, reports)) in links.iter().enumerate() {
+				match reports.recv_timeout(wait).expect("a report") {
+					Report::Bundle { round: r, bundle } => {
+						assert_eq!(r, round);
+						let mut decoded = EcdsaBundle::decode(&mut &bundle[..]).expect("a bundle");
+						tamper(round, position as u16 + 1, &mut decoded);
+						bundles.push((position as u16 + 1, decoded.encode()));
+					}
+					other => finished.push(other),
+				}
+			}
+			if !finished.is_empty() {
+				return finished;
+			}
+			for (rounds, _) in &links {
+				rounds.send(bundles.clone()).expect("the party listens");
+			}
+		}
+		links.iter().map(|(_, reports)| reports.recv_timeout(wait).expect("a result")).collect()
+	}
+
+	#[test]
+	fn three_parties_make_one_master_key_through_sealed_bundles() {
+		let reports = run(
+			CeremonyTarget::MasterKey,
+			2,
+			(0..3).map(|_| Input::Nothing).collect(),
+			|_, _, _| {},
+		);
+		let publics: Vec<Vec<u8>> = reports
+			.into_iter()
+			.map(|report| match report {
+				Report::Finished { public, output: Output::MasterShare(share) } => {
+					assert_eq!(
+						master_key_bytes(&share).map(|bytes| bytes.to_vec()),
+						Some(public.clone())
+					);
+					public
+				}
+				_ => panic!("every party finishes"),
+			})
+			.collect();
+		assert_eq!(publics.len(), 3);
+		assert!(publics.iter().all(|public| public == &publics[0]), "one master key");
+		let master =
+			zenrock_mpc_core::ecdsa::MasterKey::decode(&publics[0]).expect("the chain's form");
+		assert!(master.child_public_key(0).is_ok());
+	}
+
+	#[test]
+	fn a_tampered_direct_message_names_its_sender() {
+		// Party 2's direct message to party 1 in round 2 is altered in transit (HPKE refuses it).
+		let reports = run(
+			CeremonyTarget::MasterKey,
+			2,
+			(0..3).map(|_| Input::Nothing).collect(),
+			|round, sender, bundle| {
+				if round == 2 && sender == 2 {
+					for (recipient, sealed) in &mut bundle.direct {
+						if *recipient == 1 {
+							if let Some(last) = sealed.last_mut() {
+								*last ^= 1;
+							}
+						}
+					}
+				}
+			},
+		);
+		let accused: Vec<Option<u16>> = reports
+			.iter()
+			.filter_map(|report| match report {
+				Report::Aborted { accused, .. } => Some(*accused),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(accused, vec![Some(2)], "party 1 accuses party 2; the others go on");
+	}
+}
