@@ -436,7 +436,7 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	phase("Charlie killed during a key generation: rejected and refunded");
 
 	for (what, latency, goal) in &latencies {
-		println!("keyring 4 latency (request inclusion -> fulfilment): {what}: {latency} block(s)");
+		println!("latency (request inclusion -> fulfilment): {what}: {latency} block(s)");
 		assert!(latency <= goal, "{what} took {latency} blocks; the goal is at most {goal}");
 	}
 	println!("multi-node test took {:.1?}", started.elapsed());
