@@ -193,7 +193,7 @@ where
 			};
 			let idle =
 				work.announce.is_empty() && work.ceremonies.is_empty() && work.signing.is_empty();
-			if idle && !self.parties.get(&account).is_some_and(|party| !party.runs.is_empty()) {
+			if idle && self.parties.get(&account).is_none_or(|party| party.runs.is_empty()) {
 				continue;
 			}
 			let registered = work

@@ -52,6 +52,9 @@ pub const CEREMONY_ROUNDS: u8 = 3;
 /// Size of the auxiliary-info output: a digest of every party's public auxiliary data.
 pub const AUX_DIGEST_SIZE: usize = 32;
 
+/// Key-share indexes of a signer subset.
+type SignerIndexes<T> = BoundedVec<u16, <T as Config>::MaxParties>;
+
 /// One party's messages of one round.
 pub type BundleOf = BoundedVec<u8, ConstU32<MAX_BUNDLE_SIZE>>;
 /// A party's report of a ceremony's public result.
@@ -497,7 +500,7 @@ impl<T: Config> Pallet<T> {
 		let Some(record) = EcdsaKeyrings::<T>::get(ecdsa_key.keyring) else { return false };
 		let now = frame_system::Pallet::<T>::block_number();
 		let needed = session.payloads as usize;
-		let mut by_subset: Vec<(BoundedVec<u16, T::MaxParties>, Vec<CeremonyId>)> = Vec::new();
+		let mut by_subset: Vec<(SignerIndexes<T>, Vec<CeremonyId>)> = Vec::new();
 		for (id, presignature) in Presignatures::<T>::iter_prefix(key) {
 			match by_subset.iter_mut().find(|(subset, _)| *subset == presignature.signers) {
 				Some((_, ids)) => ids.push(id),
