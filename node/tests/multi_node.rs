@@ -8,7 +8,14 @@
 //! it generates an Ed25519 and a Taproot key and signs with both (checked by `ed25519-dalek` and
 //! by rust-bitcoin/libsecp256k1 on a P2TR spend); with Dave (no party) down it signs as before;
 //! with Charlie killed while chosen to sign, another pair signs; Charlie killed during a key
-//! generation fails it, and the request is rejected and refunded. Latencies are printed.
+//! generation fails it, and the request is rejected and refunded.
+//!
+//! Keyring 5 is the threshold ECDSA keyring of the same parties (2 of 3), each on its own node:
+//! its setup runs by itself; an EVM key and a Bitcoin key are derived in their requests' blocks;
+//! an EIP-1559 signature recovers to the key's address (libsecp256k1), two transfers signed with
+//! broadcast on are sent by Alice's relayer to anvil, which mines them; a two-input P2WPKH spend is
+//! verified by rust-bitcoin/libsecp256k1; with Charlie killed, Alice and Bob sign. Latencies are
+//! printed.
 //!
 //! It takes a few minutes, so the default test run skips it; run it with
 //! `./scripts/test-multi-node.sh` (= `cargo test --release --locked -p zenrock-node --test
@@ -22,7 +29,8 @@ use std::{
 };
 
 use common::{
-	ecdsa,
+	anvil::Anvil,
+	ecdsa, relay,
 	requests::{self, REQUEST_TIMEOUT},
 	threshold, Node,
 };
@@ -30,7 +38,7 @@ use pallet_zenrock_mpc::Event as MpcEvent;
 use pallet_zenrock_treasury::{Call as TreasuryCall, Event as TreasuryEvent};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
-use zenrock_chain_formats::{BitcoinNetwork, Chain, KeyType};
+use zenrock_chain_formats::{BitcoinNetwork, Chain, KeyType, PublicKey};
 use zenrock_runtime::{genesis_config_presets::GENESIS_KEY_REQUEST_FEE, RuntimeCall, RuntimeEvent};
 
 /// The validators of `four_validators`, in keyring order: validator `i`'s node serves keyring `i`.
@@ -54,9 +62,10 @@ fn node_key(index: usize) -> String {
 	format!("{:064x}", index + 1)
 }
 
-fn start_validator(index: usize, bootnode: Option<&str>) -> Node {
+fn start_validator(index: usize, bootnode: Option<&str>, extra: &[&str]) -> Node {
 	let key = node_key(index);
 	let mut args = vec!["--chain", "four_validators", VALIDATORS[index].1, "--node-key", &key];
+	args.extend(extra);
 	if let Some(bootnode) = bootnode {
 		args.extend(["--bootnodes", bootnode]);
 	}
@@ -112,11 +121,14 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 	let started = Instant::now();
 	let phase = |name: &str| println!("[{:>6.1?}] {name}", started.elapsed());
 
-	let alice = start_validator(0, None);
+	// Alice is the genesis relayer: her node broadcasts to anvil.
+	let anvil = Anvil::start(relay::CHAIN_ID);
+	let endpoint = format!("eip155:{}={}", relay::CHAIN_ID, anvil.url());
+	let alice = start_validator(0, None, &["--relayer-endpoint", &endpoint]);
 	let bootnode = alice.p2p_address();
-	let bob = start_validator(1, Some(&bootnode));
-	let mut charlie = start_validator(2, Some(&bootnode));
-	let mut dave = start_validator(3, Some(&bootnode));
+	let bob = start_validator(1, Some(&bootnode), &[]);
+	let mut charlie = start_validator(2, Some(&bootnode), &[]);
+	let mut dave = start_validator(3, Some(&bootnode), &[]);
 	phase("four validators started");
 
 	// 1. Every validator authors blocks, and every node finalizes them.
@@ -260,6 +272,10 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 		"the EIP-1559 signature recovers to the key's address"
 	);
 	latencies.push(("ECDSA EIP-1559 signature", signed.latency, 2));
+	// Signed with broadcast on: Alice's relayer sends two transfers to anvil, which mines them
+	// (the value arrives; anvil recovers the sender to the key's address).
+	let evm_public = PublicKey::parse(KeyType::EcdsaSecp256k1, &evm.public_key).expect("a key");
+	relay::transfers_are_mined(&anvil, &alice, evm.key, &evm_public);
 	let bitcoin =
 		requests::request_key(&alice, Alice, WORKSPACE, ECDSA_KEYRING, KeyType::BitcoinSecp256k1);
 	latencies.push(("ECDSA Bitcoin key", bitcoin.latency, 1));

@@ -22,6 +22,7 @@ use serde_json::{json, Value};
 pub mod anvil;
 pub mod chain;
 pub mod ecdsa;
+pub mod relay;
 pub mod requests;
 pub mod threshold;
 
