@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { DEV_FROST_KEYRING, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEcdsaSetup, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
+import { DEV_ECDSA_KEYRING, DEV_FROST_KEYRING, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEcdsaSetup, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
 import { ed25519 } from '@noble/curves/ed25519';
 import { schnorr } from '@noble/curves/secp256k1';
 import { encodeAddress } from '@polkadot/util-crypto';
@@ -284,6 +284,58 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
           `signature ${done.blockNumber - signed.blockNumber} block(s) after its request`,
       );
     }
+  });
+
+  it('keyring 2 is threshold ECDSA (Alice, Bob, Charlie, 2 of 3): an EVM key in its request\'s block, an EIP-1559 transfer signed by two parties; @noble/curves recovers the key', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { alice, bob, charlie } = accounts;
+    const keyring = (await api.query.zenrockIdentity.keyrings(DEV_ECDSA_KEYRING)).unwrap();
+    assert.equal(keyring.backend.type, 'ThresholdEcdsa');
+    assert.deepEqual(keyring.parties.map((a) => a.toString()), [alice.address, bob.address, charlie.address]);
+    assert.equal(keyring.partyThreshold.toNumber(), 2);
+
+    // The chain derives the key (the master key's child m/i) in the request's own block.
+    const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, DEV_ECDSA_KEYRING, 'EcdsaSecp256k1', null));
+    expectOk(requested, 'request_key EcdsaSecp256k1 on keyring 2');
+    const fulfilled = requested.find(api.events.zenrockTreasury.KeyRequestFulfilled);
+    assert.ok(fulfilled, `KeyRequestFulfilled in the request's block, among ${requested.names}`);
+    const key = fulfilled.data.key.toNumber();
+    const publicKey = fulfilled.data.publicKey.toU8a(true);
+    assert.equal(publicKey.length, 33);
+
+    // Presignatures for the key are made in the background; then one round of partial signatures.
+    const deadline = Date.now() + FULFIL_TIMEOUT_MS;
+    for (;;) {
+      const pool = await api.query.zenrockMpc.presignaturePools(key);
+      if (pool.isSome && pool.unwrap().pooled.toNumber() >= 1) break;
+      if (Date.now() > deadline) throw new Error(`no presignature pooled for key ${key} within ${FULFIL_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const unsigned = eip1559Unsigned({
+      chainId: 31337,
+      nonce: 0,
+      maxPriorityFeePerGas: 1_000_000_000n,
+      maxFeePerGas: 30_000_000_000n,
+      gas: 21_000,
+      to: fromHex('0x4242424242424242424242424242424242424242'),
+      value: 1_000n,
+    });
+    const signed = await submit(
+      alice,
+      api.tx.zenrockTreasury.requestTransactionSignature(key, { Evm: { chainId: 31337 } }, toHex(unsigned), false),
+    );
+    expectOk(signed, 'request_transaction_signature on keyring 2');
+    const request = signed.find(api.events.zenrockTreasury.SignatureRequested).data.request.toNumber();
+    const done = await waitFor(
+      api.events.zenrockTreasury.SignatureRequestFulfilled,
+      (data) => data.request.toNumber() === request,
+      signed.blockNumber,
+      `SignatureRequestFulfilled for keyring 2 request ${request}`,
+    );
+    const signature = (await api.query.zenrockTreasury.signRequests(request)).unwrap().signatures.unwrap()[0].toU8a(true);
+    verifyRecoverable(signature, typedSigningHash(unsigned), publicKey);
+    t.diagnostic(
+      `threshold ECDSA: key in the request's block, signature ${done.blockNumber - signed.blockNumber} block(s) after its request`,
+    );
   });
 
   // --------------------------------------------------------------------------------------------
