@@ -32,7 +32,7 @@ use sp_core::offchain::{storage::OffchainDb, OffchainDbExt, OffchainStorage, Off
 use sp_keystore::{KeystoreExt, KeystorePtr};
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT, IdentifyAccount};
 use substrate_frame_rpc_system::AccountNonceApi;
-use zenrock_mpc_core::{x25519_public, PartySecrets, Zeroizing};
+use zenrock_mpc_core::{x25519_public, Zeroizing};
 use zenrock_primitives::{
 	ecdsa_view::{CeremonyTarget, CeremonyView, EcdsaCall, EcdsaSigningView, EcdsaSubmitError},
 	KeyringId, RequestId, MPC_ENCRYPTION_KEY_TYPE, PARTY_KEY_TYPE,
@@ -98,7 +98,7 @@ where
 	let mut best: Option<(Hash, BlockNumber)> = None;
 	loop {
 		let mut poll = futures_timer::Delay::new(POLL).fuse();
-		futures::select! {
+		let new_block = futures::select! {
 			notification = imports.next().fuse() => {
 				let Some(mut notification) = notification else { return };
 				// Catch up to the newest import without working on the ones it supersedes.
@@ -108,11 +108,13 @@ where
 				if notification.is_new_best {
 					best = Some((notification.hash, *notification.header.number()));
 				}
+				notification.is_new_best
 			}
-			_ = poll => {}
-		}
+			_ = poll => false,
+		};
 		if let Some((hash, number)) = best {
-			engine.on_best_block(hash, number);
+			// Between blocks only the parties with a ceremony running can have news.
+			engine.on_best_block(hash, number, !new_block);
 		}
 	}
 }
@@ -176,13 +178,22 @@ where
 		+ sc_transaction_pool_api::LocalTransactionPool<Block = Block>
 		+ 'static,
 {
-	fn on_best_block(&mut self, at: Hash, now: BlockNumber) {
-		let accounts: Vec<AccountId> = self
-			.keystore
-			.sr25519_public_keys(PARTY_KEY_TYPE)
-			.into_iter()
-			.map(|public| sp_runtime::MultiSigner::from(public).into_account())
-			.collect();
+	/// Serves the keystore's parties at best block `at` (only those with a ceremony running
+	/// if `running_only`).
+	fn on_best_block(&mut self, at: Hash, now: BlockNumber, running_only: bool) {
+		let accounts: Vec<AccountId> = if running_only {
+			self.parties
+				.iter()
+				.filter(|(_, party)| !party.runs.is_empty())
+				.map(|(account, _)| account.clone())
+				.collect()
+		} else {
+			self.keystore
+				.sr25519_public_keys(PARTY_KEY_TYPE)
+				.into_iter()
+				.map(|public| sp_runtime::MultiSigner::from(public).into_account())
+				.collect()
+		};
 		for account in accounts {
 			let work = match self.client.runtime_api().ecdsa_work(at, account.clone()) {
 				Ok(work) => work,
@@ -229,18 +240,15 @@ where
 		roots.sort();
 		let mut chosen = None;
 		for root in roots {
-			let sign = || {
+			let Ok(secrets) = pallet_zenrock_keyring_controller::root_from_signatures(|| {
 				self.keystore
 					.ed25519_sign(MPC_ENCRYPTION_KEY_TYPE, &root, &message)
 					.ok()
 					.flatten()
-					.map(|signature| Zeroizing::new(signature.0))
-			};
-			let (Some(first), Some(second)) = (sign(), sign()) else { continue };
-			if *first != *second {
+					.map(|signature| signature.0)
+			}) else {
 				continue;
-			}
-			let secrets = PartySecrets::derive(&first);
+			};
 			let (Ok(x25519_secret), Ok(storage_key)) =
 				(secrets.x25519_secret(), secrets.storage_key())
 			else {
@@ -284,6 +292,8 @@ where
 		now: BlockNumber,
 		work: zenrock_primitives::ecdsa_view::EcdsaWork<AccountId>,
 	) {
+		// Submissions older than the resubmission wait no longer hold anything back.
+		party.sent.retain(|_, sent| now < sent.saturating_add(RESUBMIT_AFTER));
 		self.poll_primes(party);
 		// Primes are needed for a keyring to announce without auxiliary info, or for an
 		// auxiliary-info ceremony that has not started here.
@@ -567,20 +577,19 @@ where
 		view: &CeremonyView<AccountId>,
 		output: Output,
 	) -> Result<(), String> {
-		let encode = |value: &dyn erased::Serialize| value.to_bytes();
 		let result = match output {
 			Output::Aux(aux) => {
-				let bytes = encode(&*aux)?;
+				let bytes = to_json(&*aux)?;
 				party.store.put(Slot::AuxInfo(view.keyring), &bytes).map(|()| {
 					party.store.remove(Slot::Primes);
 					party.primes = Primes::Unknown;
 				})
 			}
 			Output::MasterShare(share) => {
-				party.store.put(Slot::MasterShare(view.keyring), &encode(&*share)?)
+				party.store.put(Slot::MasterShare(view.keyring), &to_json(&*share)?)
 			}
 			Output::Presignature(presignature) => {
-				party.store.put_presignature(view.id, &encode(&*presignature)?)
+				party.store.put_presignature(view.id, &to_json(&*presignature)?)
 			}
 		};
 		result.map_err(|error| error.to_string())?;
@@ -692,18 +701,10 @@ impl<S, P: TransactionPool<Block = Block>> Engine<S, P> {
 	}
 }
 
-/// Serialisation of the outputs kept (JSON: self-describing, which some of the protocol's types
-/// need to decode, and readable by later versions), behind one object-safe function.
-mod erased {
-	pub trait Serialize {
-		fn to_bytes(&self) -> Result<super::Zeroizing<Vec<u8>>, String>;
-	}
-
-	impl<T: serde::Serialize> Serialize for T {
-		fn to_bytes(&self) -> Result<super::Zeroizing<Vec<u8>>, String> {
-			serde_json::to_vec(self).map(super::Zeroizing::new).map_err(|error| error.to_string())
-		}
-	}
+/// An output kept, in JSON: self-describing (some of the protocol's types need it to decode,
+/// bincode cannot) and readable by later versions.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Zeroizing<Vec<u8>>, String> {
+	serde_json::to_vec(value).map(Zeroizing::new).map_err(|error| error.to_string())
 }
 
 /// Test primes of `account` from `path`: line `k` for the `k`-th development account.

@@ -115,17 +115,7 @@ pub fn request_transaction_signature(
 	chain: Chain,
 	unsigned: &impl Encode,
 ) -> FulfilledSignatures {
-	submit_and_wait_for_signatures(
-		node,
-		requester,
-		key,
-		RuntimeCall::ZenrockTreasury(TreasuryCall::request_transaction_signature {
-			key,
-			chain,
-			unsigned_transaction: unsigned.encode(),
-			broadcast: false,
-		}),
-	)
+	request_raw_transaction_signature(node, requester, key, chain, unsigned.encode())
 }
 
 /// Requests the signature of the raw unsigned EVM transaction `unsigned` on chain `chain_id`
@@ -137,14 +127,25 @@ pub fn request_evm_signature(
 	chain_id: u64,
 	unsigned: Vec<u8>,
 ) -> FulfilledSignatures {
+	request_raw_transaction_signature(node, requester, key, Chain::Evm { chain_id }, unsigned)
+}
+
+/// Requests the signatures of `unsigned`, already in the chain's request encoding for `chain`.
+fn request_raw_transaction_signature(
+	node: &Node,
+	requester: Sr25519Keyring,
+	key: u64,
+	chain: Chain,
+	unsigned_transaction: Vec<u8>,
+) -> FulfilledSignatures {
 	submit_and_wait_for_signatures(
 		node,
 		requester,
 		key,
 		RuntimeCall::ZenrockTreasury(TreasuryCall::request_transaction_signature {
 			key,
-			chain: Chain::Evm { chain_id },
-			unsigned_transaction: unsigned,
+			chain,
+			unsigned_transaction,
 			broadcast: false,
 		}),
 	)

@@ -197,7 +197,7 @@ use sp_core::crypto::KeyTypeId;
 use sp_runtime::{MultiSignature, MultiSigner};
 
 pub use pallet::*;
-pub use threshold::{root_message, NonceEntry, SentRecord, Step};
+pub use threshold::{root_from_signatures, root_message, NonceEntry, SentRecord, Step};
 pub use worker::{Answer, AnswerRecord, NonceRecord, RequestKind};
 pub use zenrock_chain_formats::KeyType;
 pub use zenrock_mpc_core::Suite;

@@ -768,20 +768,27 @@ fn signatures_are_not_submitted_twice() {
 	verify_signature(&public, b"m", &signatures[0]).unwrap();
 }
 
+/// Makes `party`'s lock held by someone else until t = 5 s, with the node's clock at t = 1 s;
+/// returns the lock's deadline.
+fn hold_lock_until_5s_at_1s(node: &mut Node, party: &AccountId) -> Timestamp {
+	let deadline = Timestamp::from_unix_millis(5_000);
+	node.execute(|| {
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			&lock_key(party),
+			&deadline.encode(),
+		)
+	});
+	node.offchain.0.write().timestamp = Timestamp::from_unix_millis(1_000);
+	deadline
+}
+
 #[test]
 fn a_lock_held_by_another_worker_defers_the_party() {
 	let (mut node, alice) = alice_node();
 	add_key_request(1, KEYRING, KeyType::EcdsaSecp256k1);
 	// Another worker (e.g. of a sibling fork block) holds Alice's lock until t = 5 s.
-	let deadline = Timestamp::from_unix_millis(5_000);
-	node.execute(|| {
-		sp_io::offchain::local_storage_set(
-			StorageKind::PERSISTENT,
-			&lock_key(&alice),
-			&deadline.encode(),
-		)
-	});
-	node.offchain.0.write().timestamp = Timestamp::from_unix_millis(1_000);
+	hold_lock_until_5s_at_1s(&mut node, &alice);
 
 	node.run_worker(1);
 	assert!(node.take_submitted().is_empty());
@@ -1032,15 +1039,7 @@ fn engine_calls_are_signed_by_the_party_with_the_workers_nonce_journal() {
 #[test]
 fn engine_calls_wait_while_the_worker_holds_the_party_lock() {
 	let (mut node, alice) = alice_node();
-	let deadline = Timestamp::from_unix_millis(5_000);
-	node.execute(|| {
-		sp_io::offchain::local_storage_set(
-			StorageKind::PERSISTENT,
-			&lock_key(&alice),
-			&deadline.encode(),
-		)
-	});
-	node.offchain.0.write().timestamp = Timestamp::from_unix_millis(1_000);
+	let deadline = hold_lock_until_5s_at_1s(&mut node, &alice);
 	let abort = EcdsaCall::Abort { ceremony: 1, accused: None };
 	assert_eq!(
 		node.execute(|| KeyringController::submit_ecdsa_call(alice.clone(), abort.clone(), 0)),

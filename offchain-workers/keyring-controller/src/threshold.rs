@@ -203,11 +203,19 @@ pub fn derive_root(
 	root: &sp_core::ed25519::Public,
 	message: &[u8],
 ) -> Result<PartySecrets, RootError> {
-	let sign = || {
+	root_from_signatures(|| {
 		sp_io::crypto::ed25519_sign(MPC_ENCRYPTION_KEY_TYPE, root, message)
-			.map(|signature| Zeroizing::new(signature.0))
-			.ok_or(RootError::NotSigned)
-	};
+			.map(|signature| signature.0)
+	})
+}
+
+/// The party's root from a `zenc` signature that `sign` makes (in the runtime through the host's
+/// keystore, in the node's keyring engine with the keystore itself): made twice and compared, as
+/// a secret derived from it must be derivable again.
+pub fn root_from_signatures(
+	sign: impl Fn() -> Option<[u8; 64]>,
+) -> Result<PartySecrets, RootError> {
+	let sign = || sign().map(Zeroizing::new).ok_or(RootError::NotSigned);
 	let (first, second) = (sign()?, sign()?);
 	if *first != *second {
 		return Err(RootError::NotDeterministic);
