@@ -63,6 +63,12 @@ pub enum Error {
 	/// A legacy transaction in the 9-field form does not end with `chainId, 0, 0`.
 	InvalidLegacySigningFields,
 
+	// Tokens.
+	/// The calldata has an ERC-20 selector (or the instruction is an SPL Token transfer or
+	/// approval) but is not exactly its encoding: wrong length, dirty address bits, too few
+	/// accounts.
+	MalformedTokenCall,
+
 	// Bitcoin.
 	/// The transaction has no inputs or no outputs.
 	NoInputsOrOutputs,

@@ -28,8 +28,11 @@ use alloc::{string::String, vec::Vec};
 use alloy_rlp::{Encodable, Header};
 
 use crate::{
-	address::evm_checksum_address, hashing::keccak256, signature::RecoverableSignature, Error,
-	ParsedTransaction, Preimage, PreimageHash, SignPayload, SignedTransaction,
+	address::evm_checksum_address,
+	hashing::keccak256,
+	signature::RecoverableSignature,
+	token::{decode_erc20, TokenMovement},
+	Error, ParsedTransaction, Preimage, PreimageHash, SignPayload, SignedTransaction,
 };
 
 const EIP2930_TYPE: u8 = 0x01;
@@ -188,9 +191,18 @@ impl EvmTransaction {
 		u128::from(self.gas_limit).checked_mul(self.max_fee_per_gas)
 	}
 
-	/// The chain-independent summary the treasury and the policy see.
-	pub fn summary(&self) -> ParsedTransaction {
-		ParsedTransaction {
+	/// The ERC-20 movement of the call, if it is one (see [`crate::token`]).
+	pub fn token_movement(&self) -> Result<Option<TokenMovement>, Error> {
+		match &self.to {
+			Some(contract) => decode_erc20(contract, &self.data),
+			None => Ok(None),
+		}
+	}
+
+	/// The chain-independent summary the treasury and the policy see; refused when the calldata
+	/// claims to be an ERC-20 call but is not exactly one.
+	pub fn summary(&self) -> Result<ParsedTransaction, Error> {
+		Ok(ParsedTransaction {
 			payloads_to_sign: alloc::vec![SignPayload::Prehash(self.signing_hash())],
 			preimages: alloc::vec![Preimage {
 				hash: PreimageHash::Keccak256,
@@ -199,7 +211,8 @@ impl EvmTransaction {
 			value: Some(self.value),
 			recipient: self.to.as_ref().map(evm_checksum_address),
 			fee: self.max_fee(),
-		}
+			token: self.token_movement()?,
+		})
 	}
 
 	/// The signed transaction for a signature of [`Self::signing_hash`]. The signature's

@@ -25,6 +25,8 @@
 //!   BIP-143 sighashes per input, and witness assembly.
 //! - [`solana`]: legacy and v0 messages: structural validation, System Program transfer
 //!   extraction, and signed-transaction assembly. The message bytes themselves are what is signed.
+//! - [`token`]: token movements inside transactions (ERC-20 calls, SPL Token instructions):
+//!   token, amount, recipient or spender, for policies.
 //! - [`signature`]: verification of ECDSA secp256k1 (65-byte `r || s || v` over a 32-byte prehash,
 //!   low-S, recovery id), Bitcoin strict-DER ECDSA (low-S) and Ed25519 signatures.
 //! - [`transaction`]: the chain-independent entry points the treasury pallet and the relayer call:
@@ -76,6 +78,7 @@ pub mod keys;
 pub mod signature;
 pub mod solana;
 pub mod taproot;
+pub mod token;
 pub mod transaction;
 
 pub use address::{derive_address, AddressFormat};

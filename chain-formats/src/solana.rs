@@ -13,7 +13,14 @@
 //! nothing. If the signer's account is passed to any other program (which could move lamports by
 //! cross-program invocation) or to another System instruction, the value is unknown (`None`).
 //! The recipient is reported when all such transfers go to one statically listed account.
-//! SPL token movements are not interpreted.
+//! SPL Token transfers and approvals are decoded by [`crate::token::decode_spl`]; the summary
+//! reports the token movement when the message has exactly one.
+//!
+//! ## Fee
+//! 5,000 lamports per required signature plus the priority fee the Compute Budget program sets:
+//! `ceil(unit price (micro-lamports) × unit limit / 10^6)`, the limit being the one set or,
+//! when none is, 200,000 per other instruction (at most 1,400,000), as the Solana runtime
+//! computes it.
 //!
 //! ## Assembly
 //! `shortvec(1) ‖ signature ‖ message` for messages whose only required signer is the key
@@ -21,7 +28,10 @@
 
 use alloc::{string::String, vec::Vec};
 
-use crate::{Error, ParsedTransaction, SignPayload, SignedTransaction};
+use crate::{
+	token::{decode_spl, is_spl_token_program, TokenMovement},
+	Error, ParsedTransaction, SignPayload, SignedTransaction,
+};
 
 /// The System Program id (`11111111111111111111111111111111`).
 pub const SYSTEM_PROGRAM_ID: [u8; 32] = [0; 32];
@@ -29,6 +39,20 @@ pub const SYSTEM_PROGRAM_ID: [u8; 32] = [0; 32];
 const MAX_ACCOUNTS: usize = 256;
 /// Bit set in the first byte of a versioned message.
 const VERSION_PREFIX: u8 = 0x80;
+
+/// The Compute Budget program id (`ComputeBudget111111111111111111111111111111`).
+pub const COMPUTE_BUDGET_PROGRAM_ID: [u8; 32] = [
+	3, 6, 70, 111, 229, 33, 23, 50, 255, 236, 173, 186, 114, 195, 155, 231, 188, 140, 229, 187,
+	197, 247, 18, 107, 44, 67, 155, 58, 64, 0, 0, 0,
+];
+/// Lamports per required signature.
+const LAMPORTS_PER_SIGNATURE: u128 = 5_000;
+/// Compute units an instruction gets when the message sets no limit, and the most a message
+/// may use.
+const DEFAULT_UNITS_PER_INSTRUCTION: u128 = 200_000;
+const MAX_COMPUTE_UNITS: u128 = 1_400_000;
+const SET_COMPUTE_UNIT_LIMIT: u8 = 2;
+const SET_COMPUTE_UNIT_PRICE: u8 = 3;
 
 const SYSTEM_CREATE_ACCOUNT: u32 = 0;
 const SYSTEM_TRANSFER: u32 = 2;
@@ -262,8 +286,71 @@ impl SolanaMessage {
 			payloads_to_sign: alloc::vec![SignPayload::Message(bytes.to_vec())],
 			value,
 			recipient,
-			fee: None,
+			fee: self.fee(),
+			token: self.token_movement()?,
 		})
+	}
+
+	/// The one SPL Token transfer or approval of the message; `None` when it has none or
+	/// several. A malformed one is refused.
+	pub fn token_movement(&self) -> Result<Option<TokenMovement>, Error> {
+		let mut found = None;
+		let mut count = 0usize;
+		for instruction in &self.instructions {
+			let program = self.account_keys.get(usize::from(instruction.program_id_index));
+			if !program.is_some_and(is_spl_token_program) {
+				continue;
+			}
+			let account = |position: usize| {
+				instruction
+					.accounts
+					.get(position)
+					.and_then(|index| self.account_keys.get(usize::from(*index)))
+			};
+			if let Some(movement) =
+				decode_spl(&instruction.data, instruction.accounts.len(), account)?
+			{
+				count = count.saturating_add(1);
+				found = Some(movement);
+			}
+		}
+		Ok(if count == 1 { found } else { None })
+	}
+
+	/// The most the message pays in fees (see the module docs); `None` if a Compute Budget
+	/// instruction is malformed.
+	pub fn fee(&self) -> Option<u128> {
+		let mut unit_limit: Option<u128> = None;
+		let mut unit_price: u128 = 0;
+		let mut other_instructions: u128 = 0;
+		for instruction in &self.instructions {
+			let program = self.account_keys.get(usize::from(instruction.program_id_index));
+			if program != Some(&COMPUTE_BUDGET_PROGRAM_ID) {
+				other_instructions = other_instructions.saturating_add(1);
+				continue;
+			}
+			match instruction.data.split_first() {
+				Some((&SET_COMPUTE_UNIT_LIMIT, rest)) => {
+					let units: [u8; 4] = rest.try_into().ok()?;
+					unit_limit = Some(u128::from(u32::from_le_bytes(units)));
+				}
+				Some((&SET_COMPUTE_UNIT_PRICE, rest)) => {
+					let price: [u8; 8] = rest.try_into().ok()?;
+					unit_price = u128::from(u64::from_le_bytes(price));
+				}
+				// Heap and loaded-data sizes do not change the fee.
+				Some(_) => {}
+				None => return None,
+			}
+		}
+		let units = unit_limit
+			.unwrap_or(other_instructions.saturating_mul(DEFAULT_UNITS_PER_INSTRUCTION))
+			.min(MAX_COMPUTE_UNITS);
+		let micro_lamports = unit_price.checked_mul(units)?;
+		let priority = micro_lamports.checked_add(999_999)?.checked_div(1_000_000)?;
+		LAMPORTS_PER_SIGNATURE
+			.checked_mul(u128::from(self.header.num_required_signatures))?
+			.checked_add(priority)
 	}
 
 	/// The signed transaction: `bytes` (this message, serialized) with the signer's 64-byte

@@ -20,7 +20,9 @@ use scale_info::TypeInfo;
 
 use crate::{
 	bitcoin::{self, BitcoinNetwork, BitcoinUnsignedTransaction, Spender},
-	evm, signature, solana, taproot, Error, PublicKey,
+	evm, signature, solana, taproot,
+	token::TokenMovement,
+	Error, PublicKey,
 };
 
 /// The destination chain of a transaction request (wallet type plus chain id or network).
@@ -49,6 +51,26 @@ pub enum Chain {
 	},
 	/// Solana (any cluster: the message itself carries no cluster).
 	Solana,
+}
+
+impl Chain {
+	/// The chain's CAIP-2 id, as policies read it in `tx.chain`: `eip155:<chain id>`,
+	/// `bip122:<first 16 bytes of the genesis block hash>` (mainnet, testnet3, regtest), and
+	/// `solana` (a message names no cluster).
+	pub fn caip2(&self) -> String {
+		match self {
+			Chain::Evm { chain_id } => alloc::format!("eip155:{chain_id}"),
+			Chain::Bitcoin { network } => {
+				let genesis = match network {
+					BitcoinNetwork::Mainnet => "000000000019d6689c085ae165831e93",
+					BitcoinNetwork::Testnet => "000000000933ea01ad0ee984209779ba",
+					BitcoinNetwork::Regtest => "0f9188f13cb7b2c71f2a335e3a4fc328",
+				};
+				alloc::format!("bip122:{genesis}")
+			}
+			Chain::Solana => String::from("solana"),
+		}
+	}
 }
 
 /// One thing a keyring must sign.
@@ -122,8 +144,12 @@ pub struct ParsedTransaction {
 	/// output script's address; the one Solana transfer recipient (base58).
 	pub recipient: Option<String>,
 	/// The fee: exact for Bitcoin (inputs − outputs); the maximum `gas × gasPrice` (or
-	/// `maxFeePerGas`) for EVM; `None` for Solana (set by the cluster).
+	/// `maxFeePerGas`) for EVM; for Solana the base fee of its signatures (5,000 lamports each;
+	/// a priority fee set through the Compute Budget program is not counted).
 	pub fee: Option<u128>,
+	/// The token movement, when the transaction is an ERC-20 call or has exactly one SPL Token
+	/// transfer or approval (see [`crate::token`]); `None` otherwise.
+	pub token: Option<TokenMovement>,
 }
 
 /// A signed transaction ready to broadcast.
@@ -151,7 +177,7 @@ pub fn parse_transaction(
 	match chain {
 		Chain::Evm { chain_id } => {
 			key.require_secp256k1()?;
-			evm::parse(unsigned, *chain_id).map(|transaction| transaction.summary())
+			evm::parse(unsigned, *chain_id)?.summary()
 		}
 		Chain::Bitcoin { network } => {
 			let spender = Spender::from_key(key)?;

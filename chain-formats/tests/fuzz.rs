@@ -19,7 +19,7 @@ use zenrock_chain_formats::{
 	signature::{parse_der, verify_signature},
 	solana,
 	taproot::p2tr_script,
-	BitcoinNetwork, Chain, KeyType, PublicKey,
+	token, BitcoinNetwork, Chain, KeyType, PublicKey,
 };
 
 struct XorShift(u64);
@@ -144,7 +144,11 @@ fn fuzz_evm_parser() {
 	run("evm::parse", 0x5eed_0001, &evm_seeds(), |input| {
 		let Ok(transaction) = evm::parse(input, 1) else { return false };
 		let hash = transaction.signing_hash();
-		let summary = transaction.summary();
+		// Calldata that claims to be an ERC-20 call but is not exactly one is refused.
+		let Ok(summary) = transaction.summary() else {
+			assert!(parse_transaction(&chain, &public, input).is_err());
+			return true;
+		};
 		assert_eq!(summary.payloads_to_sign.len(), 1);
 		// A freshly signed hash assembles, and the result parses back as signed bytes.
 		let signed = common::sign_prehash(&key, &hash);
@@ -153,6 +157,62 @@ fn fuzz_evm_parser() {
 		// A signature of another hash is refused, never panics.
 		assert!(assemble_signed_transaction(&chain, &public, input, &[signature]).is_err());
 		true
+	});
+}
+
+/// ABI calldata of `transfer`, `transferFrom`, `approve` and `increaseAllowance`.
+fn erc20_seeds() -> Vec<Vec<u8>> {
+	let word = |byte: u8, leading_zeros: usize| {
+		let mut word = vec![0u8; leading_zeros];
+		word.resize(32, byte);
+		word
+	};
+	let call = |selector: [u8; 4], words: &[Vec<u8>]| {
+		let mut data = selector.to_vec();
+		words.iter().for_each(|word| data.extend_from_slice(word));
+		data
+	};
+	vec![
+		call(token::ERC20_TRANSFER, &[word(0x11, 12), word(0x05, 28)]),
+		call(token::ERC20_TRANSFER_FROM, &[word(0x22, 12), word(0x11, 12), word(0xff, 0)]),
+		call(token::ERC20_APPROVE, &[word(0x33, 12), word(0xff, 0)]),
+		call(token::ERC20_INCREASE_ALLOWANCE, &[word(0x33, 12), word(0x01, 31)]),
+	]
+}
+
+/// SPL Token instruction data: Transfer, Approve, TransferChecked, ApproveChecked.
+fn spl_seeds() -> Vec<Vec<u8>> {
+	let instruction = |tag: u8, decimals: Option<u8>| {
+		let mut data = vec![tag];
+		data.extend_from_slice(&1_000_000u64.to_le_bytes());
+		data.extend(decimals);
+		data
+	};
+	vec![
+		instruction(3, None),
+		instruction(4, None),
+		instruction(12, Some(6)),
+		instruction(13, Some(6)),
+	]
+}
+
+#[test]
+fn fuzz_token_decoders() {
+	let contract = [0xa0; 20];
+	run("token::decode_erc20", 0x5eed_0008, &erc20_seeds(), |input| {
+		match token::decode_erc20(&contract, input) {
+			Ok(Some(movement)) => {
+				assert!(movement.token.is_some() && movement.counterparty.is_some());
+				true
+			}
+			Ok(None) | Err(_) => false,
+		}
+	});
+	let keys = [[1u8; 32], [2; 32], [3; 32], [4; 32]];
+	run("token::decode_spl", 0x5eed_0009, &spl_seeds(), |input| {
+		let count = input.len() % 5;
+		let account = |position: usize| keys.get(position).filter(|_| position < count);
+		matches!(token::decode_spl(input, count, account), Ok(Some(_)))
 	});
 }
 
@@ -279,7 +339,29 @@ fn solana_seeds(payer: &[u8; 32]) -> Vec<Vec<u8>> {
 	v0.extend_from_slice(&[1]);
 	v0.extend_from_slice(&[0x99; 32]);
 	v0.extend_from_slice(&[1, 0, 1, 1]);
-	vec![legacy, v0]
+	vec![legacy, v0, spl_transfer_message(payer)]
+}
+
+/// A legacy message: Compute Budget limit and price, then an SPL `TransferChecked` signed by
+/// `payer` (accounts: payer, source, destination, mint, token program, budget program).
+fn spl_transfer_message(payer: &[u8; 32]) -> Vec<u8> {
+	let mut message = vec![1, 0, 3, 6];
+	message.extend_from_slice(payer);
+	message.extend_from_slice(&[0x51; 32]);
+	message.extend_from_slice(&[0x52; 32]);
+	message.extend_from_slice(&[0x53; 32]);
+	message.extend_from_slice(&token::SPL_TOKEN_PROGRAM_ID);
+	message.extend_from_slice(&solana::COMPUTE_BUDGET_PROGRAM_ID);
+	message.extend_from_slice(&[0xab; 32]);
+	message.push(3);
+	message.extend_from_slice(&[5, 0, 5, 2]);
+	message.extend_from_slice(&200_000u32.to_le_bytes());
+	message.extend_from_slice(&[5, 0, 9, 3]);
+	message.extend_from_slice(&1_000u64.to_le_bytes());
+	message.extend_from_slice(&[4, 4, 1, 3, 2, 0, 10, 12]);
+	message.extend_from_slice(&2_500_000u64.to_le_bytes());
+	message.push(6);
+	message
 }
 
 #[test]

@@ -445,7 +445,9 @@ fn solana_transfer_round_trip() {
 	assert_eq!(parsed.payloads_to_sign, vec![SignPayload::Message(message.clone())]);
 	assert_eq!(parsed.value, Some(1_500_000_000));
 	assert_eq!(parsed.recipient, Some(bs58::encode(recipient).into_string()));
-	assert_eq!(parsed.fee, None);
+	// One signature, no Compute Budget instruction: the base fee only.
+	assert_eq!(parsed.fee, Some(5_000));
+	assert_eq!(parsed.token, None);
 
 	let signature = pair.sign(&message);
 	let signed =

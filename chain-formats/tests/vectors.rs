@@ -67,7 +67,7 @@ fn eip155_example_signing_hash_nine_field_form() {
 	assert_eq!(transaction.signing_payload(), hex(EIP155_SIGNING_DATA));
 	assert_eq!(to_hex(&transaction.signing_hash()), EIP155_SIGNING_HASH);
 
-	let summary = transaction.summary();
+	let summary = transaction.summary().unwrap();
 	assert_eq!(summary.value, Some(1_000_000_000_000_000_000));
 	assert_eq!(summary.recipient.as_deref(), Some("0x3535353535353535353535353535353535353535"));
 	assert_eq!(summary.fee, Some(21_000 * 20_000_000_000));
@@ -155,7 +155,7 @@ fn eip1559_mainnet_transaction_round_trips() {
 		evm_checksum_address(&evm_address(&sender).unwrap()).to_lowercase(),
 		"0xdd6b8b3dc6b7ad97db52f08a275ff4483e024cea"
 	);
-	let summary = transaction.summary();
+	let summary = transaction.summary().unwrap();
 	// A threshold ECDSA signer gets the unsigned transaction as the payload's preimage.
 	assert_eq!(
 		summary.preimages,

@@ -271,7 +271,7 @@ impl pallet_zenrock_mpc::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 		let parsed = zenrock_chain_formats::evm::parse(&unsigned, 1).expect("an EVM transaction");
 		let payloads = vec![parsed.signing_hash().to_vec()];
 		add_request(id, MockRequest::Signature { key, payloads: payloads.clone() });
-		set_preimages(id, parsed.summary().preimages);
+		set_preimages(id, parsed.summary().expect("a plain transfer").preimages);
 		Mpc::signature_requested(id, keyring, key, &payloads).expect("signing starts");
 		id
 	}
