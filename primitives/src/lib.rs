@@ -11,6 +11,8 @@
 //!   threshold keyrings ([`KeyringBackend::Frost`]), whose parties run ceremonies on chain.
 //! - [`ThresholdResults`]: implemented by the treasury; the MPC pallet reports what a ceremony
 //!   produced (a key, signatures) or why it failed.
+//! - [`SpendingLedger`]: implemented by the treasury; the policy pallet asks it what a key has
+//!   signed for per asset over a window (the spent(...) function of rules).
 //! - [`ThresholdKeyringState`]: implemented by the MPC pallet; identity asks it whether a threshold
 //!   keyring's parties hold shares, which freezes its party set.
 //!
@@ -24,9 +26,12 @@ pub mod party_view;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::weights::Weight;
+use frame_support::{traits::ConstU32, weights::Weight, BoundedVec};
 use scale_info::TypeInfo;
-use sp_runtime::{DispatchError, DispatchResult, KeyTypeId};
+use sp_runtime::{
+	traits::{BlakeTwo256, Hash},
+	DispatchError, DispatchResult, KeyTypeId,
+};
 
 /// Key type of a keyring party's account key (sr25519) in a node's keystore: the keyring controller
 /// signs its `fulfil_*` / `reject_*` transactions with it. Insert with
@@ -68,9 +73,17 @@ pub type KeyId = u64;
 /// Identifier of a key or signature request (sequential).
 pub type RequestId = u64;
 
-/// Values that a gated operation supplies to its policy's rules, e.g. tx.value for a transaction
-/// signature request. A rule whose outcome depends on a value the operation did not supply is not
-/// satisfied.
+/// The longest text fact or text literal of a policy rule, in bytes: enough for every address
+/// form the chain renders (a mainnet bech32m Taproot address has 62 characters) and CAIP-2 chain
+/// ids.
+pub const MAX_FACT_TEXT: u32 = 64;
+
+/// A text fact of a gated operation (an address, a chain id, a kind).
+pub type FactText = BoundedVec<u8, ConstU32<MAX_FACT_TEXT>>;
+
+/// Values that a gated operation supplies to its policy's rules, e.g. `tx.value` for a
+/// transaction signature request. A rule whose outcome depends on a value the operation did not
+/// supply is not satisfied.
 #[derive(
 	Clone,
 	Debug,
@@ -84,9 +97,62 @@ pub type RequestId = u64;
 	MaxEncodedLen,
 )]
 pub struct PolicyContext {
-	/// What rules read as tx.value: the amount a transaction moves, in the destination chain's
-	/// smallest unit.
+	/// What rules read as tx.value: the native amount a transaction moves, in the destination
+	/// chain's smallest unit.
 	pub tx_value: Option<u128>,
+	/// tx.chain: the destination chain's CAIP-2 id (eip155:1, bip122:..., solana).
+	pub chain: Option<FactText>,
+	/// tx.to: where the value goes, as written on that chain (the token recipient of a token
+	/// transfer).
+	pub to: Option<FactText>,
+	/// tx.token: the token contract or mint a token transfer or approval is for.
+	pub token: Option<FactText>,
+	/// tx.token_amount: the amount of tokens moved or approved, in the token's base unit.
+	pub token_amount: Option<u128>,
+	/// tx.spender: who a token approval (or signed permit) lets spend the tokens.
+	pub spender: Option<FactText>,
+	/// tx.fee: the most the transaction can pay in fees, in the chain's smallest unit.
+	pub fee: Option<u128>,
+	/// tx.kind: transfer, token_transfer, token_approval or call.
+	pub kind: Option<FactText>,
+	/// The key whose past signatures spent(...) counts; none outside signature requests.
+	pub spending_key: Option<KeyId>,
+}
+
+/// The record of what each key has signed for, per asset, over a rolling window (implemented by
+/// the treasury pallet, read by the policy pallet's spent(...) rules).
+pub trait SpendingLedger {
+	/// The amount of `asset` (see [`spending_asset`]) that `key` signed for in the last
+	/// `window_seconds`, or `None` when the window is longer than the ledger keeps.
+	fn spent(key: KeyId, asset: &[u8; 32], window_seconds: u32) -> Option<u128>;
+	/// The longest window spent(...) may ask for, in seconds.
+	fn max_window_seconds() -> u32;
+	/// The weight of one [`Self::spent`] call.
+	fn spent_weight() -> Weight;
+}
+
+/// No ledger: spent(...) is unknown, and no window is allowed.
+impl SpendingLedger for () {
+	fn spent(_: KeyId, _: &[u8; 32], _: u32) -> Option<u128> {
+		None
+	}
+	fn max_window_seconds() -> u32 {
+		0
+	}
+	fn spent_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+/// The ledger's id of an asset: the token `token` (a contract or mint, or `native` for the
+/// chain's coin) on the CAIP-2 chain `chain`.
+pub fn spending_asset(chain: &[u8], token: &[u8]) -> [u8; 32] {
+	let mut preimage =
+		Vec::with_capacity(chain.len().saturating_add(token.len()).saturating_add(1));
+	preimage.extend_from_slice(chain);
+	preimage.push(b'|');
+	preimage.extend_from_slice(token);
+	<BlakeTwo256 as Hash>::hash(&preimage).0
 }
 
 /// Proof, carried by the origin of a dispatched gated call, that the call was approved.

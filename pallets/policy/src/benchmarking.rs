@@ -60,8 +60,53 @@ fn rule_text(labels: &[Vec<u8>], len: usize) -> Vec<u8> {
 	text
 }
 
+/// The name of address list `index`: `l<index>` padded like a label.
+fn list_name<T: Config>(index: u32) -> Vec<u8> {
+	let mut name = label::<T>(index);
+	if let Some(first) = name.first_mut() {
+		*first = b'l';
+	}
+	name
+}
+
+/// Address lists holding `items` items in all, each list full before the next starts; the items
+/// are lower-case EVM addresses, the most expensive form to check (hex, then the EIP-55
+/// checksum).
+fn address_lists<T: Config>(items: u32) -> Vec<(Vec<u8>, Vec<Vec<u8>>)> {
+	let per_list = T::MaxListItems::get().max(1);
+	let mut lists = Vec::new();
+	let mut made = 0u32;
+	let mut list = 0u32;
+	while made < items && list < T::MaxAddressLists::get() {
+		let count = per_list.min(items - made);
+		let entries = (0..count).map(|i| evm_item(made + i)).collect();
+		lists.push((list_name::<T>(list), entries));
+		made += count;
+		list += 1;
+	}
+	lists
+}
+
+fn evm_item(index: u32) -> Vec<u8> {
+	alloc::format!("0x{index:040x}").into_bytes()
+}
+
+/// The text `tx.to` has in the benchmarked actions: the last item of the last full list, so
+/// that `in` compares with every item before finding it.
+fn last_item<T: Config>() -> Result<Text, BenchmarkError> {
+	let items = T::MaxListItems::get();
+	let last = items.saturating_mul(T::MaxAddressLists::get()).saturating_sub(1);
+	rule::normalize_text(&evm_item(last)).map_err(|_| BenchmarkError::Stop("invalid list item"))
+}
+
+/// The context of the benchmarked actions.
+fn context<T: Config>() -> Result<PolicyContext, BenchmarkError> {
+	Ok(PolicyContext { tx_value: Some(1), to: Some(last_item::<T>()?), ..Default::default() })
+}
+
 /// A policy at every bound, its id and its participants' accounts (participant 0 is the requester
-/// of the benchmarked actions).
+/// of the benchmarked actions). Its rules look `tx.to` up in the last (full) address list, then
+/// require every participant.
 fn worst_policy<T: Config>() -> Result<(PolicyId, Vec<T::AccountId>), BenchmarkError> {
 	let count = T::MaxParticipants::get();
 	if count < 2 {
@@ -69,7 +114,13 @@ fn worst_policy<T: Config>() -> Result<(PolicyId, Vec<T::AccountId>), BenchmarkE
 	}
 	let labels = labels::<T>(count);
 	let accounts: Vec<T::AccountId> = (0..count).map(|i| funded::<T>("participant", i)).collect();
-	let text = rule_text(&labels, T::MaxRuleLength::get() as usize);
+	let lists = address_lists::<T>(T::MaxAddressLists::get() * T::MaxListItems::get());
+	let last_list = list_name::<T>(T::MaxAddressLists::get().saturating_sub(1));
+	let mut text = b"tx.to in ".to_vec();
+	text.extend_from_slice(&last_list);
+	text.extend_from_slice(b" && ");
+	let rest = (T::MaxRuleLength::get() as usize).saturating_sub(text.len());
+	text.extend_from_slice(&rule_text(&labels, rest));
 	let participants = labels.into_iter().zip(accounts.iter().cloned()).collect();
 	let creator = funded::<T>("creator", 0);
 	let policy = NextPolicyId::<T>::get();
@@ -77,6 +128,7 @@ fn worst_policy<T: Config>() -> Result<(PolicyId, Vec<T::AccountId>), BenchmarkE
 		RawOrigin::Signed(creator).into(),
 		vec![b'n'; T::MaxNameLength::get() as usize],
 		participants,
+		lists,
 		text.clone(),
 		Some(text),
 		None,
@@ -100,7 +152,7 @@ fn submit_action<T: Config>(
 		0,
 		Some(policy),
 		gated_call::<T>(),
-		PolicyContext { tx_value: Some(1) },
+		context::<T>()?,
 	)? {
 		GateOutcome::Pending(action) => Ok(action),
 		GateOutcome::Executed => Err(BenchmarkError::Stop("the call should wait for approvals")),
@@ -120,11 +172,13 @@ fn set_votes<T: Config>(action: ActionId, approvals: &[T::AccountId], rejections
 mod benchmarks {
 	use super::*;
 
-	/// `p` participants, rules of `r` bytes (both the approve and the reject rule).
+	/// `p` participants, rules of `r` bytes (both the approve and the reject rule), `l` address
+	/// list items in all.
 	#[benchmark]
 	fn create_policy(
 		p: Linear<1, { T::MaxParticipants::get() }>,
 		r: Linear<1, { T::MaxRuleLength::get() }>,
+		l: Linear<0, { T::MaxAddressLists::get() * T::MaxListItems::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let creator = funded::<T>("creator", 0);
 		let labels = labels::<T>(p);
@@ -137,11 +191,14 @@ mod benchmarks {
 		let name = vec![b'n'; T::MaxNameLength::get() as usize];
 		let policy = NextPolicyId::<T>::get();
 
+		let lists = address_lists::<T>(l);
+
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(creator),
 			name,
 			participants,
+			lists,
 			text.clone(),
 			Some(text),
 			Some(1u32.into()),
@@ -218,17 +275,13 @@ mod benchmarks {
 			at = at.saturating_add(One::one());
 		}
 		let call = gated_call::<T>();
+		let context = context::<T>()?;
 		let outcome;
 
 		#[block]
 		{
-			outcome = <Policy<T> as PolicyGate<_, _>>::submit(
-				&requester,
-				0,
-				Some(policy),
-				call,
-				PolicyContext { tx_value: Some(1) },
-			);
+			outcome =
+				<Policy<T> as PolicyGate<_, _>>::submit(&requester, 0, Some(policy), call, context);
 		}
 
 		assert!(matches!(outcome, Ok(GateOutcome::Pending(_))));

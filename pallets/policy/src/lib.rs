@@ -70,6 +70,8 @@ pub mod rule;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_facts;
 pub mod weights;
 
 use alloc::vec::Vec;
@@ -92,11 +94,12 @@ use sp_runtime::{
 	DispatchError, DispatchErrorWithPostInfo,
 };
 use zenrock_primitives::{
-	ActionId, Approval, GateOutcome, PolicyContext, PolicyGate, PolicyId, WorkspaceId,
+	spending_asset, ActionId, Approval, GateOutcome, PolicyContext, PolicyGate, PolicyId,
+	SpendingLedger, WorkspaceId,
 };
 
 pub use pallet::*;
-pub use rule::{Op, Rule, RuleError};
+pub use rule::{Environment, Op, Rule, RuleError, Text, Vocabulary};
 pub use runtime_api::ActionDetail;
 pub use weights::WeightInfo;
 
@@ -137,6 +140,19 @@ pub struct Participant<T: Config> {
 	pub account: T::AccountId,
 }
 
+/// A named list of addresses (or other texts) that the policy's rules test with `in`.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct AddressList<T: Config> {
+	/// The name the rules use (same form as a participant label).
+	pub name: BoundedVec<u8, T::MaxLabelLength>,
+	/// The items, normalised as rule texts are (EVM addresses in EIP-55 form, ...).
+	pub items: BoundedVec<Text, T::MaxListItems>,
+}
+
 /// A policy: who takes part and the rules that decide on actions.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
@@ -150,6 +166,8 @@ pub struct Policy<T: Config> {
 	pub name: BoundedVec<u8, T::MaxNameLength>,
 	/// The participants; their index in this list is the one used by the compiled rules.
 	pub participants: BoundedVec<Participant<T>, T::MaxParticipants>,
+	/// The address lists the rules may name.
+	pub lists: BoundedVec<AddressList<T>, T::MaxAddressLists>,
 	/// The rule that, once it holds over the approvals, dispatches the action's call.
 	pub approve_rule: RuleOf<T>,
 	/// The rule that, once it holds over the rejections, rejects the action.
@@ -175,6 +193,25 @@ impl<T: Config> Policy<T> {
 	/// The participants' accounts.
 	pub fn accounts(&self) -> Vec<T::AccountId> {
 		self.participants.iter().map(|participant| participant.account.clone()).collect()
+	}
+
+	/// Whether `rule` (one of this policy's) holds when `voters` voted, for an operation with
+	/// `context`: the policy's address lists and the spending ledger of the context's key are
+	/// what the rule's `in` and spent(...) read.
+	pub fn rule_holds(
+		&self,
+		rule: &RuleOf<T>,
+		voters: &[T::AccountId],
+		context: &PolicyContext,
+	) -> bool {
+		let lists: Vec<&[Text]> = self.lists.iter().map(|list| &list.items[..]).collect();
+		let spent = |token: &[u8], window_seconds: u32| -> Option<u128> {
+			let key = context.spending_key?;
+			let chain = context.chain.as_ref()?;
+			T::Spending::spent(key, &spending_asset(chain, token), window_seconds)
+		};
+		let environment = Environment { context, lists: &lists, spent: &spent };
+		rule.holds(&self.votes(voters), &environment)
 	}
 }
 
@@ -294,6 +331,17 @@ pub mod pallet {
 		/// is full, the action expires in the next block with room.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
+
+		/// The most address lists a policy may have.
+		#[pallet::constant]
+		type MaxAddressLists: Get<u32>;
+
+		/// The most items an address list may have.
+		#[pallet::constant]
+		type MaxListItems: Get<u32>;
+
+		/// What keys have signed for, read by spent(...) in rules.
+		type Spending: SpendingLedger;
 
 		/// Weight information for extrinsics and hooks in this pallet.
 		type WeightInfo: WeightInfo;
@@ -458,8 +506,39 @@ pub mod pallet {
 		RuleEmptyList,
 		/// The participant list of "any" or "all" may only hold participant labels.
 		RuleListItemNotParticipant,
-		/// The participant list of "any" or "all" names a participant twice.
+		/// The participant list of "any" or "all", or the text list of "in", names an item
+		/// twice.
 		RuleDuplicateInList,
+		/// A rule mixes texts and numbers: texts (facts such as tx.to, tx.token, tx.chain, and
+		/// quoted literals) may only be compared with ==, != and "in"; arithmetic, ordering and
+		/// logic need numbers; a rule's result must be a number.
+		RuleTypeMismatch,
+		/// A quoted text in a rule is unterminated, empty, longer than 64 bytes or holds a
+		/// character other than printable ASCII without double quotes and backslashes.
+		RuleInvalidText,
+		/// A quoted EVM address in a rule or address list has mixed case that is not its
+		/// EIP-55 checksum (write it all lower case, or with the right checksum).
+		RuleInvalidAddress,
+		/// A rule holds more than 32 quoted texts.
+		RuleTooManyTexts,
+		/// The window of spent(token, seconds) must be a whole number of seconds from 1 to the
+		/// ledger's longest window.
+		RuleBadWindow,
+		/// A rule calls spent(...) more than 4 times.
+		RuleTooManySpentCalls,
+		/// The policy has more address lists than MaxAddressLists.
+		TooManyAddressLists,
+		/// An address list's name must be a valid label (like a participant label) that no
+		/// participant or other list uses.
+		InvalidAddressListName,
+		/// An address list is empty or has more than MaxListItems items.
+		InvalidAddressListLength,
+		/// An address list holds an item that is not a valid text (1 to 64 printable ASCII
+		/// characters without double quotes and backslashes; EVM addresses with a valid
+		/// checksum).
+		InvalidAddressListItem,
+		/// An address list holds the same item twice.
+		DuplicateAddressListItem,
 		/// The reject rule holds before anyone votes, whatever the context: it would reject
 		/// every action.
 		RejectRuleAlwaysHolds,
@@ -533,11 +612,13 @@ pub mod pallet {
 			saturated_len(
 				approve_rule.len().max(reject_rule.as_ref().map_or(0, |rule| rule.len()))
 			),
+			saturated_len(address_lists.iter().map(|(_, items)| items.len()).sum()),
 		))]
 		pub fn create_policy(
 			origin: OriginFor<T>,
 			name: Vec<u8>,
 			participants: Vec<(Vec<u8>, T::AccountId)>,
+			address_lists: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
 			approve_rule: Vec<u8>,
 			reject_rule: Option<Vec<u8>>,
 			default_expiry: Option<BlockNumberFor<T>>,
@@ -571,21 +652,17 @@ pub mod pallet {
 				ensure!(!expiry.is_zero(), Error::<T>::InvalidExpiry);
 			}
 
+			let lists = Self::address_lists(address_lists, &members)?;
 			let labels: Vec<&[u8]> = members.iter().map(|member| &member.label[..]).collect();
-			let approve_rule = Self::compile(&approve_rule, &labels)?;
-			let reject_rule = match reject_rule {
-				Some(text) => {
-					let rule = Self::compile(&text, &labels)?;
-					// Kleene logic is monotone in what is known: a rule that holds with no votes
-					// and no context holds for every context, before anyone could vote.
-					ensure!(
-						!rule.holds(&alloc::vec![false; labels.len()], &PolicyContext::default()),
-						Error::<T>::RejectRuleAlwaysHolds
-					);
-					Some(rule)
-				}
-				None => None,
+			let list_names: Vec<&[u8]> = lists.iter().map(|list| &list.name[..]).collect();
+			let vocabulary = Vocabulary {
+				labels: &labels,
+				lists: &list_names,
+				max_spent_window: T::Spending::max_window_seconds(),
 			};
+			let approve_rule = Self::compile(&approve_rule, &vocabulary)?;
+			let reject_rule =
+				reject_rule.map(|text| Self::compile(&text, &vocabulary)).transpose()?;
 
 			let id = NextPolicyId::<T>::get();
 			let next = id.checked_add(1).ok_or(sp_runtime::ArithmeticError::Overflow)?;
@@ -593,11 +670,20 @@ pub mod pallet {
 				creator: creator.clone(),
 				name,
 				participants: members,
+				lists,
 				approve_rule,
 				reject_rule,
 				default_expiry,
 				deposit: Zero::zero(),
 			};
+			// Kleene logic is monotone in what is known: a reject rule that holds with no votes
+			// and no facts holds for every operation, before anyone could vote.
+			if let Some(rule) = &policy.reject_rule {
+				ensure!(
+					!policy.rule_holds(rule, &[], &PolicyContext::default()),
+					Error::<T>::RejectRuleAlwaysHolds
+				);
+			}
 			let deposit = Self::deposit_for(T::PolicyDeposit::get(), policy.encoded_size());
 			Self::hold(&HoldReason::PolicyDeposit, &creator, deposit)?;
 			policy.deposit = deposit;
@@ -620,10 +706,14 @@ pub mod pallet {
 		/// Emits ApprovalRecorded and, when the approve rule holds, ActionCompleted or
 		/// ActionFailed.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::approve().saturating_add(T::MaxGatedCallWeight::get()))]
+		#[pallet::weight(
+			T::WeightInfo::approve()
+				.saturating_add(Pallet::<T>::spent_reads_weight(1))
+				.saturating_add(T::MaxGatedCallWeight::get())
+		)]
 		pub fn approve(origin: OriginFor<T>, action: ActionId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let base = T::WeightInfo::approve();
+			let base = T::WeightInfo::approve().saturating_add(Self::spent_reads_weight(1));
 			match Self::do_approve(who, action) {
 				Ok(call_weight) => Ok(Some(base.saturating_add(call_weight)).into()),
 				Err(error) => {
@@ -642,7 +732,7 @@ pub mod pallet {
 		///
 		/// Emits RejectionRecorded and, when the reject rule holds, ActionRejected.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::reject())]
+		#[pallet::weight(T::WeightInfo::reject().saturating_add(Pallet::<T>::spent_reads_weight(1)))]
 		pub fn reject(origin: OriginFor<T>, action: ActionId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut open = Actions::<T>::get(action).ok_or(Error::<T>::ActionNotFound)?;
@@ -656,7 +746,7 @@ pub mod pallet {
 			let rejected = policy
 				.reject_rule
 				.as_ref()
-				.is_some_and(|rule| rule.holds(&policy.votes(&open.rejections), &open.context));
+				.is_some_and(|rule| policy.rule_holds(rule, &open.rejections, &open.context));
 			if rejected {
 				Self::close(action, &open, &policy, true);
 				Self::deposit_event(Event::ActionRejected { action });
@@ -691,9 +781,47 @@ fn saturated_len(len: usize) -> u32 {
 }
 
 impl<T: Config> Pallet<T> {
-	fn compile(text: &[u8], labels: &[&[u8]]) -> Result<RuleOf<T>, Error<T>> {
-		rule::compile::<T::MaxRuleLength>(text, labels, T::MaxRuleDepth::get())
+	fn compile(text: &[u8], vocabulary: &Vocabulary<'_>) -> Result<RuleOf<T>, Error<T>> {
+		rule::compile::<T::MaxRuleLength>(text, vocabulary, T::MaxRuleDepth::get())
 			.map_err(Self::rule_error)
+	}
+
+	/// The stored address lists, checked: names are labels no participant or other list uses,
+	/// items are valid texts, each once.
+	fn address_lists(
+		lists: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
+		participants: &[Participant<T>],
+	) -> Result<BoundedVec<AddressList<T>, T::MaxAddressLists>, Error<T>> {
+		ensure!(lists.len() <= T::MaxAddressLists::get() as usize, Error::<T>::TooManyAddressLists);
+		let mut stored: BoundedVec<AddressList<T>, T::MaxAddressLists> = BoundedVec::new();
+		for (name, items) in lists {
+			let name: BoundedVec<u8, T::MaxLabelLength> =
+				name.try_into().map_err(|_| Error::<T>::InvalidAddressListName)?;
+			let taken = participants.iter().any(|participant| participant.label == name)
+				|| stored.iter().any(|list| list.name == name);
+			ensure!(rule::is_valid_label(&name) && !taken, Error::<T>::InvalidAddressListName);
+			ensure!(
+				!items.is_empty() && items.len() <= T::MaxListItems::get() as usize,
+				Error::<T>::InvalidAddressListLength
+			);
+			let mut normalized: BoundedVec<Text, T::MaxListItems> = BoundedVec::new();
+			for item in items {
+				let item =
+					rule::normalize_text(&item).map_err(|_| Error::<T>::InvalidAddressListItem)?;
+				ensure!(!normalized.contains(&item), Error::<T>::DuplicateAddressListItem);
+				normalized.try_push(item).map_err(|_| Error::<T>::InvalidAddressListLength)?;
+			}
+			stored
+				.try_push(AddressList { name, items: normalized })
+				.map_err(|_| Error::<T>::TooManyAddressLists)?;
+		}
+		Ok(stored)
+	}
+
+	/// The most an evaluation of `rules` rules can cost in ledger reads.
+	fn spent_reads_weight(rules: u64) -> Weight {
+		T::Spending::spent_weight()
+			.saturating_mul(rules.saturating_mul(rule::MAX_SPENT_CALLS.into()))
 	}
 
 	/// The pallet error for a rule error.
@@ -711,6 +839,12 @@ impl<T: Config> Pallet<T> {
 			RuleError::EmptyList => Error::<T>::RuleEmptyList,
 			RuleError::ListItemNotParticipant => Error::<T>::RuleListItemNotParticipant,
 			RuleError::DuplicateInList => Error::<T>::RuleDuplicateInList,
+			RuleError::TypeMismatch => Error::<T>::RuleTypeMismatch,
+			RuleError::InvalidText => Error::<T>::RuleInvalidText,
+			RuleError::InvalidAddress => Error::<T>::RuleInvalidAddress,
+			RuleError::TooManyTexts => Error::<T>::RuleTooManyTexts,
+			RuleError::BadWindow => Error::<T>::RuleBadWindow,
+			RuleError::TooManySpentCalls => Error::<T>::RuleTooManySpentCalls,
 		}
 	}
 
@@ -761,7 +895,7 @@ impl<T: Config> Pallet<T> {
 		open.approvals.try_push(who.clone()).map_err(|_| Error::<T>::TooManyVotes)?;
 		Self::deposit_event(Event::ApprovalRecorded { action, who });
 
-		if !policy.approve_rule.holds(&policy.votes(&open.approvals), &open.context) {
+		if !policy.rule_holds(&policy.approve_rule, &open.approvals, &open.context) {
 			Actions::<T>::insert(action, open);
 			return Ok(Weight::zero());
 		}
@@ -976,10 +1110,10 @@ impl<T: Config> PolicyGate<T::AccountId, <T as Config>::RuntimeCall> for Pallet<
 		let policy = Policies::<T>::get(policy_id).ok_or(Error::<T>::PolicyNotFound)?;
 		ensure_participant::<T>(&policy, requester)?;
 		if let Some(reject_rule) = &policy.reject_rule {
-			ensure!(!reject_rule.holds(&policy.votes(&[]), &context), Error::<T>::RejectedByPolicy);
+			ensure!(!policy.rule_holds(reject_rule, &[], &context), Error::<T>::RejectedByPolicy);
 		}
 		let approvals = [requester.clone()];
-		if policy.approve_rule.holds(&policy.votes(&approvals), &context) {
+		if policy.rule_holds(&policy.approve_rule, &approvals, &context) {
 			let approval = Approval {
 				workspace,
 				policy: Some(policy_id),
@@ -1047,7 +1181,8 @@ impl<T: Config> PolicyGate<T::AccountId, <T as Config>::RuntimeCall> for Pallet<
 	}
 
 	fn submit_weight() -> Weight {
-		T::WeightInfo::submit()
+		// Both rules may read the spending ledger.
+		T::WeightInfo::submit().saturating_add(Self::spent_reads_weight(2))
 	}
 
 	fn participants(policy: PolicyId) -> Result<Vec<T::AccountId>, DispatchError> {

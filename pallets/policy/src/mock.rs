@@ -77,7 +77,51 @@ impl pallet_zenrock_policy::Config for Test {
 	type MaxGatedCallWeight = MaxGatedCallWeight;
 	type DefaultActionExpiry = DefaultActionExpiry;
 	type MaxExpiriesPerBlock = ConstU32<MAX_EXPIRIES>;
+	type MaxAddressLists = ConstU32<MAX_ADDRESS_LISTS>;
+	type MaxListItems = ConstU32<MAX_LIST_ITEMS>;
+	type Spending = MockSpending;
 	type WeightInfo = ();
+}
+
+/// The most address lists of a policy.
+pub const MAX_ADDRESS_LISTS: u32 = 2;
+/// The most items of an address list.
+pub const MAX_LIST_ITEMS: u32 = 4;
+/// The longest window the mock ledger answers for: 30 days.
+pub const MAX_WINDOW_SECONDS: u32 = 30 * 86_400;
+
+std::thread_local! {
+	/// What the mock ledger answers: (key, asset, window in seconds) → amount.
+	static SPENT: core::cell::RefCell<std::collections::BTreeMap<(u64, [u8; 32], u32), u128>> =
+		Default::default();
+}
+
+/// A ledger whose answers the tests set with [`set_spent`]; unset amounts are 0.
+pub struct MockSpending;
+
+impl zenrock_primitives::SpendingLedger for MockSpending {
+	fn spent(key: u64, asset: &[u8; 32], window_seconds: u32) -> Option<u128> {
+		if window_seconds > MAX_WINDOW_SECONDS {
+			return None;
+		}
+		Some(
+			SPENT.with(|spent| {
+				spent.borrow().get(&(key, *asset, window_seconds)).copied().unwrap_or(0)
+			}),
+		)
+	}
+	fn max_window_seconds() -> u32 {
+		MAX_WINDOW_SECONDS
+	}
+	fn spent_weight() -> Weight {
+		Weight::from_parts(1_000, 10)
+	}
+}
+
+/// Make the mock ledger say `key` spent `amount` of `token` on `chain` over `window_seconds`.
+pub fn set_spent(key: u64, chain: &str, token: &str, window_seconds: u32, amount: u128) {
+	let asset = zenrock_primitives::spending_asset(chain.as_bytes(), token.as_bytes());
+	SPENT.with(|spent| spent.borrow_mut().insert((key, asset, window_seconds), amount));
 }
 
 impl pallet_gated::Config for Test {
@@ -172,7 +216,24 @@ pub mod pallet_gated {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let call = Call::<T>::record { value }.into();
-			T::Gate::submit(&who, workspace, policy, call, PolicyContext { tx_value })?;
+			let context = PolicyContext { tx_value, ..Default::default() };
+			T::Gate::submit(&who, workspace, policy, call, context)?;
+			Ok(())
+		}
+
+		/// Submit `record(value)` to the policy gate with the facts of `context`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(Weight::from_parts(1_000, 0))]
+		pub fn request_with_context(
+			origin: OriginFor<T>,
+			workspace: WorkspaceId,
+			policy: Option<PolicyId>,
+			value: u32,
+			context: PolicyContext,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let call = Call::<T>::record { value }.into();
+			T::Gate::submit(&who, workspace, policy, call, context)?;
 			Ok(())
 		}
 	}

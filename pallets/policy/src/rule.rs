@@ -3,8 +3,9 @@
 //! A policy has an *approve* rule and optionally a *reject* rule, written as text when the policy
 //! is created. The text is parsed and checked on chain once, at creation, and stored together with
 //! a compact compiled form (a bounded list of [`Op`]s in reverse Polish notation, participant
-//! labels replaced by participant indexes). Every later evaluation runs the compiled form on an
-//! explicit, bounded stack: no recursion, no allocation beyond the rule's own length, no panics.
+//! labels replaced by participant indexes, text literals normalised into a bounded table). Every
+//! later evaluation runs the compiled form on an explicit, bounded stack: no recursion, no
+//! allocation beyond the rule's own length, no panics.
 //!
 //! ## Syntax
 //!
@@ -12,55 +13,123 @@
 //! rule        := or
 //! or          := and ( "||" and )*
 //! and         := comparison ( "&&" comparison )*
-//! comparison  := additive ( ( ">" | ">=" | "<" | "<=" | "==" | "!=" ) additive )?
+//! comparison  := additive ( ( ">" | ">=" | "<" | "<=" | "==" | "!=" ) additive
+//!                         | "in" ( texts | LIST ) )?
 //! additive    := product ( ( "+" | "-" ) product )*
 //! product     := unary ( "*" unary )*
-//! unary       := "!" unary | primary
-//! primary     := INTEGER | LABEL | "tx.value" | "(" rule ")"
-//!              | "any" "(" INTEGER "," list ")" | "all" "(" list ")"
-//! list        := "[" LABEL ( "," LABEL )* "]"
+//! unary       := "!" unary | power
+//! power       := primary ( "^" primary )?
+//! primary     := INTEGER | TEXT | LABEL | FACT | "(" rule ")"
+//!              | "any" "(" INTEGER "," labels ")" | "all" "(" labels ")"
+//!              | "spent" "(" rule "," INTEGER ")"
+//! labels      := "[" LABEL ( "," LABEL )* "]"
+//! texts       := "[" TEXT ( "," TEXT )* "]"
 //! ```
 //!
 //! - A participant `LABEL` (letters, digits and `_`, not starting with a digit) is `1` when that
 //!   participant has voted (approved, in the approve rule; rejected, in the reject rule) and `0`
-//!   otherwise. Labels are case-sensitive; `any`, `all` and `tx` are reserved.
+//!   otherwise. Labels are case-sensitive; `any`, `all`, `in`, `spent` and `tx` are reserved.
 //! - `INTEGER` is a non-negative decimal literal up to `i128::MAX`. Arithmetic is on `i128` and
 //!   checked: an overflow makes the expression *unknown* (see below). There is no unary minus;
-//!   write `0 - 5`.
+//!   write `0 - 5`. `a ^ b` is `a` to the power `b` (`10 ^ 6`).
+//! - `TEXT` is a double-quoted literal of 1 to 64 printable ASCII characters without `"` or
+//!   `\`, e.g. `"eip155:1"`. An EVM address (`0x` and 40 hex digits) is checked (mixed case must
+//!   be its EIP-55 checksum) and stored in EIP-55 form; a bech32 Bitcoin address is stored in
+//!   lower case; everything else as written. Facts use the same forms, so `==` compares texts
+//!   byte for byte.
 //! - `any(n, [a, b, c])` holds when at least `n` of the listed participants voted
 //!   (`1 <= n <= list length`); `all([a, b])` when all of them did. A list names each participant
 //!   at most once.
-//! - `tx.value` is the amount the gated operation moves (`PolicyContext::tx_value`).
+//! - Facts of the gated operation ([`PolicyContext`]): numbers `tx.value`, `tx.token_amount`,
+//!   `tx.fee`; texts `tx.chain`, `tx.to`, `tx.token`, `tx.spender`, `tx.kind`.
+//! - `x in ["a", "b"]` holds when the text `x` is one of the listed texts; `x in name` when it
+//!   is in the policy's address list `name` (kept with the policy, so a long list is written
+//!   once and used by both rules).
+//! - `spent(token, seconds)` is the amount of `token` (usually `tx.token`, or `"native"` for the
+//!   chain's coin) that the key being used signed for on this chain in the last `seconds`
+//!   (1 to the ledger's longest window), as recorded when signature requests were approved.
 //! - Comparisons and logic yield `1` (true) or `0` (false); any non-zero value counts as true, so
 //!   `a && b`, `!a` and `a + b + c >= 2` all work. Comparisons do not chain (`a < b < c` is an
-//!   error).
-//! - Precedence, loosest first: `||`, `&&`, comparisons, `+ -`, `*`, `!`.
+//!   error). Texts may only be compared with `==`, `!=` and `in`; mixing a text and a number is
+//!   an error at creation.
+//! - Precedence, loosest first: `||`, `&&`, comparisons and `in`, `+ -`, `*`, `!`, `^`.
 //!
 //! ## Unknown values
 //!
-//! When the gated operation did not supply `tx.value` (e.g. adding a workspace owner), or an
-//! arithmetic operation overflows, the value is *unknown*. Unknown propagates through arithmetic,
-//! comparisons and `!`; `x || unknown` is true when `x` is true and `x && unknown` is false when
-//! `x` is false (three-valued, Kleene logic). **A rule whose result is unknown is not satisfied**,
-//! so `tx.value <= 1000` never approves an operation without a value, and `!(tx.value > 1000)` does
-//! not either, while `tx.value <= 1000 || any(2, [a, b, c])` is satisfied by two approvals whatever
-//! the operation.
+//! When the gated operation did not supply a fact (e.g. `tx.value` when adding a workspace owner,
+//! `tx.token` of a plain transfer), spent(...) has no ledger to read, or an arithmetic operation
+//! overflows, the value is *unknown*. Unknown propagates through arithmetic, comparisons, `in`
+//! and `!`; `x || unknown` is true when `x` is true and `x && unknown` is false when `x` is false
+//! (three-valued, Kleene logic). **A rule whose result is unknown is not satisfied**, so
+//! `tx.value <= 1000` never approves an operation without a value, `tx.to in wallets` never
+//! approves one without a recipient, and `!(tx.value > 1000)` does not either, while
+//! `tx.value <= 1000 || any(2, [a, b, c])` is satisfied by two approvals whatever the operation.
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{
-	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	traits::{ConstU32, Get},
+	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use scale_info::TypeInfo;
-use zenrock_primitives::PolicyContext;
+use zenrock_primitives::{FactText, PolicyContext, MAX_FACT_TEXT};
+
+/// A text literal or fact, normalised (see the module docs).
+pub type Text = FactText;
 
 /// Words that cannot be participant labels.
-pub const RESERVED_WORDS: &[&[u8]] = &[b"any", b"all", b"tx"];
+pub const RESERVED_WORDS: &[&[u8]] = &[b"any", b"all", b"tx", b"in", b"spent"];
 
 /// The name of the transaction value context variable.
 pub const TX_VALUE: &[u8] = b"tx.value";
 
-/// One instruction of a compiled rule (reverse Polish notation).
+/// The most text literals one rule may hold (inline `in [...]` items included).
+pub const MAX_RULE_TEXTS: u32 = 32;
+
+/// The most spent(...) calls one rule may make (each reads the ledger once per evaluation).
+pub const MAX_SPENT_CALLS: u32 = 4;
+
+/// A fact of the gated operation, read from its [`PolicyContext`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub enum Fact {
+	/// `tx.token_amount` (number).
+	TokenAmount,
+	/// `tx.fee` (number).
+	Fee,
+	/// `tx.chain` (text).
+	Chain,
+	/// `tx.to` (text).
+	To,
+	/// `tx.token` (text).
+	Token,
+	/// `tx.spender` (text).
+	Spender,
+	/// `tx.kind` (text).
+	Kind,
+}
+
+/// The facts by name; `tx.value` is [`Op::TxValue`].
+const FACTS: &[(&[u8], Fact)] = &[
+	(b"tx.token_amount", Fact::TokenAmount),
+	(b"tx.fee", Fact::Fee),
+	(b"tx.chain", Fact::Chain),
+	(b"tx.to", Fact::To),
+	(b"tx.token", Fact::Token),
+	(b"tx.spender", Fact::Spender),
+	(b"tx.kind", Fact::Kind),
+];
+
+impl Fact {
+	fn value_type(self) -> Type {
+		match self {
+			Fact::TokenAmount | Fact::Fee => Type::Number,
+			Fact::Chain | Fact::To | Fact::Token | Fact::Spender | Fact::Kind => Type::Text,
+		}
+	}
+}
+
+/// One instruction of a compiled rule (reverse Polish notation). New instructions are only ever
+/// appended, so stored rules keep decoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub enum Op {
 	/// Push `1` if the participant at this index of the policy voted, else `0`.
@@ -83,9 +152,9 @@ pub enum Op {
 	Lt,
 	/// Pop two values, push `first <= second`.
 	Le,
-	/// Pop two values, push `first == second`.
+	/// Pop two values (numbers or texts), push `first == second`.
 	Eq,
-	/// Pop two values, push `first != second`.
+	/// Pop two values (numbers or texts), push `first != second`.
 	Ne,
 	/// Pop two values, push their (three-valued) conjunction.
 	And,
@@ -93,6 +162,24 @@ pub enum Op {
 	Or,
 	/// Pop one value, push its negation.
 	Not,
+	/// Push a fact of the context (unknown when not supplied).
+	Fact(Fact),
+	/// Push the rule's text literal at this index.
+	Text(u32),
+	/// Pop a text, push whether it is one of the rule's texts `first .. first + count`.
+	InTexts {
+		/// The first text of the list.
+		first: u32,
+		/// How many texts the list has.
+		count: u32,
+	},
+	/// Pop a text, push whether it is in the policy's address list at this index.
+	InList(u32),
+	/// Pop a token text, push the amount of it the key signed for in the last this many
+	/// seconds.
+	Spent(u32),
+	/// Pop two values, push the first to the power of the second.
+	Pow,
 }
 
 /// A rule as stored: the text its author wrote and the compiled form that is evaluated.
@@ -106,12 +193,68 @@ pub struct Rule<S: Get<u32>> {
 	pub text: BoundedVec<u8, S>,
 	/// The compiled instructions (never more than the text's length).
 	pub ops: BoundedVec<Op, S>,
+	/// The text literals, normalised, that [`Op::Text`] and [`Op::InTexts`] refer to.
+	pub texts: BoundedVec<Text, ConstU32<MAX_RULE_TEXTS>>,
 }
 
 impl<S: Get<u32>> Rule<S> {
-	/// Whether the rule holds for `votes` (index `i`: whether participant `i` voted) and `context`.
-	pub fn holds(&self, votes: &[bool], context: &PolicyContext) -> bool {
-		holds(&self.ops, votes, context)
+	/// Whether the rule holds for `votes` (index `i`: whether participant `i` voted) in
+	/// `environment`.
+	pub fn holds(&self, votes: &[bool], environment: &Environment<'_>) -> bool {
+		holds(&self.ops, &self.texts, votes, environment)
+	}
+
+	/// How many times an evaluation reads the spending ledger.
+	pub fn spent_calls(&self) -> u32 {
+		spent_calls(&self.ops)
+	}
+}
+
+/// How many [`Op::Spent`] `ops` has.
+pub fn spent_calls(ops: &[Op]) -> u32 {
+	let count = ops.iter().filter(|op| matches!(op, Op::Spent(_))).count();
+	u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+/// What a rule may name besides facts: the policy's participant labels and address lists, and
+/// the longest window spent(...) may ask for.
+#[derive(Clone, Copy, Debug)]
+pub struct Vocabulary<'a> {
+	/// The participants' labels, by index.
+	pub labels: &'a [&'a [u8]],
+	/// The names of the policy's address lists, by index.
+	pub lists: &'a [&'a [u8]],
+	/// The longest spent(...) window, in seconds (0: spent(...) is not available).
+	pub max_spent_window: u32,
+}
+
+impl<'a> Vocabulary<'a> {
+	/// Participants only: no address lists, no spent(...).
+	pub fn labels(labels: &'a [&'a [u8]]) -> Self {
+		Vocabulary { labels, lists: &[], max_spent_window: 0 }
+	}
+}
+
+/// What an evaluation reads besides the votes: the operation's facts, the policy's address
+/// lists and the spending ledger (token, window in seconds → amount; `None`: unknown).
+#[derive(Clone, Copy)]
+pub struct Environment<'a> {
+	/// The facts of the gated operation.
+	pub context: &'a PolicyContext,
+	/// The policy's address lists, by index.
+	pub lists: &'a [&'a [Text]],
+	/// The amount of a token signed for over a window (see [`Op::Spent`]).
+	pub spent: &'a dyn Fn(&[u8], u32) -> Option<u128>,
+}
+
+fn nothing_spent_known(_: &[u8], _: u32) -> Option<u128> {
+	None
+}
+
+impl<'a> Environment<'a> {
+	/// Facts only: no address lists, spent(...) unknown.
+	pub fn of(context: &'a PolicyContext) -> Self {
+		Environment { context, lists: &[], spent: &nothing_spent_known }
 	}
 }
 
@@ -130,18 +273,33 @@ pub enum RuleError {
 	Syntax,
 	/// The text ends where more was expected.
 	UnexpectedEnd,
-	/// An identifier that is not a participant label, a variable or a function.
+	/// An identifier that is not a participant label, a fact, a list or a function.
 	UnknownIdentifier,
 	/// An integer literal larger than `i128::MAX`.
 	LiteralTooLarge,
 	/// The threshold of `any(n, [...])` is not a literal between 1 and the list's length.
 	BadThreshold,
-	/// A participant list of `any`/`all` is empty.
+	/// A participant list of `any`/`all` or a text list of `in` is empty.
 	EmptyList,
 	/// A participant list holds something other than participant labels.
 	ListItemNotParticipant,
-	/// A participant list names the same participant twice.
+	/// A list names the same participant or text twice.
 	DuplicateInList,
+	/// A text and a number are combined, or a text is used where a number is needed (or the
+	/// other way round).
+	TypeMismatch,
+	/// A text literal is empty, longer than 64 bytes, unterminated or holds a character other
+	/// than printable ASCII without `"` and `\`.
+	InvalidText,
+	/// A text literal looks like an EVM address but is not one (mixed case that is not its
+	/// EIP-55 checksum).
+	InvalidAddress,
+	/// The rule holds more text literals than allowed.
+	TooManyTexts,
+	/// The window of spent(...) is not a literal from 1 to the ledger's longest window.
+	BadWindow,
+	/// The rule calls spent(...) more often than allowed.
+	TooManySpentCalls,
 }
 
 /// Whether `label` can name a participant: an identifier (`[A-Za-z_][A-Za-z0-9_]*`) that is not a
@@ -154,14 +312,41 @@ pub fn is_valid_label(label: &[u8]) -> bool {
 		&& !RESERVED_WORDS.contains(&label)
 }
 
-/// Parse and check `text` against the participant `labels`, producing the stored rule.
+/// The stored form of a text literal or address-list item (see the module docs).
+pub fn normalize_text(raw: &[u8]) -> Result<Text, RuleError> {
+	if raw.is_empty() || raw.len() > MAX_FACT_TEXT as usize {
+		return Err(RuleError::InvalidText);
+	}
+	if !raw.iter().all(|c| c.is_ascii_graphic() && *c != b'"' && *c != b'\\') {
+		return Err(RuleError::InvalidText);
+	}
+	let looks_evm = raw.len() == 42
+		&& matches!(raw.get(..2), Some(b"0x") | Some(b"0X"))
+		&& raw.iter().skip(2).all(|c| c.is_ascii_hexdigit());
+	let normalized = if looks_evm {
+		let text = core::str::from_utf8(raw).map_err(|_| RuleError::InvalidText)?;
+		let address = zenrock_chain_formats::address::parse_evm_address(text)
+			.map_err(|_| RuleError::InvalidAddress)?;
+		zenrock_chain_formats::address::evm_checksum_address(&address).into_bytes()
+	} else {
+		let lower = raw.to_ascii_lowercase();
+		if [&b"bc1"[..], b"tb1", b"bcrt1"].iter().any(|prefix| lower.starts_with(prefix)) {
+			lower
+		} else {
+			raw.to_vec()
+		}
+	};
+	Text::try_from(normalized).map_err(|_| RuleError::InvalidText)
+}
+
+/// Parse and check `text` against the policy's `vocabulary`, producing the stored rule.
 ///
 /// `S` bounds both the text length in bytes and the number of compiled instructions; `max_depth`
 /// bounds nesting (each parenthesised group, function argument list and `!` is one level, the
 /// whole rule is the first). Never panics, whatever the input.
 pub fn compile<S: Get<u32>>(
 	text: &[u8],
-	labels: &[&[u8]],
+	vocabulary: &Vocabulary<'_>,
 	max_depth: u32,
 ) -> Result<Rule<S>, RuleError> {
 	let max_len = S::get() as usize;
@@ -175,28 +360,38 @@ pub fn compile<S: Get<u32>>(
 	let mut parser = Parser {
 		tokens: &tokens,
 		pos: 0,
-		labels,
+		vocabulary,
 		ops: Vec::new(),
+		texts: Vec::new(),
 		depth: 0,
 		max_depth,
 		max_ops: max_len,
 	};
-	parser.expression()?;
+	let rule_type = parser.expression()?;
 	if parser.pos != tokens.len() {
 		return Err(RuleError::Syntax);
 	}
+	if rule_type != Type::Number {
+		return Err(RuleError::TypeMismatch);
+	}
+	if spent_calls(&parser.ops) > MAX_SPENT_CALLS {
+		return Err(RuleError::TooManySpentCalls);
+	}
 	let ops = BoundedVec::try_from(parser.ops).map_err(|_| RuleError::TooLong)?;
+	let texts = BoundedVec::try_from(parser.texts).map_err(|_| RuleError::TooManyTexts)?;
 	let text = BoundedVec::try_from(text.to_vec()).map_err(|_| RuleError::TooLong)?;
-	Ok(Rule { text, ops })
+	Ok(Rule { text, ops, texts })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Token<'a> {
 	Ident(&'a [u8]),
 	Number(i128),
+	Str(&'a [u8]),
 	Plus,
 	Minus,
 	Star,
+	Caret,
 	LParen,
 	RParen,
 	LBracket,
@@ -247,9 +442,16 @@ fn lex(text: &[u8]) -> Result<Vec<Token<'_>>, RuleError> {
 				let ident = text.get(i..i.saturating_add(width)).unwrap_or_default();
 				(Some(Token::Ident(ident)), width)
 			}
+			b'"' => {
+				let body = text.get(i.saturating_add(1)..).unwrap_or_default();
+				let end = body.iter().position(|ch| *ch == b'"').ok_or(RuleError::InvalidText)?;
+				let content = body.get(..end).unwrap_or_default();
+				(Some(Token::Str(content)), end.saturating_add(2))
+			}
 			b'+' => (Some(Token::Plus), 1),
 			b'-' => (Some(Token::Minus), 1),
 			b'*' => (Some(Token::Star), 1),
+			b'^' => (Some(Token::Caret), 1),
 			b'(' => (Some(Token::LParen), 1),
 			b')' => (Some(Token::RParen), 1),
 			b'[' => (Some(Token::LBracket), 1),
@@ -276,11 +478,27 @@ fn lex(text: &[u8]) -> Result<Vec<Token<'_>>, RuleError> {
 	Ok(tokens)
 }
 
-struct Parser<'t, 'l> {
+/// The type of an expression, checked at compilation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Type {
+	Number,
+	Text,
+}
+
+fn require(actual: Type, wanted: Type) -> Result<(), RuleError> {
+	if actual == wanted {
+		Ok(())
+	} else {
+		Err(RuleError::TypeMismatch)
+	}
+}
+
+struct Parser<'t, 'v> {
 	tokens: &'t [Token<'t>],
 	pos: usize,
-	labels: &'l [&'l [u8]],
+	vocabulary: &'v Vocabulary<'v>,
 	ops: Vec<Op>,
+	texts: Vec<Text>,
 	depth: u32,
 	max_depth: u32,
 	max_ops: usize,
@@ -298,7 +516,11 @@ fn comparison_op(token: Token<'_>) -> Option<Op> {
 	}
 }
 
-impl<'t, 'l> Parser<'t, 'l> {
+fn is_comparison(token: Token<'_>) -> bool {
+	comparison_op(token).is_some() || token == Token::Ident(b"in")
+}
+
+impl<'t, 'v> Parser<'t, 'v> {
 	fn peek(&self) -> Option<Token<'t>> {
 		self.tokens.get(self.pos).copied()
 	}
@@ -327,6 +549,17 @@ impl<'t, 'l> Parser<'t, 'l> {
 		Ok(())
 	}
 
+	/// Store a text literal; its index.
+	fn add_text(&mut self, raw: &[u8]) -> Result<u32, RuleError> {
+		let text = normalize_text(raw)?;
+		if self.texts.len() >= MAX_RULE_TEXTS as usize {
+			return Err(RuleError::TooManyTexts);
+		}
+		let index = u32::try_from(self.texts.len()).map_err(|_| RuleError::TooManyTexts)?;
+		self.texts.push(text);
+		Ok(index)
+	}
+
 	fn enter(&mut self) -> Result<(), RuleError> {
 		self.depth = self.depth.saturating_add(1);
 		if self.depth > self.max_depth {
@@ -340,105 +573,202 @@ impl<'t, 'l> Parser<'t, 'l> {
 	}
 
 	fn label_index(&self, name: &[u8]) -> Option<u32> {
-		self.labels
-			.iter()
-			.position(|label| *label == name)
-			.and_then(|index| u32::try_from(index).ok())
+		position(self.vocabulary.labels, name)
 	}
 
-	fn expression(&mut self) -> Result<(), RuleError> {
+	fn expression(&mut self) -> Result<Type, RuleError> {
 		self.enter()?;
-		self.or()?;
+		let value_type = self.or()?;
 		self.leave();
-		Ok(())
+		Ok(value_type)
 	}
 
-	fn or(&mut self) -> Result<(), RuleError> {
-		self.and()?;
+	fn or(&mut self) -> Result<Type, RuleError> {
+		let left = self.and()?;
 		while self.peek() == Some(Token::OrOr) {
+			require(left, Type::Number)?;
 			self.advance();
-			self.and()?;
+			require(self.and()?, Type::Number)?;
 			self.emit(Op::Or)?;
 		}
-		Ok(())
+		Ok(left)
 	}
 
-	fn and(&mut self) -> Result<(), RuleError> {
-		self.comparison()?;
+	fn and(&mut self) -> Result<Type, RuleError> {
+		let left = self.comparison()?;
 		while self.peek() == Some(Token::AndAnd) {
+			require(left, Type::Number)?;
 			self.advance();
-			self.comparison()?;
+			require(self.comparison()?, Type::Number)?;
 			self.emit(Op::And)?;
 		}
-		Ok(())
+		Ok(left)
 	}
 
-	fn comparison(&mut self) -> Result<(), RuleError> {
-		self.additive()?;
-		if let Some(op) = self.peek().and_then(comparison_op) {
+	fn comparison(&mut self) -> Result<Type, RuleError> {
+		let left = self.additive()?;
+		let Some(token) = self.peek() else { return Ok(left) };
+		if token == Token::Ident(b"in") {
 			self.advance();
-			self.additive()?;
+			require(left, Type::Text)?;
+			self.membership()?;
+		} else if let Some(op) = comparison_op(token) {
+			self.advance();
+			let right = self.additive()?;
+			require(right, left)?;
+			if left == Type::Text && !matches!(op, Op::Eq | Op::Ne) {
+				return Err(RuleError::TypeMismatch);
+			}
 			self.emit(op)?;
-			if self.peek().and_then(comparison_op).is_some() {
-				// `a < b < c`: comparisons do not chain.
-				return Err(RuleError::Syntax);
+		} else {
+			return Ok(left);
+		}
+		if self.peek().is_some_and(is_comparison) {
+			// `a < b < c`: comparisons do not chain.
+			return Err(RuleError::Syntax);
+		}
+		Ok(Type::Number)
+	}
+
+	/// After `in`: `["a", "b"]` or the name of an address list.
+	fn membership(&mut self) -> Result<(), RuleError> {
+		match self.advance() {
+			Some(Token::LBracket) => {}
+			Some(Token::Ident(name)) => {
+				let index =
+					position(self.vocabulary.lists, name).ok_or(RuleError::UnknownIdentifier)?;
+				return self.emit(Op::InList(index));
+			}
+			Some(_) => return Err(RuleError::Syntax),
+			None => return Err(RuleError::UnexpectedEnd),
+		}
+		if self.peek() == Some(Token::RBracket) {
+			return Err(RuleError::EmptyList);
+		}
+		let first = u32::try_from(self.texts.len()).map_err(|_| RuleError::TooManyTexts)?;
+		loop {
+			match self.advance() {
+				Some(Token::Str(raw)) => {
+					let text = normalize_text(raw)?;
+					if self.texts.iter().skip(first as usize).any(|seen| *seen == text) {
+						return Err(RuleError::DuplicateInList);
+					}
+					self.add_text(raw)?;
+				}
+				Some(_) => return Err(RuleError::TypeMismatch),
+				None => return Err(RuleError::UnexpectedEnd),
+			}
+			match self.advance() {
+				Some(Token::Comma) => continue,
+				Some(Token::RBracket) => break,
+				Some(_) => return Err(RuleError::Syntax),
+				None => return Err(RuleError::UnexpectedEnd),
 			}
 		}
-		Ok(())
+		let end = u32::try_from(self.texts.len()).map_err(|_| RuleError::TooManyTexts)?;
+		self.emit(Op::InTexts { first, count: end.saturating_sub(first) })
 	}
 
-	fn additive(&mut self) -> Result<(), RuleError> {
-		self.product()?;
+	fn additive(&mut self) -> Result<Type, RuleError> {
+		let left = self.product()?;
 		loop {
 			let op = match self.peek() {
 				Some(Token::Plus) => Op::Add,
 				Some(Token::Minus) => Op::Sub,
-				_ => return Ok(()),
+				_ => return Ok(left),
 			};
+			require(left, Type::Number)?;
 			self.advance();
-			self.product()?;
+			require(self.product()?, Type::Number)?;
 			self.emit(op)?;
 		}
 	}
 
-	fn product(&mut self) -> Result<(), RuleError> {
-		self.unary()?;
+	fn product(&mut self) -> Result<Type, RuleError> {
+		let left = self.unary()?;
 		while self.peek() == Some(Token::Star) {
+			require(left, Type::Number)?;
 			self.advance();
-			self.unary()?;
+			require(self.unary()?, Type::Number)?;
 			self.emit(Op::Mul)?;
 		}
-		Ok(())
+		Ok(left)
 	}
 
-	fn unary(&mut self) -> Result<(), RuleError> {
+	fn unary(&mut self) -> Result<Type, RuleError> {
 		if self.peek() == Some(Token::Not) {
 			self.advance();
 			self.enter()?;
-			self.unary()?;
+			require(self.unary()?, Type::Number)?;
 			self.leave();
-			return self.emit(Op::Not);
+			self.emit(Op::Not)?;
+			return Ok(Type::Number);
 		}
-		self.primary()
+		self.power()
 	}
 
-	fn primary(&mut self) -> Result<(), RuleError> {
+	fn power(&mut self) -> Result<Type, RuleError> {
+		let base = self.primary()?;
+		if self.peek() == Some(Token::Caret) {
+			require(base, Type::Number)?;
+			self.advance();
+			require(self.primary()?, Type::Number)?;
+			self.emit(Op::Pow)?;
+		}
+		Ok(base)
+	}
+
+	fn primary(&mut self) -> Result<Type, RuleError> {
 		match self.advance() {
 			None => Err(RuleError::UnexpectedEnd),
-			Some(Token::Number(value)) => self.emit(Op::Literal(value)),
-			Some(Token::LParen) => {
-				self.expression()?;
-				self.expect(Token::RParen)
+			Some(Token::Number(value)) => self.emit(Op::Literal(value)).map(|_| Type::Number),
+			Some(Token::Str(raw)) => {
+				let index = self.add_text(raw)?;
+				self.emit(Op::Text(index)).map(|_| Type::Text)
 			}
-			Some(Token::Ident(b"any")) => self.any(),
-			Some(Token::Ident(b"all")) => self.all(),
-			Some(Token::Ident(name)) if name == TX_VALUE => self.emit(Op::TxValue),
-			Some(Token::Ident(name)) => match self.label_index(name) {
-				Some(index) => self.emit(Op::Participant(index)),
-				None => Err(RuleError::UnknownIdentifier),
-			},
+			Some(Token::LParen) => {
+				let inner = self.expression()?;
+				self.expect(Token::RParen)?;
+				Ok(inner)
+			}
+			Some(Token::Ident(b"any")) => self.any().map(|_| Type::Number),
+			Some(Token::Ident(b"all")) => self.all().map(|_| Type::Number),
+			Some(Token::Ident(b"spent")) => self.spent().map(|_| Type::Number),
+			Some(Token::Ident(name)) if name == TX_VALUE => {
+				self.emit(Op::TxValue).map(|_| Type::Number)
+			}
+			Some(Token::Ident(name)) => {
+				if let Some((_, fact)) = FACTS.iter().find(|(fact_name, _)| *fact_name == name) {
+					return self.emit(Op::Fact(*fact)).map(|_| fact.value_type());
+				}
+				match self.label_index(name) {
+					Some(index) => self.emit(Op::Participant(index)).map(|_| Type::Number),
+					None => Err(RuleError::UnknownIdentifier),
+				}
+			}
 			Some(_) => Err(RuleError::Syntax),
 		}
+	}
+
+	/// `spent(token, seconds)`: the token expression, then the window.
+	fn spent(&mut self) -> Result<(), RuleError> {
+		self.enter()?;
+		self.expect(Token::LParen)?;
+		require(self.expression()?, Type::Text)?;
+		self.expect(Token::Comma)?;
+		let window = match self.advance() {
+			Some(Token::Number(seconds)) => seconds,
+			Some(_) => return Err(RuleError::BadWindow),
+			None => return Err(RuleError::UnexpectedEnd),
+		};
+		self.expect(Token::RParen)?;
+		let window = u32::try_from(window).map_err(|_| RuleError::BadWindow)?;
+		if window == 0 || window > self.vocabulary.max_spent_window {
+			return Err(RuleError::BadWindow);
+		}
+		self.emit(Op::Spent(window))?;
+		self.leave();
+		Ok(())
 	}
 
 	/// `any(n, [a, b, c])`, compiled to `a b + c + n >=`.
@@ -499,7 +829,10 @@ impl<'t, 'l> Parser<'t, 'l> {
 			let index = match self.advance() {
 				Some(Token::Ident(name)) => match self.label_index(name) {
 					Some(index) => index,
-					None if name == TX_VALUE || RESERVED_WORDS.contains(&name) => {
+					None if name == TX_VALUE
+						|| RESERVED_WORDS.contains(&name)
+						|| FACTS.iter().any(|(fact, _)| *fact == name) =>
+					{
 						return Err(RuleError::ListItemNotParticipant)
 					}
 					None => return Err(RuleError::UnknownIdentifier),
@@ -525,14 +858,32 @@ impl<'t, 'l> Parser<'t, 'l> {
 	}
 }
 
-/// A value during evaluation: `None` is *unknown*.
-type Value = Option<i128>;
-
-fn truth(value: bool) -> Value {
-	Some(i128::from(value))
+fn position(names: &[&[u8]], name: &[u8]) -> Option<u32> {
+	names.iter().position(|candidate| *candidate == name).and_then(|i| u32::try_from(i).ok())
 }
 
-fn and(left: Value, right: Value) -> Value {
+/// A value during evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Value<'a> {
+	Number(i128),
+	Text(&'a [u8]),
+}
+
+/// A stack slot: `None` is *unknown*.
+type Slot<'a> = Option<Value<'a>>;
+
+fn truth<'a>(value: bool) -> Slot<'a> {
+	Some(Value::Number(i128::from(value)))
+}
+
+fn number(slot: Slot<'_>) -> Option<i128> {
+	match slot {
+		Some(Value::Number(value)) => Some(value),
+		_ => None,
+	}
+}
+
+fn and<'a>(left: Option<i128>, right: Option<i128>) -> Slot<'a> {
 	match (left, right) {
 		(Some(0), _) | (_, Some(0)) => truth(false),
 		(Some(_), Some(_)) => truth(true),
@@ -540,7 +891,7 @@ fn and(left: Value, right: Value) -> Value {
 	}
 }
 
-fn or(left: Value, right: Value) -> Value {
+fn or<'a>(left: Option<i128>, right: Option<i128>) -> Slot<'a> {
 	match (left, right) {
 		(Some(l), _) if l != 0 => truth(true),
 		(_, Some(r)) if r != 0 => truth(true),
@@ -549,43 +900,107 @@ fn or(left: Value, right: Value) -> Value {
 	}
 }
 
-/// Evaluate compiled `ops`: `Some(value)`, or `None` when the result is unknown (a missing
-/// variable, an overflow) or the instructions are malformed.
+fn fact<'a>(context: &'a PolicyContext, fact: Fact) -> Slot<'a> {
+	let text = |text: &'a Option<Text>| text.as_ref().map(|text| Value::Text(&text[..]));
+	let number =
+		|value: Option<u128>| value.and_then(|value| i128::try_from(value).ok()).map(Value::Number);
+	match fact {
+		Fact::TokenAmount => number(context.token_amount),
+		Fact::Fee => number(context.fee),
+		Fact::Chain => text(&context.chain),
+		Fact::To => text(&context.to),
+		Fact::Token => text(&context.token),
+		Fact::Spender => text(&context.spender),
+		Fact::Kind => text(&context.kind),
+	}
+}
+
+/// Evaluate compiled `ops` with their `texts`: `Some(value)`, or `None` when the result is
+/// unknown (a missing fact, an overflow) or the instructions are malformed.
 ///
 /// `votes[i]` says whether participant `i` voted. Bounded: one pass over `ops`, a stack no
-/// longer than `ops`.
-pub fn evaluate(ops: &[Op], votes: &[bool], context: &PolicyContext) -> Option<i128> {
-	let mut stack: Vec<Value> = Vec::with_capacity(ops.len());
+/// longer than `ops`, one ledger read per [`Op::Spent`].
+pub fn evaluate(
+	ops: &[Op],
+	texts: &[Text],
+	votes: &[bool],
+	environment: &Environment<'_>,
+) -> Option<i128> {
+	let mut stack: Vec<Slot<'_>> = Vec::with_capacity(ops.len());
 	for op in ops {
 		let value = match *op {
 			Op::Participant(index) => {
 				let voted = votes.get(usize::try_from(index).ok()?)?;
 				truth(*voted)
 			}
-			Op::Literal(value) => Some(value),
-			Op::TxValue => context.tx_value.and_then(|value| i128::try_from(value).ok()),
-			Op::Not => {
-				let operand = stack.pop()?;
-				operand.map(|value| i128::from(value == 0))
+			Op::Literal(value) => Some(Value::Number(value)),
+			Op::TxValue => environment
+				.context
+				.tx_value
+				.and_then(|value| i128::try_from(value).ok())
+				.map(Value::Number),
+			Op::Fact(which) => fact(environment.context, which),
+			Op::Text(index) => Some(Value::Text(&texts.get(usize::try_from(index).ok()?)?[..])),
+			Op::Not => number(stack.pop()?).map(|value| Value::Number(i128::from(value == 0))),
+			Op::InTexts { first, count } => {
+				let first = usize::try_from(first).ok()?;
+				let end = first.checked_add(usize::try_from(count).ok()?)?;
+				let list = texts.get(first..end)?;
+				match stack.pop()? {
+					Some(Value::Text(text)) => truth(list.iter().any(|item| &item[..] == text)),
+					Some(Value::Number(_)) => return None,
+					None => None,
+				}
 			}
+			Op::InList(index) => {
+				let list = environment.lists.get(usize::try_from(index).ok()?)?;
+				match stack.pop()? {
+					Some(Value::Text(text)) => truth(list.iter().any(|item| &item[..] == text)),
+					Some(Value::Number(_)) => return None,
+					None => None,
+				}
+			}
+			Op::Spent(window) => match stack.pop()? {
+				Some(Value::Text(token)) => (environment.spent)(token, window)
+					.and_then(|amount| i128::try_from(amount).ok())
+					.map(Value::Number),
+				Some(Value::Number(_)) => return None,
+				None => None,
+			},
 			binary => {
 				let right = stack.pop()?;
 				let left = stack.pop()?;
 				match binary {
-					Op::And => and(left, right),
-					Op::Or => or(left, right),
-					_ => match (left, right) {
+					Op::And => and(number(left), number(right)),
+					Op::Or => or(number(left), number(right)),
+					Op::Eq | Op::Ne => match (left, right) {
+						(Some(l), Some(r)) => {
+							let same_type = matches!(
+								(l, r),
+								(Value::Number(_), Value::Number(_))
+									| (Value::Text(_), Value::Text(_))
+							);
+							if !same_type {
+								return None;
+							}
+							truth((l == r) == (binary == Op::Eq))
+						}
+						_ => None,
+					},
+					_ => match (number(left), number(right)) {
 						(Some(l), Some(r)) => match binary {
-							Op::Add => l.checked_add(r),
-							Op::Sub => l.checked_sub(r),
-							Op::Mul => l.checked_mul(r),
+							Op::Add => l.checked_add(r).map(Value::Number),
+							Op::Sub => l.checked_sub(r).map(Value::Number),
+							Op::Mul => l.checked_mul(r).map(Value::Number),
+							Op::Pow => u32::try_from(r)
+								.ok()
+								.and_then(|exponent| l.checked_pow(exponent))
+								.map(Value::Number),
 							Op::Gt => truth(l > r),
 							Op::Ge => truth(l >= r),
 							Op::Lt => truth(l < r),
 							Op::Le => truth(l <= r),
-							Op::Eq => truth(l == r),
-							Op::Ne => truth(l != r),
-							// Operands and `Not` were handled above.
+							// Every other instruction was handled above.
 							_ => return None,
 						},
 						_ => None,
@@ -598,10 +1013,10 @@ pub fn evaluate(ops: &[Op], votes: &[bool], context: &PolicyContext) -> Option<i
 	if stack.len() != 1 {
 		return None;
 	}
-	stack.pop().flatten()
+	number(stack.pop().flatten())
 }
 
 /// Whether compiled `ops` hold: their value is known and non-zero.
-pub fn holds(ops: &[Op], votes: &[bool], context: &PolicyContext) -> bool {
-	matches!(evaluate(ops, votes, context), Some(value) if value != 0)
+pub fn holds(ops: &[Op], texts: &[Text], votes: &[bool], environment: &Environment<'_>) -> bool {
+	matches!(evaluate(ops, texts, votes, environment), Some(value) if value != 0)
 }

@@ -3,7 +3,7 @@
 
 use crate::{
 	mock::*,
-	rule::{self, Op, RuleError},
+	rule::{self, Environment, Op, RuleError, Vocabulary},
 	Action, ActionExpiries, Actions, ApprovalOrigin, Error, Event, HoldReason, NextActionId,
 	NextPolicyId, PendingActions, Policies, EXPIRY_SEARCH_BLOCKS,
 };
@@ -44,20 +44,32 @@ fn compile(text: &str, labels: &[&str]) -> Result<TestRule, RuleError> {
 
 fn compile_bytes(text: &[u8], labels: &[&str]) -> Result<TestRule, RuleError> {
 	let labels: Vec<&[u8]> = labels.iter().map(|label| label.as_bytes()).collect();
-	rule::compile::<ConstU32<MAX_RULE_LENGTH>>(text, &labels, MAX_RULE_DEPTH)
+	let vocabulary =
+		Vocabulary { labels: &labels, lists: &[], max_spent_window: MAX_WINDOW_SECONDS };
+	rule::compile::<ConstU32<MAX_RULE_LENGTH>>(text, &vocabulary, MAX_RULE_DEPTH)
 }
 
 const ABC: &[&str] = &["a", "b", "c"];
 
+/// A context with only `tx.value`.
+fn value_context(tx_value: Option<u128>) -> PolicyContext {
+	PolicyContext { tx_value, ..Default::default() }
+}
+
 /// The value of `text` over participants `a, b, c` with `votes` and `tx_value`.
 fn eval(text: &str, votes: [bool; 3], tx_value: Option<u128>) -> Option<i128> {
 	let compiled = compile(text, ABC).unwrap_or_else(|e| panic!("{text:?} should compile: {e:?}"));
-	rule::evaluate(&compiled.ops, &votes, &PolicyContext { tx_value })
+	rule::evaluate(
+		&compiled.ops,
+		&compiled.texts,
+		&votes,
+		&Environment::of(&value_context(tx_value)),
+	)
 }
 
 fn holds(text: &str, votes: [bool; 3], tx_value: Option<u128>) -> bool {
 	let compiled = compile(text, ABC).unwrap_or_else(|e| panic!("{text:?} should compile: {e:?}"));
-	compiled.holds(&votes, &PolicyContext { tx_value })
+	compiled.holds(&votes, &Environment::of(&value_context(tx_value)))
 }
 
 /// All eight vote combinations of three participants.
@@ -90,6 +102,7 @@ fn create_policy_with(
 		RuntimeOrigin::signed(CREATOR),
 		b"team".to_vec(),
 		participants.iter().map(|(label, who)| (label.as_bytes().to_vec(), *who)).collect(),
+		vec![],
 		approve.as_bytes().to_vec(),
 		reject.map(|text| text.as_bytes().to_vec()),
 		expiry,
@@ -111,6 +124,7 @@ fn try_create(
 		RuntimeOrigin::signed(CREATOR),
 		b"team".to_vec(),
 		participants,
+		vec![],
 		approve.as_bytes().to_vec(),
 		reject.map(|text| text.as_bytes().to_vec()),
 		None,
@@ -140,7 +154,7 @@ fn submit(
 		WORKSPACE,
 		policy,
 		call,
-		PolicyContext { tx_value },
+		PolicyContext { tx_value, ..Default::default() },
 	)
 }
 
@@ -560,15 +574,24 @@ fn malformed_instructions_evaluate_to_unknown() {
 	use Op::*;
 	let context = PolicyContext::default();
 	let votes = [true, true, true];
-	assert_eq!(rule::evaluate(&[], &votes, &context), None);
-	assert_eq!(rule::evaluate(&[Add], &votes, &context), None);
-	assert_eq!(rule::evaluate(&[Literal(1), Add], &votes, &context), None);
-	assert_eq!(rule::evaluate(&[Not], &votes, &context), None);
-	assert_eq!(rule::evaluate(&[Literal(1), Literal(2)], &votes, &context), None);
-	assert_eq!(rule::evaluate(&[Participant(3)], &votes, &context), None);
-	assert_eq!(rule::evaluate(&[Participant(u32::MAX)], &votes, &context), None);
-	assert!(!rule::holds(&[Literal(1), Literal(1)], &votes, &context));
-	assert_eq!(rule::evaluate(&[Literal(1), Literal(2), Add], &votes, &context), Some(3));
+	assert_eq!(rule::evaluate(&[], &[], &votes, &Environment::of(&context)), None);
+	assert_eq!(rule::evaluate(&[Add], &[], &votes, &Environment::of(&context)), None);
+	assert_eq!(rule::evaluate(&[Literal(1), Add], &[], &votes, &Environment::of(&context)), None);
+	assert_eq!(rule::evaluate(&[Not], &[], &votes, &Environment::of(&context)), None);
+	assert_eq!(
+		rule::evaluate(&[Literal(1), Literal(2)], &[], &votes, &Environment::of(&context)),
+		None
+	);
+	assert_eq!(rule::evaluate(&[Participant(3)], &[], &votes, &Environment::of(&context)), None);
+	assert_eq!(
+		rule::evaluate(&[Participant(u32::MAX)], &[], &votes, &Environment::of(&context)),
+		None
+	);
+	assert!(!rule::holds(&[Literal(1), Literal(1)], &[], &votes, &Environment::of(&context)));
+	assert_eq!(
+		rule::evaluate(&[Literal(1), Literal(2), Add], &[], &votes, &Environment::of(&context)),
+		Some(3)
+	);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -621,10 +644,25 @@ fn check_compile(text: &[u8], rng: &mut Rng) {
 			// Well-formed: evaluation is known unless tx.value or overflow is involved.
 			let votes = rng.votes();
 			let tx_value = Some(u128::from(rng.below(10)));
-			let _ = rule::evaluate(&compiled.ops, &votes, &PolicyContext { tx_value });
-			let _ = rule::evaluate(&compiled.ops, &votes, &PolicyContext { tx_value: None });
+			let _ = rule::evaluate(
+				&compiled.ops,
+				&compiled.texts,
+				&votes,
+				&Environment::of(&value_context(tx_value)),
+			);
+			let _ = rule::evaluate(
+				&compiled.ops,
+				&compiled.texts,
+				&votes,
+				&Environment::of(&PolicyContext::default()),
+			);
 			// Participant indexes stay in range even with fewer votes than participants.
-			let _ = rule::evaluate(&compiled.ops, &[], &PolicyContext::default());
+			let _ = rule::evaluate(
+				&compiled.ops,
+				&compiled.texts,
+				&[],
+				&Environment::of(&PolicyContext::default()),
+			);
 		}
 		Err(error) => {
 			if text.len() > MAX_RULE_LENGTH as usize {
@@ -655,6 +693,17 @@ fn parser_never_panics_on_random_token_soup() {
 		"0",
 		"2",
 		"tx.value",
+		"tx.to",
+		"tx.token",
+		"tx.token_amount",
+		"tx.chain",
+		"in",
+		"[\"0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48\", \"x\"]",
+		"\"eip155:1\"",
+		"\"",
+		"spent(",
+		"spent(tx.token, 86400)",
+		"^",
 		"tx.",
 		"tx",
 		"any",
@@ -830,7 +879,12 @@ fn compiled_rules_agree_with_the_reference_semantics() {
 			let votes = rng.votes();
 			let tx_value = rng.tx_value();
 			assert_eq!(
-				rule::evaluate(&compiled.ops, &votes, &PolicyContext { tx_value }),
+				rule::evaluate(
+					&compiled.ops,
+					&compiled.texts,
+					&votes,
+					&Environment::of(&value_context(tx_value))
+				),
 				reference(&ast, &votes, tx_value),
 				"rule {text:?}, votes {votes:?}, tx.value {tx_value:?}"
 			);
@@ -885,6 +939,7 @@ fn create_policy_needs_a_signed_origin() {
 				RuntimeOrigin::none(),
 				b"x".to_vec(),
 				abc(),
+				vec![],
 				b"a".to_vec(),
 				None,
 				None
@@ -896,6 +951,7 @@ fn create_policy_needs_a_signed_origin() {
 				RuntimeOrigin::root(),
 				b"x".to_vec(),
 				abc(),
+				vec![],
 				b"a".to_vec(),
 				None,
 				None
@@ -913,6 +969,7 @@ fn create_policy_checks_name_and_participants() {
 				RuntimeOrigin::signed(CREATOR),
 				vec![b'n'; 33],
 				abc(),
+				vec![],
 				b"a".to_vec(),
 				None,
 				None
@@ -923,6 +980,7 @@ fn create_policy_checks_name_and_participants() {
 			RuntimeOrigin::signed(CREATOR),
 			vec![b'n'; 32],
 			abc(),
+			vec![],
 			b"a".to_vec(),
 			None,
 			None
@@ -953,6 +1011,7 @@ fn create_policy_checks_name_and_participants() {
 				RuntimeOrigin::signed(CREATOR),
 				b"x".to_vec(),
 				abc(),
+				vec![],
 				b"a".to_vec(),
 				None,
 				Some(0)
@@ -1015,6 +1074,7 @@ fn create_policy_needs_funds_for_the_deposit() {
 			RuntimeOrigin::signed(99),
 			b"x".to_vec(),
 			abc(),
+			vec![],
 			b"a".to_vec(),
 			None,
 			None,
@@ -1102,7 +1162,7 @@ fn submission_through_an_extrinsic_of_another_pallet() {
 		let policy = abc_policy("a + b + c >= 2", None);
 		assert_ok!(Gated::request(RuntimeOrigin::signed(A), WORKSPACE, Some(policy), 12, Some(5)));
 		let action = Actions::<Test>::get(0).unwrap();
-		assert_eq!(action.context, PolicyContext { tx_value: Some(5) });
+		assert_eq!(action.context, PolicyContext { tx_value: Some(5), ..Default::default() });
 		assert_ok!(Policy::approve(RuntimeOrigin::signed(C), 0));
 		assert_eq!(records().last().unwrap().1, 12);
 		// A non-participant's extrinsic fails with the gate's error.
@@ -1208,6 +1268,7 @@ fn creating_a_policy_needs_funds_for_its_deposit() {
 				RuntimeOrigin::signed(99),
 				b"p".to_vec(),
 				vec![(b"a".to_vec(), 99)],
+				vec![],
 				b"a".to_vec(),
 				None,
 				None
@@ -1329,7 +1390,9 @@ fn approve_errors() {
 fn approve_refunds_the_unused_call_weight() {
 	new_test_ext().execute_with(|| {
 		use crate::WeightInfo;
-		let base = <() as WeightInfo>::approve();
+		// The approve rule may read the spending ledger up to four times.
+		let base = <() as WeightInfo>::approve() + Policy::spent_reads_weight(1);
+		assert_eq!(Policy::spent_reads_weight(1), Weight::from_parts(4_000, 40));
 		let declared = crate::Call::<Test>::approve { action: 0 }.get_dispatch_info().call_weight;
 		assert_eq!(declared, base + MaxGatedCallWeight::get());
 
@@ -1846,7 +1909,8 @@ fn the_submit_weight_is_the_benchmarked_one() {
 	use crate::WeightInfo;
 	assert_eq!(
 		<Policy as PolicyGate<AccountId, RuntimeCall>>::submit_weight(),
-		<() as WeightInfo>::submit()
+		// Both rules may read the spending ledger up to four times each.
+		<() as WeightInfo>::submit() + Weight::from_parts(8_000, 80)
 	);
 	let _ = Weight::zero();
 }

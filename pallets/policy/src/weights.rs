@@ -42,7 +42,7 @@ use core::marker::PhantomData;
 
 /// Weight functions needed for `pallet_zenrock_policy`.
 pub trait WeightInfo {
-	fn create_policy(p: u32, r: u32, ) -> Weight;
+	fn create_policy(p: u32, r: u32, l: u32, ) -> Weight;
 	fn approve() -> Weight;
 	fn reject() -> Weight;
 	fn revoke() -> Weight;
@@ -63,7 +63,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZenrockPolicy::Policies` (`max_values`: None, `max_size`: Some(19617), added: 22092, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	/// The range of component `r` is `[1, 512]`.
-	fn create_policy(p: u32, r: u32, ) -> Weight {
+	fn create_policy(p: u32, r: u32, l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `164`
 		//  Estimated: `3658`
@@ -73,6 +73,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(288_785, 0).saturating_mul(p.into()))
 			// Standard Error: 41
 			.saturating_add(Weight::from_parts(12_336, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(200_000, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -205,10 +206,11 @@ impl WeightInfo for () {
 	/// Proof: `ZenrockPolicy::Policies` (`max_values`: None, `max_size`: Some(19617), added: 22092, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 16]`.
 	/// The range of component `r` is `[1, 512]`.
-	fn create_policy(p: u32, r: u32, ) -> Weight {
+	fn create_policy(p: u32, r: u32, l: u32, ) -> Weight {
 		Weight::from_parts(48_924_378, 3658)
 			.saturating_add(Weight::from_parts(288_785, 0).saturating_mul(p.into()))
 			.saturating_add(Weight::from_parts(12_336, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(200_000, 0).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
