@@ -481,6 +481,7 @@ impl BitcoinTransaction {
 			value: Some(u128::from(self.value)),
 			recipient: self.recipient.clone(),
 			fee: Some(u128::from(self.fee)),
+			kind: crate::transaction::TransactionKind::Transfer,
 			token: None,
 		}
 	}

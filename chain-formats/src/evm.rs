@@ -32,6 +32,7 @@ use crate::{
 	hashing::keccak256,
 	signature::RecoverableSignature,
 	token::{decode_erc20, TokenMovement},
+	transaction::TransactionKind,
 	Error, ParsedTransaction, Preimage, PreimageHash, SignPayload, SignedTransaction,
 };
 
@@ -202,6 +203,12 @@ impl EvmTransaction {
 	/// The chain-independent summary the treasury and the policy see; refused when the calldata
 	/// claims to be an ERC-20 call but is not exactly one.
 	pub fn summary(&self) -> Result<ParsedTransaction, Error> {
+		let token = self.token_movement()?;
+		let plain = if self.data.is_empty() && self.to.is_some() {
+			TransactionKind::Transfer
+		} else {
+			TransactionKind::Call
+		};
 		Ok(ParsedTransaction {
 			payloads_to_sign: alloc::vec![SignPayload::Prehash(self.signing_hash())],
 			preimages: alloc::vec![Preimage {
@@ -211,7 +218,8 @@ impl EvmTransaction {
 			value: Some(self.value),
 			recipient: self.to.as_ref().map(evm_checksum_address),
 			fee: self.max_fee(),
-			token: self.token_movement()?,
+			kind: TransactionKind::of(token.as_ref(), plain),
+			token,
 		})
 	}
 

@@ -87,5 +87,5 @@ pub use error::Error;
 pub use keys::{KeyType, PublicKey};
 pub use transaction::{
 	assemble_signed_transaction, parse_transaction, Chain, ParsedTransaction, Preimage,
-	PreimageHash, SignPayload, SignedTransaction,
+	PreimageHash, SignPayload, SignedTransaction, TransactionKind,
 };

@@ -30,6 +30,7 @@ use alloc::{string::String, vec::Vec};
 
 use crate::{
 	token::{decode_spl, is_spl_token_program, TokenMovement},
+	transaction::TransactionKind,
 	Error, ParsedTransaction, SignPayload, SignedTransaction,
 };
 
@@ -281,13 +282,16 @@ impl SolanaMessage {
 				.map(|key| bs58::encode(key).into_string()),
 			_ => None,
 		};
+		let token = self.token_movement()?;
+		let plain = if value.is_some() { TransactionKind::Transfer } else { TransactionKind::Call };
 		Ok(ParsedTransaction {
+			kind: TransactionKind::of(token.as_ref(), plain),
 			preimages: Vec::new(),
 			payloads_to_sign: alloc::vec![SignPayload::Message(bytes.to_vec())],
 			value,
 			recipient,
 			fee: self.fee(),
-			token: self.token_movement()?,
+			token,
 		})
 	}
 

@@ -147,9 +147,46 @@ pub struct ParsedTransaction {
 	/// `maxFeePerGas`) for EVM; for Solana the base fee of its signatures (5,000 lamports each;
 	/// a priority fee set through the Compute Budget program is not counted).
 	pub fee: Option<u128>,
+	/// What kind of transaction this is, for policies.
+	pub kind: TransactionKind,
 	/// The token movement, when the transaction is an ERC-20 call or has exactly one SPL Token
 	/// transfer or approval (see [`crate::token`]); `None` otherwise.
 	pub token: Option<TokenMovement>,
+}
+
+/// What a transaction does, as far as the chain can tell (the policy fact `tx.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionKind {
+	/// It moves only the chain's coin: an EVM transaction without calldata, a Bitcoin spend, a
+	/// Solana message whose signer's lamports move only through System transfers.
+	Transfer,
+	/// It transfers tokens ([`ParsedTransaction::token`]).
+	TokenTransfer,
+	/// It lets a spender move tokens ([`ParsedTransaction::token`]).
+	TokenApproval,
+	/// Anything else: a contract call or creation, other Solana programs.
+	Call,
+}
+
+impl TransactionKind {
+	/// The text policies read as `tx.kind`.
+	pub fn as_str(self) -> &'static str {
+		match self {
+			TransactionKind::Transfer => "transfer",
+			TransactionKind::TokenTransfer => "token_transfer",
+			TransactionKind::TokenApproval => "token_approval",
+			TransactionKind::Call => "call",
+		}
+	}
+
+	/// The kind of a transaction with `token` movement, or else the given kind.
+	pub fn of(token: Option<&TokenMovement>, otherwise: TransactionKind) -> TransactionKind {
+		match token.map(|movement| movement.action) {
+			Some(crate::token::TokenAction::Transfer) => TransactionKind::TokenTransfer,
+			Some(crate::token::TokenAction::Approval) => TransactionKind::TokenApproval,
+			None => otherwise,
+		}
+	}
 }
 
 /// A signed transaction ready to broadcast.
