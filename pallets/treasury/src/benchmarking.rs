@@ -147,6 +147,35 @@ fn sign_request<T: Config>(setup: &Setup<T>, key: KeyId, payloads: Vec<Vec<u8>>)
 	request
 }
 
+/// Two assets spent by `key`, each with a full ledger, the newest bucket in this block.
+fn full_ledger<T: Config>(key: KeyId) -> Vec<Spending> {
+	let now = frame_system::Pallet::<T>::block_number();
+	let buckets = T::MaxSpendingBuckets::get();
+	[b"token".as_slice(), b"native"]
+		.iter()
+		.map(|token| {
+			let asset = zenrock_primitives::spending_asset(b"eip155:1", token);
+			let entries = (0..buckets)
+				.map(|age| (now.saturating_sub(age.into()), 1_000u128))
+				.rev()
+				.collect::<Vec<_>>();
+			SpentAmounts::<T>::insert(key, asset, BoundedVec::truncate_from(entries));
+			Spending { asset, amount: 1 }
+		})
+		.collect()
+}
+
+/// A transaction summary whose request recorded two assets in full ledgers: withdrawing them is
+/// the most a rejection or expiry does to the ledger.
+fn worst_spending_summary<T: Config>(key: KeyId) -> TransactionSummary {
+	TransactionSummary {
+		chain: Chain::Evm { chain_id: 1 },
+		broadcast: true,
+		value: Some(1),
+		spending: BoundedVec::truncate_from(full_ledger::<T>(key)),
+	}
+}
+
 /// The worst-case state for the deciding signature answer: the request is a transaction marked
 /// for broadcast and all parties but the last gave `signatures`.
 fn prepare_sign_answer<T: Config>(setup: &Setup<T>, request: RequestId, signatures: &[Vec<u8>]) {
@@ -157,6 +186,7 @@ fn prepare_sign_answer<T: Config>(setup: &Setup<T>, request: RequestId, signatur
 			chain: Chain::Evm { chain_id: 1 },
 			broadcast: true,
 			value: None,
+			spending: BoundedVec::new(),
 		});
 		answer_all_but_last::<T>(&mut req.responses, setup, Answer::Fulfil(digest));
 	});
@@ -380,6 +410,7 @@ mod benchmarks {
 		let request = sign_request::<T>(&setup, key, vec![vec![1u8; 32]]);
 		SignRequests::<T>::mutate(request, |req| {
 			let req = req.as_mut().expect("request exists");
+			req.transaction = Some(worst_spending_summary::<T>(key));
 			answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
 		});
 		let reason = vec![b'r'; T::MaxRejectionReasonLength::get() as usize];
@@ -391,6 +422,41 @@ mod benchmarks {
 			SignRequests::<T>::get(request).map(|r| r.status),
 			Some(RequestStatus::Rejected)
 		);
+	}
+
+	/// Reading one full ledger: what spent(...) costs a policy.
+	#[benchmark]
+	fn spent() {
+		frame_system::Pallet::<T>::set_block_number(T::MaxSpendingBuckets::get().into());
+		let spending = full_ledger::<T>(0);
+		let asset = spending.first().map(|spending| spending.asset).unwrap_or_default();
+		let total;
+
+		#[block]
+		{
+			total = <Pallet<T> as SpendingLedger>::spent(0, &asset, T::MaxSpendingWindow::get());
+		}
+
+		assert_eq!(total, Some(1_000 * u128::from(T::MaxSpendingBuckets::get())));
+	}
+
+	/// Recording two assets in full ledgers in a new block: the oldest buckets merge.
+	#[benchmark]
+	fn record_spending() {
+		frame_system::Pallet::<T>::set_block_number(T::MaxSpendingBuckets::get().into());
+		let spending = full_ledger::<T>(0);
+		let next = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		frame_system::Pallet::<T>::set_block_number(next);
+
+		#[block]
+		{
+			Pallet::<T>::record_spending(0, &spending, next);
+		}
+
+		for Spending { asset, .. } in spending {
+			let buckets = SpentAmounts::<T>::get(0, asset);
+			assert_eq!(buckets.last(), Some(&(next, 1)));
+		}
 	}
 
 	#[benchmark]
@@ -455,6 +521,7 @@ mod benchmarks {
 			chain: Chain::Evm { chain_id: 1 },
 			broadcast: false,
 			value: None,
+			spending: BoundedVec::new(),
 		});
 		let payloads = SignPayloads::<T>::get(template).expect("payloads stored");
 		let unsigned: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
@@ -572,6 +639,7 @@ mod benchmarks {
 			SignRequests::<T>::mutate(request, |req| {
 				let req = req.as_mut().expect("request exists");
 				req.requester = requester;
+				req.transaction = Some(worst_spending_summary::<T>(key));
 				answer_all_but_last::<T>(&mut req.responses, &setup, Answer::Reject);
 			});
 			rejections.push((request, reason.clone()));

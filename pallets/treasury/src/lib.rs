@@ -129,16 +129,18 @@ use zenrock_chain_formats::{
 	address::{default_addresses, evm_checksum_address, parse_evm_address},
 	signature::verify_signature,
 	transaction::{assemble_signed_transaction, parse_transaction},
-	Error as FormatError, PublicKey,
+	Error as FormatError, ParsedTransaction, PublicKey, TransactionKind,
 };
+use zenrock_primitives::{spending_asset, FactText};
 pub use zenrock_primitives::{
 	ActionId, Approval, GateOutcome, KeyId, KeyringBackend, KeyringId, KeyringInspect,
-	KeyringTerms, PolicyContext, PolicyGate, PolicyId, RequestId, ThresholdBackend,
+	KeyringTerms, PolicyContext, PolicyGate, PolicyId, RequestId, SpendingLedger, ThresholdBackend,
 	ThresholdResults, WorkspaceId, WorkspaceInspect,
 };
 
 pub use pallet::*;
 pub use types::*;
+pub mod spending;
 pub use weights::WeightInfo;
 
 /// Log target of this pallet.
@@ -464,6 +466,21 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
 
+		/// The expected time between blocks, in milliseconds: spent(token, seconds) windows are
+		/// converted to blocks with it (rounding up).
+		#[pallet::constant]
+		type ExpectedBlockTime: Get<u64>;
+
+		/// The longest window the spending ledger keeps, in seconds.
+		#[pallet::constant]
+		type MaxSpendingWindow: Get<u32>;
+
+		/// The most blocks with spending the ledger keeps per key and asset. When more blocks
+		/// within the window have spending, the two oldest are merged into the later one, so
+		/// an amount may count a little longer than its window, never shorter.
+		#[pallet::constant]
+		type MaxSpendingBuckets: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -567,6 +584,20 @@ pub mod pallet {
 	/// the sum is below the existential deposit); they are added to its next payment.
 	#[pallet::storage]
 	pub type OwedKeyringFees<T: Config> = StorageMap<_, Twox64Concat, KeyringId, BalanceOf<T>>;
+
+	/// The spending ledger: per key and asset, the amounts of approved transaction-signature
+	/// requests by the block they were approved in (oldest first; at most MaxSpendingBuckets
+	/// blocks, older than MaxSpendingWindow dropped). What policies read with spent(...).
+	#[pallet::storage]
+	pub type SpentAmounts<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		KeyId,
+		Identity,
+		[u8; 32],
+		BoundedVec<(BlockNumberFor<T>, u128), T::MaxSpendingBuckets>,
+		ValueQuery,
+	>;
 
 	/// Events of the treasury pallet.
 	#[pallet::event]
@@ -758,7 +789,11 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let swept = Self::sweep_expiry_queue(now, T::MaxExpiriesPerBlock::get());
 			let examined = Self::prune_decided_requests(now, T::MaxPrunesPerBlock::get());
+			// An expiring transaction request withdraws what it recorded in the spending ledger
+			// (the sweep's benchmark expires key requests, which record nothing).
+			let withdrawals = T::WeightInfo::record_spending().saturating_mul(swept.into());
 			T::WeightInfo::on_initialize_expire(swept)
+				.saturating_add(withdrawals)
 				.saturating_add(T::WeightInfo::on_initialize_prune(examined))
 		}
 
@@ -981,6 +1016,7 @@ pub mod pallet {
 		#[pallet::call_index(4)]
 		#[pallet::weight(
 			T::WeightInfo::request_transaction_signature(unsigned_transaction.len() as u32)
+				.saturating_add(T::WeightInfo::record_spending())
 				.saturating_add(T::PolicyGate::submit_weight())
 				.saturating_add(T::ThresholdBackend::signature_requested_weight(
 					T::MaxPayloadsPerRequest::get()
@@ -1033,13 +1069,18 @@ pub mod pallet {
 							unsigned_transaction,
 							broadcast,
 						},
-						PolicyContext { tx_value: parsed.value },
+						Self::transaction_context(key, &chain, &parsed),
 						T::WeightInfo::request_transaction_signature(length),
 					);
 				}
 				Authorized::Execute(requester) => requester,
 			};
-			let summary = TransactionSummary { chain, broadcast, value: parsed.value };
+			let summary = TransactionSummary {
+				chain,
+				broadcast,
+				value: parsed.value,
+				spending: Self::spending_of(&chain, &parsed),
+			};
 			let threshold_weight = Self::open_sign_request(
 				key,
 				&stored_key,
@@ -1049,7 +1090,8 @@ pub mod pallet {
 				Some(summary),
 				Some(bounded_transaction),
 			)?;
-			let weight = T::WeightInfo::request_transaction_signature(length);
+			let weight = T::WeightInfo::request_transaction_signature(length)
+				.saturating_add(T::WeightInfo::record_spending());
 			Ok(Some(weight.saturating_add(threshold_weight)).into())
 		}
 
@@ -2023,6 +2065,9 @@ impl<T: Config> Pallet<T> {
 			UnsignedTransactions::<T>::insert(request, unsigned);
 		}
 		let chain = transaction.as_ref().map(|t| t.chain);
+		if let Some(summary) = &transaction {
+			Self::record_spending(key, &summary.spending, now);
+		}
 		SignRequests::<T>::insert(
 			request,
 			SignRequest {
@@ -2100,6 +2145,10 @@ impl<T: Config> Pallet<T> {
 	) {
 		PendingSignRequests::<T>::remove(req.keyring, request);
 		let refunded = Self::refund(&req.requester, req.fee);
+		if let Some(summary) = &req.transaction {
+			// Nothing was signed: what the request recorded no longer counts.
+			Self::withdraw_spending(req.key, &summary.spending, req.created_at);
+		}
 		req.status = status;
 		SignRequests::<T>::insert(request, req);
 		let event = match reason {

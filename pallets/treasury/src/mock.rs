@@ -10,7 +10,11 @@
 
 use crate as pallet_zenrock_treasury;
 use core::cell::RefCell;
-use frame_support::{derive_impl, parameter_types, traits::ConstU64, weights::Weight};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+	weights::Weight,
+};
 use sp_runtime::{traits::IdentityLookup, BuildStorage, DispatchError};
 use std::collections::BTreeMap;
 use zenrock_primitives::{
@@ -328,6 +332,10 @@ impl pallet_zenrock_treasury::Config for Test {
 	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
 	type RequestRetention = RequestRetention;
 	type MaxPrunesPerBlock = MaxPrunesPerBlock;
+	// 6-second blocks; a day of window; 4 buckets, so that merging is easy to reach.
+	type ExpectedBlockTime = ConstU64<6_000>;
+	type MaxSpendingWindow = ConstU32<86_400>;
+	type MaxSpendingBuckets = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;

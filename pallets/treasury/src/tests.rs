@@ -7,7 +7,7 @@ use crate::{
 	Key, KeyByAddress, KeyRequests, KeyType, Keys, NextRequestId, NextRequestToPrune,
 	OpenKeyRequestCount, OwedKeyringFees, PayloadsOf, PendingKeyRequests, PendingSignRequests,
 	ReasonOf, RequestKind, RequestStatus, Response, SignPayloads, SignRequests, SignaturesOf,
-	TransactionSummary, UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys,
+	Spending, TransactionSummary, UnsignedTransactions, WorkspaceKeys, WorkspacesWithKeys,
 	CONFLICTING_ANSWERS_REASON,
 };
 use codec::Encode;
@@ -1190,13 +1190,24 @@ fn request_transaction_signature_computes_the_hash_and_passes_the_value() {
 				chain: Chain::Evm { chain_id: 1 },
 				broadcast: true,
 				value: Some(ONE_ETHER),
+				spending: BoundedVec::truncate_from(vec![Spending {
+					asset: zenrock_primitives::spending_asset(b"eip155:1", b"native"),
+					amount: ONE_ETHER,
+				}]),
 			})
 		);
-		// tx.value reached the policy.
+		// The transaction's facts reached the policy.
+		let context = submissions().last().unwrap().context.clone();
+		assert_eq!(context.tx_value, Some(ONE_ETHER));
+		assert_eq!(context.chain.map(|text| text.into_inner()), Some(b"eip155:1".to_vec()));
 		assert_eq!(
-			submissions().last().unwrap().context,
-			PolicyContext { tx_value: Some(ONE_ETHER) }
+			context.to.map(|text| text.into_inner()),
+			Some(b"0x3535353535353535353535353535353535353535".to_vec())
 		);
+		assert_eq!(context.kind.map(|text| text.into_inner()), Some(b"transfer".to_vec()));
+		assert_eq!(context.fee, Some(21_000 * 20_000_000_000));
+		assert_eq!((context.token, context.token_amount, context.spender), (None, None, None));
+		assert_eq!(context.spending_key, Some(SignRequests::<Test>::get(request).unwrap().key));
 		assert_eq!(
 			last_event(),
 			Event::SignatureRequested {
@@ -1231,9 +1242,12 @@ fn request_transaction_signature_accepts_eip1559() {
 			SignPayloads::<Test>::get(request).unwrap(),
 			stored_payloads(&[sp_io::hashing::keccak_256(&unsigned).to_vec()])
 		);
+		let context = submissions().last().unwrap().context.clone();
+		assert_eq!(context.tx_value, Some(ONE_ETHER));
 		assert_eq!(
-			submissions().last().unwrap().context,
-			PolicyContext { tx_value: Some(ONE_ETHER) }
+			context.kind.map(|text| text.into_inner()),
+			Some(b"call".to_vec()),
+			"calldata of no known token call"
 		);
 	});
 }
@@ -2071,6 +2085,8 @@ fn on_initialize_reports_the_weight_of_the_sweep_and_the_removal() {
 		assert_eq!(
 			Treasury::on_initialize(11),
 			<() as WeightInfo>::on_initialize_expire(2)
+				// Each expired request may withdraw what it recorded in the spending ledger.
+				.saturating_add(<() as WeightInfo>::record_spending().saturating_mul(2))
 				.saturating_add(<() as WeightInfo>::on_initialize_prune(1))
 		);
 	});

@@ -196,6 +196,24 @@ pub struct TransactionSummary {
 	/// The native value the transaction moves, as parsed by the chain (what the policy saw as
 	/// tx.value).
 	pub value: Option<u128>,
+	/// What the request recorded in the spending ledger of its key when it was approved
+	/// (withdrawn again if it is rejected or expires unsigned).
+	pub spending: BoundedVec<Spending, ConstU32<MAX_SPENDING_PER_REQUEST>>,
+}
+
+/// At most two assets per request: a token transfer and the native value.
+pub const MAX_SPENDING_PER_REQUEST: u32 = 2;
+
+/// An amount of one asset a request spends, as recorded in the spending ledger.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct Spending {
+	/// The ledger's id of the asset (zenrock_primitives::spending_asset of the chain and
+	/// token).
+	pub asset: [u8; 32],
+	/// The amount, in the asset's base unit.
+	pub amount: u128,
 }
 
 /// A fulfilled transaction-signature request that relayers should broadcast.

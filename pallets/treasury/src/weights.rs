@@ -57,6 +57,8 @@ pub trait WeightInfo {
 	fn fulfil_signature_requests_ed25519(n: u32, e: u32, ) -> Weight;
 	fn fulfil_key_requests(n: u32, ) -> Weight;
 	fn reject_requests(n: u32, ) -> Weight;
+	fn spent() -> Weight;
+	fn record_spending() -> Weight;
 }
 
 /// Weights for `pallet_zenrock_treasury` measured on the machine named above.
@@ -511,6 +513,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5871).saturating_mul(n.into()))
 	}
+	/// Storage: `ZenrockTreasury::SpentAmounts` (r:1 w:0)
+	fn spent() -> Weight {
+		Weight::from_parts(10_000_000, 2_000)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+	}
+	/// Storage: `ZenrockTreasury::SpentAmounts` (r:2 w:2)
+	fn record_spending() -> Weight {
+		Weight::from_parts(20_000_000, 4_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// For tests: the same measurements, with RocksDB's read and write costs.
@@ -891,5 +904,16 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5871).saturating_mul(n.into()))
+	}
+	/// Storage: `ZenrockTreasury::SpentAmounts` (r:1 w:0)
+	fn spent() -> Weight {
+		Weight::from_parts(10_000_000, 2_000)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+	}
+	/// Storage: `ZenrockTreasury::SpentAmounts` (r:2 w:2)
+	fn record_spending() -> Weight {
+		Weight::from_parts(20_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

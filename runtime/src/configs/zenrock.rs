@@ -2,7 +2,7 @@
 
 use frame_support::{
 	parameter_types,
-	traits::ConstU32,
+	traits::{ConstU32, ConstU64},
 	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 	PalletId,
 };
@@ -50,6 +50,11 @@ impl pallet_zenrock_policy::Config for Runtime {
 	// A governance parameter (a day by default; a policy may set its own expiry), never zero.
 	type DefaultActionExpiry = AtLeastOneBlock<parameters::zenrock::DefaultActionExpiry>;
 	type MaxExpiriesPerBlock = ConstU32<64>;
+	// Address lists of a policy, for allow-lists such as "tx.to in treasury_wallets".
+	type MaxAddressLists = ConstU32<4>;
+	type MaxListItems = ConstU32<64>;
+	// spent(token, seconds) reads the treasury's record of approved transaction requests.
+	type Spending = ZenrockTreasury;
 	type WeightInfo = pallet_zenrock_policy::weights::SubstrateWeight<Runtime>;
 }
 
@@ -86,6 +91,10 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	// A governance parameter (a day by default).
 	type RequestRetention = parameters::zenrock::RequestRetention;
 	type MaxPrunesPerBlock = ConstU32<512>;
+	type ExpectedBlockTime = ConstU64<{ crate::MILLI_SECS_PER_BLOCK }>;
+	// Spending limits may look back 31 days.
+	type MaxSpendingWindow = ConstU32<{ 31 * 86_400 }>;
+	type MaxSpendingBuckets = ConstU32<128>;
 	type WeightInfo = pallet_zenrock_treasury::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
