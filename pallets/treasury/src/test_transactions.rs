@@ -31,15 +31,21 @@ fn rlp_string(bytes: &[u8], out: &mut Vec<u8>) {
 
 /// An unsigned EIP-1559 transaction on chain 1 with `data_length` bytes of call data.
 pub fn eip1559_transaction(data_length: usize) -> Vec<u8> {
+	eip1559_call(7, [0x35; 20], 1_000_000_000_000_000_000, &vec![0xab; data_length])
+}
+
+/// An unsigned EIP-1559 transaction on chain 1: `nonce`, gas 1,000,000 at most 30 gwei, to
+/// `to` with `value` wei and `data`.
+pub fn eip1559_call(nonce: u64, to: [u8; 20], value: u64, data: &[u8]) -> Vec<u8> {
 	let mut fields = Vec::new();
 	rlp_string(&be_bytes(1), &mut fields); // chain id
-	rlp_string(&be_bytes(7), &mut fields); // nonce
+	rlp_string(&be_bytes(nonce), &mut fields); // nonce
 	rlp_string(&be_bytes(1_000_000_000), &mut fields); // max priority fee per gas
 	rlp_string(&be_bytes(30_000_000_000), &mut fields); // max fee per gas
 	rlp_string(&be_bytes(1_000_000), &mut fields); // gas
-	rlp_string(&[0x35; 20], &mut fields); // to
-	rlp_string(&be_bytes(1_000_000_000_000_000_000), &mut fields); // value
-	rlp_string(&vec![0xab; data_length], &mut fields); // data
+	rlp_string(&to, &mut fields); // to
+	rlp_string(&be_bytes(value), &mut fields); // value
+	rlp_string(data, &mut fields); // data
 	fields.push(0xc0); // empty access list
 	let mut transaction = vec![0x02];
 	rlp_header(0xc0, fields.len(), &mut transaction);
@@ -58,4 +64,14 @@ pub fn eip1559_transaction_of_length(length: usize) -> Vec<u8> {
 		}
 		data_length = data_length.saturating_sub(transaction.len() - length);
 	}
+}
+
+/// The calldata of ERC-20 `transfer(to, amount)`.
+pub fn erc20_transfer_data(to: [u8; 20], amount: u128) -> Vec<u8> {
+	let mut data = vec![0xa9, 0x05, 0x9c, 0xbb];
+	data.extend_from_slice(&[0; 12]);
+	data.extend_from_slice(&to);
+	data.extend_from_slice(&[0; 16]);
+	data.extend_from_slice(&amount.to_be_bytes());
+	data
 }

@@ -3222,3 +3222,6 @@ fn threshold_ecdsa_keyrings_make_secp256k1_keys_and_their_transactions_give_prei
 		assert_eq!(<Treasury as ThresholdResults>::sign_preimages(last_id()), None);
 	});
 }
+
+#[path = "tests_spending.rs"]
+mod spending;
