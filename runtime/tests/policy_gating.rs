@@ -46,6 +46,7 @@ fn two_of_two_admin_policy_waits_for_the_second_approval() {
 			RuntimeOrigin::signed(alice.clone()),
 			b"both owners".to_vec(),
 			vec![(b"alice".to_vec(), alice.clone()), (b"bob".to_vec(), bob.clone())],
+			vec![],
 			b"all([alice, bob])".to_vec(),
 			None,
 			None,

@@ -69,6 +69,7 @@ fn operations_per_block() {
 					(b"b".to_vec(), Bob.to_account_id()),
 					(b"c".to_vec(), Charlie.to_account_id()),
 				],
+				address_lists: vec![],
 				approve_rule: b"any(2, [a, b, c])".to_vec(),
 				reject_rule: None,
 				default_expiry: None,

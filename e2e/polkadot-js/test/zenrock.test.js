@@ -354,6 +354,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
           ['bob', bob.address],
           ['charlie', charlie.address],
         ],
+        [],
         rule,
         null,
         null,
@@ -557,6 +558,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
           ['bob', bob.address],
           ['charlie', charlie.address],
         ],
+        [],
         rule,
         null,
         null,
@@ -698,7 +700,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       ['alice', alice.address],
       ['bob', bob.address],
     ];
-    const createPolicy = (rule) => api.tx.zenrockPolicy.createPolicy('bad rule', participants, rule, null, null);
+    const createPolicy = (rule) => api.tx.zenrockPolicy.createPolicy('bad rule', participants, [], rule, null, null);
     // Everything at once (explicit nonces): these land in the same block or two.
     const cases = [
       ['Dave (not an owner) requests a key', dave, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null), daveNonce, 'ZenrockTreasury.NotOwner'],

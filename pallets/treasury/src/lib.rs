@@ -100,8 +100,9 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
-/// Unsigned EVM transactions for tests and benchmarks (also the runtime's benchmark helpers).
-#[cfg(any(test, feature = "runtime-benchmarks"))]
+/// Unsigned EVM transactions for tests and benchmarks (also the runtime's benchmark helpers and
+/// tests; never in the WASM runtime).
+#[cfg(any(test, feature = "std", feature = "runtime-benchmarks"))]
 pub mod test_transactions;
 #[cfg(test)]
 mod tests;

@@ -198,6 +198,7 @@ mod benchmark_helpers {
 			RuntimeOrigin::signed(funded("policy-creator", 0)),
 			b"benchmark".to_vec(),
 			labelled,
+			Vec::new(),
 			b"p0".to_vec(),
 			None,
 			None,
