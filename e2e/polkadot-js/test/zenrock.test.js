@@ -676,6 +676,88 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     await expectSignedTransaction(requested.data.request.toNumber(), unsigned, value, approval.blockNumber);
   });
 
+  // The README's "Writing policies" examples, together in one policy: USDC to three wallets,
+  // 10,000 a day, a fee cap, and no token approvals at all.
+  const USDC = fromHex('0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48');
+  const TREASURY_WALLETS = ['0x1111111111111111111111111111111111111111', '0x2222222222222222222222222222222222222222', '0x3333333333333333333333333333333333333333'];
+  /** ERC-20 calldata: `selector ‖ address word ‖ amount word`. */
+  const erc20Call = (selector, address, amount) =>
+    fromHex(`0x${selector}${'0'.repeat(24)}${address.slice(2)}${amount.toString(16).padStart(64, '0')}`);
+  const usdcCall = (nonce, data) =>
+    eip1559Unsigned({ chainId: 1, nonce, maxPriorityFeePerGas: 1_000_000_000n, maxFeePerGas: 30_000_000_000n, gas: 100_000, to: USDC, value: 0n, data });
+
+  it('Writing policies: USDC only to the treasury wallets, 10,000 a day, fees capped, no approvals (the README\'s examples)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    need('valuePolicy', 'key');
+    const { alice, bob, charlie } = accounts;
+    const approveRule =
+      'tx.to in treasury_wallets && tx.token == "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"' +
+      ' && spent(tx.token, 86400) + tx.token_amount <= 10000 * 10^6 && tx.fee <= 2 * 10^16' +
+      ' || all([alice, bob])';
+    const rejectRule = 'tx.kind == "token_approval"';
+    const created = await submit(
+      alice,
+      api.tx.zenrockPolicy.createPolicy(
+        'USDC treasury',
+        [
+          ['alice', alice.address],
+          ['bob', bob.address],
+          ['charlie', charlie.address],
+        ],
+        [['treasury_wallets', TREASURY_WALLETS]],
+        approveRule,
+        rejectRule,
+        null,
+      ),
+    );
+    expectOk(created, 'create_policy');
+    const policy = created.find(api.events.zenrockPolicy.PolicyCreated).data.policy.toNumber();
+    const stored = (await api.query.zenrockPolicy.policies(policy)).unwrap();
+    assert.equal(stored.lists[0].name.toUtf8(), 'treasury_wallets');
+    assert.equal(stored.lists[0].items.length, 3);
+
+    // The key's current policy (tx.value <= 1000 || any 2) needs a second approval to change.
+    const update = await submit(alice, api.tx.zenrockTreasury.updateKeyPolicy(story.key, policy));
+    const updateAction = update.find(api.events.zenrockTreasury.RequestAwaitingApproval).data.action;
+    expectOk(await submit(bob, api.tx.zenrockPolicy.approve(updateAction)), 'approve');
+    assert.equal((await api.query.zenrockTreasury.keys(story.key)).unwrap().signPolicy.unwrap().toNumber(), policy);
+
+    // 4,000 USDC to a treasury wallet: signed at once.
+    const small = usdcCall(2, erc20Call('a9059cbb', TREASURY_WALLETS[0], 4_000_000_000n));
+    const signedAtOnce = await submit(
+      alice,
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(small), false),
+    );
+    expectOk(signedAtOnce, 'request_transaction_signature');
+    const requested = signedAtOnce.find(api.events.zenrockTreasury.SignatureRequested);
+    assert.ok(requested, `SignatureRequested among ${signedAtOnce.names}`);
+    await expectSignedTransaction(requested.data.request.toNumber(), small, 0n, signedAtOnce.blockNumber);
+
+    // 7,000 more would make 11,000 today: it waits, and the policy saw the token's facts.
+    const large = usdcCall(3, erc20Call('a9059cbb', TREASURY_WALLETS[1], 7_000_000_000n));
+    const waits = await submit(
+      alice,
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(large), false),
+    );
+    expectOk(waits, 'request_transaction_signature');
+    const action = waits.find(api.events.zenrockTreasury.RequestAwaitingApproval)?.data.action.toNumber();
+    assert.ok(action !== undefined, `RequestAwaitingApproval among ${waits.names}`);
+    const context = (await api.call.policyApi.actionDetail(action)).unwrap().context;
+    assert.equal(context.kind.unwrap().toUtf8(), 'token_transfer');
+    assert.equal(context.token.unwrap().toUtf8(), checksumAddress(USDC));
+    assert.equal(context.to.unwrap().toUtf8(), checksumAddress(fromHex(TREASURY_WALLETS[1])));
+    assert.equal(context.tokenAmount.unwrap().toBigInt(), 7_000_000_000n);
+    assert.equal(context.fee.unwrap().toBigInt(), 100_000n * 30_000_000_000n);
+    expectOk(await submit(alice, api.tx.zenrockPolicy.revoke(action)), 'revoke');
+
+    // An unlimited approval is refused outright by the reject rule.
+    const approval = usdcCall(4, erc20Call('095ea7b3', TREASURY_WALLETS[2], (1n << 256n) - 1n));
+    const refused = await submit(
+      alice,
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(approval), false),
+    );
+    assert.equal(refused.error, 'ZenrockPolicy.RejectedByPolicy');
+  });
+
   // --------------------------------------------------------------------------------------------
   // Errors, decoded to `Pallet.ErrorName`
   // --------------------------------------------------------------------------------------------

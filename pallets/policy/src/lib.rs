@@ -596,11 +596,19 @@ pub mod pallet {
 		/// once; a label is letters, digits and underscores (at most MaxLabelLength bytes) and
 		/// names its participant in the rules.
 		///
+		/// The address lists are up to MaxAddressLists named lists of up to MaxListItems texts
+		/// (addresses, chain ids), each name a label that no participant uses; rules test them
+		/// with "tx.to in name". EVM addresses are checked and kept in their EIP-55 form.
+		///
 		/// The approve rule is the text of the rule that approves an action, for example
-		/// "any(2, [a, b, c])"; in it a label counts 1 when that participant approved, and
-		/// "tx.value" is the value of the transaction to sign, if any. The reject rule is
-		/// optional and works the same way over the rejections; it must not hold before anyone
-		/// votes. Without a reject rule, rejections are only recorded.
+		/// "any(2, [a, b, c])"; in it a label counts 1 when that participant approved, and the
+		/// facts of the transaction to sign, if any, can be read: tx.value, tx.token_amount,
+		/// tx.fee (numbers), tx.chain, tx.to, tx.token, tx.spender, tx.kind (texts), and
+		/// spent(tx.token, seconds), what the key signed for in that window. For example
+		/// "tx.to in wallets && spent(tx.token, 86400) + tx.token_amount <= 10000 * 10^6 ||
+		/// all([a, b])". The reject rule is optional and works the same way over the
+		/// rejections; it must not hold before anyone votes. Without a reject rule, rejections
+		/// are only recorded.
 		///
 		/// The default expiry is how many blocks an action under this policy stays open; if it
 		/// is not given, DefaultActionExpiry applies.
