@@ -598,7 +598,9 @@ pub mod pallet {
 		///
 		/// The address lists are up to MaxAddressLists named lists of up to MaxListItems texts
 		/// (addresses, chain ids), each name a label that no participant uses; rules test them
-		/// with "tx.to in name". EVM addresses are checked and kept in their EIP-55 form.
+		/// with "tx.to in name". EVM addresses are checked and kept in their EIP-55 form; an
+		/// item of exactly 20 bytes is a raw EVM address (clients such as Polkadot.js turn a
+		/// 0x-hex string into its bytes).
 		///
 		/// The approve rule is the text of the rule that approves an action, for example
 		/// "any(2, [a, b, c])"; in it a label counts 1 when that participant approved, and the
@@ -815,7 +817,7 @@ impl<T: Config> Pallet<T> {
 			let mut normalized: BoundedVec<Text, T::MaxListItems> = BoundedVec::new();
 			for item in items {
 				let item =
-					rule::normalize_text(&item).map_err(|_| Error::<T>::InvalidAddressListItem)?;
+					rule::normalize_list_item(&item).map_err(|_| Error::<T>::InvalidAddressListItem)?;
 				ensure!(!normalized.contains(&item), Error::<T>::DuplicateAddressListItem);
 				normalized.try_push(item).map_err(|_| Error::<T>::InvalidAddressListLength)?;
 			}

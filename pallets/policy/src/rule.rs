@@ -339,6 +339,19 @@ pub fn normalize_text(raw: &[u8]) -> Result<Text, RuleError> {
 	Text::try_from(normalized).map_err(|_| RuleError::InvalidText)
 }
 
+/// The stored form of an address-list item: exactly 20 bytes are a raw EVM address (clients
+/// such as Polkadot.js encode a `0x`-hex string argument as its bytes; no address text has 20
+/// characters), stored in EIP-55 form; anything else a text as [`normalize_text`] takes it.
+pub fn normalize_list_item(item: &[u8]) -> Result<Text, RuleError> {
+	match <[u8; 20]>::try_from(item) {
+		Ok(address) => {
+			let text = zenrock_chain_formats::address::evm_checksum_address(&address);
+			Text::try_from(text.into_bytes()).map_err(|_| RuleError::InvalidText)
+		}
+		Err(_) => normalize_text(item),
+	}
+}
+
 /// Parse and check `text` against the policy's `vocabulary`, producing the stored rule.
 ///
 /// `S` bounds both the text length in bytes and the number of compiled instructions; `max_depth`

@@ -105,6 +105,16 @@ fn numbers_facts_and_powers() {
 }
 
 #[test]
+fn a_fee_cap() {
+	let cap = "tx.fee <= 2 * 10^16";
+	let cheap = PolicyContext { fee: Some(2 * 10u128.pow(16)), ..usdc_transfer(TREASURY_1, 1) };
+	let dear = PolicyContext { fee: Some(2 * 10u128.pow(16) + 1), ..usdc_transfer(TREASURY_1, 1) };
+	assert_eq!(eval(cap, &cheap), Some(1));
+	assert_eq!(eval(cap, &dear), Some(0));
+	assert_eq!(eval(cap, &PolicyContext { fee: None, ..cheap }), None, "no fee known: unknown");
+}
+
+#[test]
 fn inline_lists() {
 	let rule = format!(r#"tx.to in ["{TREASURY_1}", "{}"]"#, TREASURY_2.to_lowercase());
 	assert_eq!(eval(&rule, &usdc_transfer(TREASURY_1, 1)), Some(1));
@@ -206,6 +216,10 @@ fn create(
 	Ok(id)
 }
 
+fn evm_of(address: &[u8; 20]) -> String {
+	zenrock_chain_formats::address::evm_checksum_address(address)
+}
+
 fn wallets() -> Vec<String> {
 	vec![TREASURY_1.to_lowercase(), TREASURY_2.to_string()]
 }
@@ -218,6 +232,13 @@ fn address_lists_are_checked_and_kept_normalised() {
 		let stored = Policies::<Test>::get(id).expect("stored");
 		let items: Vec<&[u8]> = stored.lists[0].items.iter().map(|item| &item[..]).collect();
 		assert_eq!(items, vec![TREASURY_1.as_bytes(), TREASURY_2.as_bytes()]);
+		// 20 raw bytes (what Polkadot.js sends for a 0x-hex string) are an EVM address.
+		for raw in [[0x11; 20], [0x22; 20], *b"abcdefghijklmnopqrst"] {
+			let item = rule::normalize_list_item(&raw).map(|item| item.into_inner());
+			assert_eq!(item, Ok(evm_of(&raw).into_bytes()));
+		}
+		let text = rule::normalize_list_item(b"eip155:1").map(|item| item.into_inner());
+		assert_eq!(text, Ok(b"eip155:1".to_vec()));
 
 		let cases: Vec<(Vec<(&str, Vec<String>)>, Error<Test>)> = vec![
 			(vec![("wallets", vec![])], Error::<Test>::InvalidAddressListLength),
