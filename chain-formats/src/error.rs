@@ -69,6 +69,17 @@ pub enum Error {
 	/// accounts.
 	MalformedTokenCall,
 
+	// Messages.
+	/// A personal_sign message is empty.
+	EmptyMessage,
+	/// The typed data is not valid EIP-712 JSON (types, primaryType, domain and message, with
+	/// values matching their types), or its primary type is EIP712Domain.
+	InvalidTypedData,
+	/// The typed data's domain has fields other than name, version, chainId,
+	/// verifyingContract and salt, or types.EIP712Domain does not list exactly its fields in
+	/// that order with their standard types.
+	NonCanonicalDomain,
+
 	// Bitcoin.
 	/// The transaction has no inputs or no outputs.
 	NoInputsOrOutputs,

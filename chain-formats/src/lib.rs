@@ -25,6 +25,8 @@
 //!   BIP-143 sighashes per input, and witness assembly.
 //! - [`solana`]: legacy and v0 messages: structural validation, System Program transfer
 //!   extraction, and signed-transaction assembly. The message bytes themselves are what is signed.
+//! - [`message`]: EIP-191 `personal_sign` and EIP-712 typed-data messages: the digest, its
+//!   preimage, and the facts of permits (token, amount, spender).
 //! - [`token`]: token movements inside transactions (ERC-20 calls, SPL Token instructions):
 //!   token, amount, recipient or spender, for policies.
 //! - [`signature`]: verification of ECDSA secp256k1 (65-byte `r || s || v` over a 32-byte prehash,
@@ -75,6 +77,7 @@ mod error;
 pub mod evm;
 mod hashing;
 pub mod keys;
+pub mod message;
 pub mod signature;
 pub mod solana;
 pub mod taproot;

@@ -69,7 +69,7 @@ pub fn decode_erc20(contract: &[u8; 20], data: &[u8]) -> Result<Option<TokenMove
 		ERC20_APPROVE | ERC20_INCREASE_ALLOWANCE => (TokenAction::Approval, 0, 1, 2),
 		_ => return Ok(None),
 	};
-	if arguments.len() != words * 32 {
+	if Some(arguments.len()) != usize::checked_mul(words, 32) {
 		return Err(Error::MalformedTokenCall);
 	}
 	let word = |index: usize| -> Result<&[u8; 32], Error> {

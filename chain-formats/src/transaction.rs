@@ -166,6 +166,10 @@ pub enum TransactionKind {
 	TokenApproval,
 	/// Anything else: a contract call or creation, other Solana programs.
 	Call,
+	/// An EIP-191 `personal_sign` message.
+	Message,
+	/// EIP-712 typed data that is not a permit.
+	TypedData,
 }
 
 impl TransactionKind {
@@ -176,6 +180,8 @@ impl TransactionKind {
 			TransactionKind::TokenTransfer => "token_transfer",
 			TransactionKind::TokenApproval => "token_approval",
 			TransactionKind::Call => "call",
+			TransactionKind::Message => "message",
+			TransactionKind::TypedData => "typed_data",
 		}
 	}
 

@@ -15,7 +15,7 @@ use zenrock_chain_formats::{
 	address::parse_evm_address,
 	assemble_signed_transaction,
 	bitcoin::{decode_transaction, p2wpkh_script, BitcoinUnsignedTransaction, SpentOutput},
-	evm, parse_transaction,
+	evm, message, parse_transaction,
 	signature::{parse_der, verify_signature},
 	solana,
 	taproot::p2tr_script,
@@ -214,6 +214,101 @@ fn fuzz_token_decoders() {
 		let account = |position: usize| keys.get(position).filter(|_| position < count);
 		matches!(token::decode_spl(input, count, account), Ok(Some(_)))
 	});
+}
+
+/// The JSON of every EIP-712 vector.
+fn typed_data_seeds() -> Vec<Vec<u8>> {
+	let vectors: serde_json::Value =
+		serde_json::from_str(include_str!("data/eip712_vectors.json")).unwrap();
+	vectors["eip712"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|vector| serde_json::to_vec(&vector["typedData"]).unwrap())
+		.collect()
+}
+
+#[test]
+fn fuzz_typed_data_parser() {
+	// JSON is mostly rejected by byte flips; a third of the budget still reaches the EIP-712
+	// checks and hashing with valid JSON of odd shapes.
+	run("message::parse_message", 0x5eed_000a, &typed_data_seeds(), |input| {
+		let parsed = message::parse_message(message::MessageFormat::TypedData, input);
+		if let Ok(parsed) = &parsed {
+			assert_eq!(parsed.preimage.digest(), parsed.digest);
+		}
+		let _ = message::parse_message(message::MessageFormat::PersonalSign, input);
+		parsed.is_ok()
+	});
+}
+
+/// A JSON value somewhere inside `value`, chosen by `rng`.
+fn some_node<'a>(
+	rng: &mut XorShift,
+	value: &'a mut serde_json::Value,
+) -> &'a mut serde_json::Value {
+	let children = match value {
+		serde_json::Value::Object(map) => map.len(),
+		serde_json::Value::Array(list) => list.len(),
+		_ => 0,
+	};
+	if children == 0 || rng.below(4) == 0 {
+		return value;
+	}
+	let pick = rng.below(children);
+	match value {
+		serde_json::Value::Object(map) => some_node(rng, map.values_mut().nth(pick).unwrap()),
+		serde_json::Value::Array(list) => some_node(rng, &mut list[pick]),
+		_ => unreachable!(),
+	}
+}
+
+#[test]
+fn fuzz_typed_data_structure() {
+	// Structure-aware: valid JSON whose parts are replaced, removed or duplicated, so that the
+	// EIP-712 type resolution, coercion and hashing see odd but well-formed input.
+	let seeds: Vec<serde_json::Value> =
+		typed_data_seeds().iter().map(|seed| serde_json::from_slice(seed).unwrap()).collect();
+	let replacements = [
+		serde_json::json!("uint256"),
+		serde_json::json!("Person[]"),
+		serde_json::json!("bytes32"),
+		serde_json::json!("int8"),
+		serde_json::json!("0x"),
+		serde_json::json!("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+		serde_json::json!(-1),
+		serde_json::json!(u64::MAX),
+		serde_json::json!(1.5),
+		serde_json::json!(null),
+		serde_json::json!([]),
+		serde_json::json!({}),
+		serde_json::json!([{"name": "x", "type": "Mail"}]),
+		serde_json::json!({"name": "a", "type": "a"}),
+	];
+	let mut rng = XorShift(0x5eed_000b);
+	let total = iterations() / 10;
+	let mut accepted = 0;
+	for _ in 0..total {
+		let mut value = seeds[rng.below(seeds.len())].clone();
+		for _ in 0..1 + rng.below(3) {
+			let node = some_node(&mut rng, &mut value);
+			*node = match rng.below(3) {
+				0 => replacements[rng.below(replacements.len())].clone(),
+				1 => serde_json::json!([node.clone(), node.clone()]),
+				_ => serde_json::Value::String("Mail".into()),
+			};
+		}
+		let input = serde_json::to_vec(&value).unwrap();
+		let outcome = catch_unwind(AssertUnwindSafe(|| {
+			message::parse_message(message::MessageFormat::TypedData, &input)
+		}));
+		match outcome {
+			Ok(Ok(_)) => accepted += 1,
+			Ok(Err(_)) => {}
+			Err(_) => panic!("typed data: panicked on {}", String::from_utf8_lossy(&input)),
+		}
+	}
+	println!("fuzz typed data structure: {total} inputs, {accepted} accepted, no panic");
 }
 
 fn bitcoin_seed_request(own: &[u8]) -> BitcoinUnsignedTransaction {
