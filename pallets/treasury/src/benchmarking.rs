@@ -24,7 +24,7 @@
 //! - `on_initialize_expire(n)`: `n` open key requests expire in one block.
 
 use super::*;
-use crate::test_transactions::eip1559_transaction_of_length;
+use crate::test_transactions::{eip1559_transaction_of_length, typed_data_of_length};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Hooks};
@@ -330,6 +330,21 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, key, payloads);
 
 		assert_eq!(SignPayloads::<T>::get(request).map(|p| p.len() as u32), Some(p));
+	}
+
+	/// EIP-712 typed data of `l` bytes (see `typed_data_of_length`), signed by an EVM key.
+	#[benchmark]
+	fn request_message_signature(l: Linear<256, { T::MaxMessageLength::get().max(256) }>) {
+		let setup = setup::<T>(None);
+		let key = insert_key::<T>(&setup, KeyType::EcdsaSecp256k1, &ecdsa_key().0, None);
+		let message = typed_data_of_length(l as usize);
+		let request = NextRequestId::<T>::get();
+		let origin = setup.approved(None);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, key, MessageFormat::TypedData, message);
+
+		assert!(SignPreimages::<T>::contains_key(request));
 	}
 
 	#[benchmark]

@@ -128,9 +128,10 @@ use scale_info::TypeInfo;
 use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
 use zenrock_chain_formats::{
 	address::{default_addresses, evm_checksum_address, parse_evm_address},
+	message::{parse_message, MessageFormat, ParsedMessage},
 	signature::verify_signature,
 	transaction::{assemble_signed_transaction, parse_transaction},
-	Error as FormatError, ParsedTransaction, PublicKey, TransactionKind,
+	Error as FormatError, ParsedTransaction, PreimageHash, PublicKey, TransactionKind,
 };
 use zenrock_primitives::{spending_asset, FactText};
 pub use zenrock_primitives::{
@@ -230,6 +231,9 @@ pub struct SignRequest<T: Config> {
 	/// For a transaction-signature request, what the transaction is (its unsigned bytes are
 	/// stored separately); none for plain payloads.
 	pub transaction: Option<TransactionSummary>,
+	/// For a message-signature request, the message's format (its preimage is stored
+	/// separately, in SignPreimages).
+	pub message: Option<MessageFormat>,
 	/// Where the request stands.
 	pub status: RequestStatus,
 	/// The block in which the request was made.
@@ -240,6 +244,32 @@ pub struct SignRequest<T: Config> {
 	pub responses: ResponsesOf<T>,
 	/// Once fulfilled, the verified signatures, one per payload in order.
 	pub signatures: Option<SignaturesOf<T>>,
+}
+
+/// The longest preimage of a message request: the message plus the EIP-191 prefix and length
+/// (at most 32 bytes), or the 66 bytes of an EIP-712 preimage.
+pub type MessagePreimageBound<T> = AddU32<<T as Config>::MaxMessageLength, ConstU32<32>>;
+
+/// `A + B`, as a `Get<u32>` (saturating).
+pub struct AddU32<A, B>(core::marker::PhantomData<(A, B)>);
+
+impl<A: Get<u32>, B: Get<u32>> Get<u32> for AddU32<A, B> {
+	fn get() -> u32 {
+		A::get().saturating_add(B::get())
+	}
+}
+
+/// What a signature request signs, besides its payloads.
+enum SignedContent<T: Config> {
+	/// Payloads only (request_signature).
+	Payloads,
+	/// A transaction: its summary and unsigned bytes.
+	Transaction {
+		summary: TransactionSummary,
+		unsigned: BoundedVec<u8, T::MaxUnsignedTransactionLength>,
+	},
+	/// A message: its format and the preimage of its digest.
+	Message { format: MessageFormat, preimage: BoundedVec<u8, MessagePreimageBound<T>> },
 }
 
 /// Who answers a request and, for a batched call, the keyring whose requests it answers.
@@ -482,6 +512,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSpendingBuckets: Get<u32>;
 
+		/// The longest message of request_message_signature, in bytes (the JSON of typed
+		/// data, or a personal_sign message).
+		#[pallet::constant]
+		type MaxMessageLength: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -585,6 +620,13 @@ pub mod pallet {
 	/// the sum is below the existential deposit); they are added to its next payment.
 	#[pallet::storage]
 	pub type OwedKeyringFees<T: Config> = StorageMap<_, Twox64Concat, KeyringId, BalanceOf<T>>;
+
+	/// The message whose Keccak-256 a message-signature request signs (its preimage): the
+	/// EIP-191 prefixed message, or 0x1901, the domain separator and the struct hash. Threshold
+	/// ECDSA signers hash it themselves.
+	#[pallet::storage]
+	pub type SignPreimages<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, BoundedVec<u8, MessagePreimageBound<T>>>;
 
 	/// The spending ledger: per key and asset, the amounts of approved transaction-signature
 	/// requests by the block they were approved in (oldest first; at most MaxSpendingBuckets
@@ -774,6 +816,20 @@ pub mod pallet {
 		/// The key's type cannot sign transactions of this chain (EVM and Bitcoin need a
 		/// secp256k1 key, Solana an Ed25519 key).
 		KeyTypeNotSupportedByChain,
+		/// Messages (personal_sign, typed data) are signed by EVM keys: EcdsaSecp256k1 only.
+		KeyCannotSignMessages,
+		/// The message is longer than MaxMessageLength bytes.
+		MessageTooLong,
+		/// A personal_sign message must not be empty.
+		EmptyMessage,
+		/// The typed data is not valid EIP-712 JSON: an object with types, primaryType, domain
+		/// and message, whose values match their declared types; its primary type may not be
+		/// EIP712Domain.
+		InvalidTypedData,
+		/// The typed data's domain may only have the fields name, version, chainId,
+		/// verifyingContract and salt, and types.EIP712Domain must list exactly those present,
+		/// in that order, with their standard types.
+		NonCanonicalTypedDataDomain,
 		/// The requester's free balance cannot cover the keyring's request fee, which is escrowed from
 		/// the requester until the request is answered (paid to the keyring) or ends unanswered
 		/// (refunded).
@@ -999,8 +1055,7 @@ pub mod pallet {
 				&terms,
 				requester,
 				bounded_payloads,
-				None,
-				None,
+				SignedContent::Payloads,
 			)?;
 			let weight = T::WeightInfo::request_signature(count);
 			Ok(Some(weight.saturating_add(threshold_weight)).into())
@@ -1088,11 +1143,77 @@ pub mod pallet {
 				&terms,
 				requester,
 				payloads,
-				Some(summary),
-				Some(bounded_transaction),
+				SignedContent::Transaction { summary, unsigned: bounded_transaction },
 			)?;
 			let weight = T::WeightInfo::request_transaction_signature(length)
 				.saturating_add(T::WeightInfo::record_spending());
+			Ok(Some(weight.saturating_add(threshold_weight)).into())
+		}
+
+		/// Ask for the signature of a message with an EVM key (EcdsaSecp256k1): an EIP-191
+		/// personal_sign message, or EIP-712 typed data given as the JSON a wallet receives.
+		/// Gated as request_signature.
+		///
+		/// The chain computes the digest itself (for typed data with alloy's EIP-712 encoder,
+		/// after checking that the domain is canonical), and gives the policy the message's
+		/// facts: tx.kind (message, typed_data, or token_approval for an EIP-2612 Permit or a
+		/// Permit2 permit), tx.chain and tx.to (the domain's chainId and verifyingContract), and
+		/// for permits tx.token, tx.token_amount and tx.spender. The signature the keyring
+		/// returns is verified against that digest. At most MaxMessageLength bytes.
+		#[pallet::call_index(11)]
+		#[pallet::weight(
+			T::WeightInfo::request_message_signature(message.len() as u32)
+				.saturating_add(T::PolicyGate::submit_weight())
+				.saturating_add(T::ThresholdBackend::signature_requested_weight(1))
+		)]
+		pub fn request_message_signature(
+			origin: OriginFor<T>,
+			key: KeyId,
+			format: MessageFormat,
+			message: Vec<u8>,
+		) -> DispatchResultWithPostInfo {
+			ensure!(
+				message.len() <= T::MaxMessageLength::get() as usize,
+				Error::<T>::MessageTooLong
+			);
+			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
+			let policy = Self::key_policy(&stored_key);
+			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
+			let terms = Self::serving_keyring(stored_key.keyring)?;
+			ensure!(
+				stored_key.key_type == KeyType::EcdsaSecp256k1,
+				Error::<T>::KeyCannotSignMessages
+			);
+			let parsed = parse_message(format, &message).map_err(Self::message_error)?;
+			let preimage: BoundedVec<u8, MessagePreimageBound<T>> =
+				parsed.preimage.bytes.clone().try_into().map_err(|_| Error::<T>::MessageTooLong)?;
+			let length = message.len() as u32;
+			let requester = match authorized {
+				Authorized::Submit(who) => {
+					return Self::submit(
+						who,
+						stored_key.workspace,
+						policy,
+						Call::request_message_signature { key, format, message },
+						Self::message_context(key, &parsed),
+						T::WeightInfo::request_message_signature(length),
+					);
+				}
+				Authorized::Execute(requester) => requester,
+			};
+			let mut payloads = PayloadsOf::<T>::new();
+			let digest: BoundedVec<u8, T::MaxPayloadLength> =
+				parsed.digest.to_vec().try_into().map_err(|_| Error::<T>::PayloadTooLong)?;
+			payloads.try_push(digest).map_err(|_| Error::<T>::TooManyPayloads)?;
+			let threshold_weight = Self::open_sign_request(
+				key,
+				&stored_key,
+				&terms,
+				requester,
+				payloads,
+				SignedContent::Message { format, preimage },
+			)?;
+			let weight = T::WeightInfo::request_message_signature(length);
 			Ok(Some(weight.saturating_add(threshold_weight)).into())
 		}
 
@@ -1861,6 +1982,7 @@ impl<T: Config> Pallet<T> {
 				SignRequests::<T>::remove(cursor);
 				SignPayloads::<T>::remove(cursor);
 				UnsignedTransactions::<T>::remove(cursor);
+				SignPreimages::<T>::remove(cursor);
 			}
 			cursor = cursor.saturating_add(1);
 		}
@@ -2040,8 +2162,7 @@ impl<T: Config> Pallet<T> {
 		terms: &KeyringTerms<T::AccountId, BalanceOf<T>>,
 		requester: T::AccountId,
 		payloads: PayloadsOf<T>,
-		transaction: Option<TransactionSummary>,
-		unsigned: Option<BoundedVec<u8, T::MaxUnsignedTransactionLength>>,
+		content: SignedContent<T>,
 	) -> Result<Weight, DispatchError> {
 		if terms.backend.is_threshold() {
 			T::ThresholdBackend::ensure_ready(stored_key.keyring, terms.party_count)?;
@@ -2062,9 +2183,17 @@ impl<T: Config> Pallet<T> {
 			Vec::new()
 		};
 		SignPayloads::<T>::insert(request, payloads);
-		if let Some(unsigned) = unsigned {
-			UnsignedTransactions::<T>::insert(request, unsigned);
-		}
+		let (transaction, message) = match content {
+			SignedContent::Payloads => (None, None),
+			SignedContent::Transaction { summary, unsigned } => {
+				UnsignedTransactions::<T>::insert(request, unsigned);
+				(Some(summary), None)
+			}
+			SignedContent::Message { format, preimage } => {
+				SignPreimages::<T>::insert(request, preimage);
+				(None, Some(format))
+			}
+		};
 		let chain = transaction.as_ref().map(|t| t.chain);
 		if let Some(summary) = &transaction {
 			Self::record_spending(key, &summary.spending, now);
@@ -2080,6 +2209,7 @@ impl<T: Config> Pallet<T> {
 				fee,
 				party_threshold: terms.party_threshold.max(1),
 				transaction,
+				message,
 				status: RequestStatus::Pending,
 				created_at: now,
 				expires_at,
@@ -2349,6 +2479,13 @@ impl<T: Config> ThresholdResults for Pallet<T> {
 	}
 
 	fn sign_preimages(request: RequestId) -> Option<Vec<zenrock_chain_formats::Preimage>> {
+		if let Some(preimage) = SignPreimages::<T>::get(request) {
+			let bytes = preimage.into_inner();
+			return Some(alloc::vec![zenrock_chain_formats::Preimage {
+				hash: PreimageHash::Keccak256,
+				bytes
+			}]);
+		}
 		let req = SignRequests::<T>::get(request)?;
 		let chain = req.transaction?.chain;
 		let unsigned = UnsignedTransactions::<T>::get(request)?;

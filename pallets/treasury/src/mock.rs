@@ -336,6 +336,7 @@ impl pallet_zenrock_treasury::Config for Test {
 	type ExpectedBlockTime = ConstU64<6_000>;
 	type MaxSpendingWindow = ConstU32<86_400>;
 	type MaxSpendingBuckets = ConstU32<4>;
+	type MaxMessageLength = ConstU32<4096>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;

@@ -47,6 +47,32 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The facts the policy sees for message `parsed`, signed with `key`. A permit is an
+	/// approval: it spends nothing.
+	pub fn message_context(key: KeyId, parsed: &ParsedMessage) -> PolicyContext {
+		let movement = parsed.token.as_ref();
+		PolicyContext {
+			chain: zenrock_chain_formats::message::message_chain(parsed).as_deref().and_then(fact),
+			to: parsed.verifying_contract.as_deref().and_then(fact),
+			token: movement.and_then(|movement| movement.token.as_deref()).and_then(fact),
+			token_amount: movement.and_then(|movement| movement.amount),
+			spender: movement.and_then(|movement| movement.counterparty.as_deref()).and_then(fact),
+			kind: fact(parsed.kind.as_str()),
+			spending_key: Some(key),
+			..Default::default()
+		}
+	}
+
+	/// The pallet error for a message the chain cannot read.
+	pub(crate) fn message_error(error: FormatError) -> DispatchError {
+		match error {
+			FormatError::EmptyMessage => Error::<T>::EmptyMessage,
+			FormatError::NonCanonicalDomain => Error::<T>::NonCanonicalTypedDataDomain,
+			_ => Error::<T>::InvalidTypedData,
+		}
+		.into()
+	}
+
 	/// What approving `parsed` on `chain` spends: the token transfer and the native value, when
 	/// known and not zero.
 	pub fn spending_of(

@@ -1,7 +1,7 @@
 //! Unsigned EVM transactions built for the tests and benchmarks (a minimal RLP writer: the
 //! chain-formats crate parses, it does not build).
 
-use alloc::{vec, vec::Vec};
+use alloc::{format, string::String, vec, vec::Vec};
 
 /// Minimal big-endian bytes of an integer (RLP).
 fn be_bytes(value: u64) -> Vec<u8> {
@@ -74,4 +74,28 @@ pub fn erc20_transfer_data(to: [u8; 20], amount: u128) -> Vec<u8> {
 	data.extend_from_slice(&[0; 16]);
 	data.extend_from_slice(&amount.to_be_bytes());
 	data
+}
+
+/// EIP-712 typed data of at most (and, above its minimum size, nearly) `length` bytes: a
+/// `Data` struct of as many `uint256` fields as fit, each a type entry and a decimal value
+/// string, so that resolving, coercing and hashing it is as much work per byte as typed data
+/// gets.
+pub fn typed_data_of_length(length: usize) -> Vec<u8> {
+	let build = |fields: usize| -> Vec<u8> {
+		let types: Vec<String> =
+			(0..fields).map(|i| format!("{{\"name\":\"f{i}\",\"type\":\"uint256\"}}")).collect();
+		let values: Vec<String> = (0..fields).map(|i| format!("\"f{i}\":\"{i}\"")).collect();
+		format!(
+			"{{\"types\":{{\"EIP712Domain\":[{{\"name\":\"chainId\",\"type\":\"uint256\"}}],\
+			 \"Data\":[{}]}},\"primaryType\":\"Data\",\"domain\":{{\"chainId\":1}},\"message\":{{{}}}}}",
+			types.join(","),
+			values.join(",")
+		)
+		.into_bytes()
+	};
+	let mut fields = 1;
+	while build(fields + 1).len() <= length {
+		fields += 1;
+	}
+	build(fields)
 }

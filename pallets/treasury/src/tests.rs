@@ -3225,3 +3225,6 @@ fn threshold_ecdsa_keyrings_make_secp256k1_keys_and_their_transactions_give_prei
 
 #[path = "tests_spending.rs"]
 mod spending;
+
+#[path = "tests_messages.rs"]
+mod messages;

@@ -58,6 +58,7 @@ pub trait WeightInfo {
 	fn fulfil_key_requests(n: u32, ) -> Weight;
 	fn reject_requests(n: u32, ) -> Weight;
 	fn spent() -> Weight;
+	fn request_message_signature(l: u32, ) -> Weight;
 	fn record_spending() -> Weight;
 }
 
@@ -524,6 +525,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Placeholder until the benchmark runs: a typed-data request of `l` bytes.
+	fn request_message_signature(l: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 8_000)
+			.saturating_add(Weight::from_parts(100_000, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
 }
 
 /// For tests: the same measurements, with RocksDB's read and write costs.
@@ -915,5 +923,12 @@ impl WeightInfo for () {
 		Weight::from_parts(20_000_000, 4_000)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Placeholder until the benchmark runs: a typed-data request of `l` bytes.
+	fn request_message_signature(l: u32, ) -> Weight {
+		Weight::from_parts(200_000_000, 8_000)
+			.saturating_add(Weight::from_parts(100_000, 0).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 }

@@ -95,6 +95,8 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	// Spending limits may look back 31 days.
 	type MaxSpendingWindow = ConstU32<{ 31 * 86_400 }>;
 	type MaxSpendingBuckets = ConstU32<128>;
+	// EIP-712 typed data as JSON (a Permit2 permit is about 1 KiB).
+	type MaxMessageLength = ConstU32<4096>;
 	type WeightInfo = pallet_zenrock_treasury::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
