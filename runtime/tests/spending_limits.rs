@@ -3,7 +3,8 @@
 //! all([alice, bob])`, EIP-1559 USDC transfers to the treasury wallets are signed at once while
 //! the day's total stays within 10,000 USDC; the one that crosses it, and any transfer elsewhere,
 //! waits for both owners; a transfer refused by the keyring gives its amount back; a day later
-//! transfers run at once again.
+//! transfers run at once again. And a Permit2 permit (EIP-712 typed data) is hashed by the
+//! chain and judged by its spender.
 
 use frame_support::assert_ok;
 use pallet_zenrock_treasury::test_transactions::{eip1559_call, erc20_transfer_data};
@@ -154,5 +155,77 @@ fn a_usdc_daily_limit_runs_small_transfers_at_once_and_holds_the_rest() {
 				..
 			}) if fulfilled == request
 		)));
+	});
+}
+
+/// The Permit2 `PermitSingle` signed with MetaMask in Uniswap's permit2 tests
+/// (`test/TypehashGeneration.t.sol`): spender 0x68b3…Fc45 (Uniswap's router), token UNI.
+const PERMIT2_SINGLE: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"PermitSingle":[{"name":"details","type":"PermitDetails"},{"name":"spender","type":"address"},{"name":"sigDeadline","type":"uint256"}],"PermitDetails":[{"name":"token","type":"address"},{"name":"amount","type":"uint160"},{"name":"expiration","type":"uint48"},{"name":"nonce","type":"uint48"}]},"primaryType":"PermitSingle","domain":{"name":"Permit2","chainId":1,"verifyingContract":"0xCe71065D4017F316EC606Fe4422e11eB2c47c246"},"message":{"details":{"token":"0x1f9840a85d5aF5bf1D1762F925BDADdC4201F984","amount":"100","expiration":"946902158100","nonce":"0"},"spender":"0x68b3465833fb72A70ecDF485E0e4C7bD8665Fc45","sigDeadline":"146902158100"}}"#;
+
+#[test]
+fn permits_to_a_known_spender_are_signed_at_once_and_others_wait() {
+	development_chain().execute_with(|| {
+		let (pair, key, _) = key_under_daily_limit();
+		// A second policy: approvals (transactions or signed permits) only to listed spenders.
+		let policy = pallet_zenrock_policy::NextPolicyId::<Runtime>::get();
+		assert_ok!(ZenrockPolicy::create_policy(
+			signed(Alice),
+			b"permits to known spenders".to_vec(),
+			vec![
+				(b"alice".to_vec(), Alice.to_account_id()),
+				(b"bob".to_vec(), Bob.to_account_id())
+			],
+			vec![(
+				b"spenders".to_vec(),
+				vec![b"0x68b3465833fb72a70ecdf485e0e4c7bd8665fc45".to_vec()]
+			)],
+			b"tx.kind == \"token_approval\" && tx.spender in spenders || all([alice, bob])"
+				.to_vec(),
+			None,
+			None,
+		));
+		// The key's policy (the daily limit) needs Bob to change it.
+		assert_ok!(ZenrockTreasury::update_key_policy(signed(Alice), key, Some(policy)));
+		assert_ok!(ZenrockPolicy::approve(signed(Bob), last_action()));
+
+		let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+		assert_ok!(ZenrockTreasury::request_message_signature(
+			signed(Alice),
+			key,
+			zenrock_chain_formats::message::MessageFormat::TypedData,
+			PERMIT2_SINGLE.as_bytes().to_vec(),
+		));
+		// Signed at once, over the digest eth-account and the permit2 test's MetaMask signature
+		// agree on.
+		let payloads =
+			pallet_zenrock_treasury::SignPayloads::<Runtime>::get(request).expect("open");
+		assert_eq!(
+			payloads[0].to_vec(),
+			[
+				0x6a, 0x49, 0x64, 0x62, 0x1b, 0x8c, 0x85, 0x0f, 0xee, 0xbe, 0xfb, 0x04, 0xdd, 0x99,
+				0x7d, 0x9d, 0x10, 0x9a, 0x80, 0x7e, 0xc2, 0x6f, 0x7f, 0xdc, 0x26, 0x28, 0x2c, 0x3b,
+				0x2f, 0x0e, 0x2c, 0x74,
+			]
+		);
+		sign(&pair, request);
+
+		// The same permit for another spender waits for Bob.
+		let other = PERMIT2_SINGLE.replace(
+			"0x68b3465833fb72A70ecDF485E0e4C7bD8665Fc45",
+			"0x000000000000000000000000000000000000dEaD",
+		);
+		let next = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
+		assert_ok!(ZenrockTreasury::request_message_signature(
+			signed(Alice),
+			key,
+			zenrock_chain_formats::message::MessageFormat::TypedData,
+			other.into_bytes(),
+		));
+		assert_eq!(pallet_zenrock_treasury::NextRequestId::<Runtime>::get(), next, "it waits");
+		let detail = pallet_zenrock_policy::Actions::<Runtime>::get(last_action()).expect("open");
+		assert_eq!(
+			detail.context.spender.map(|spender| spender.into_inner()),
+			Some(b"0x000000000000000000000000000000000000dEaD".to_vec())
+		);
 	});
 }
