@@ -109,6 +109,8 @@ fn after_a_crash_the_answer_comes_within_two_blocks_of_the_restart_exactly_once(
 			keyring: KEYRING,
 			key_type: KeyType::Ed25519,
 			sign_policy: None,
+			max_fee: u128::MAX,
+			memo: None,
 		}),
 		Alice,
 	);

@@ -168,6 +168,8 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 			keyring,
 			key_type: KeyType::EcdsaSecp256k1,
 			sign_policy: None,
+			max_fee: u128::MAX,
+			memo: None,
 		})
 	};
 	alice.submit_with_nonce(request(0), Alice, alice_nonce);
@@ -347,6 +349,8 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 			RuntimeCall::ZenrockTreasury(TreasuryCall::request_signature {
 				key: ed25519.key,
 				payloads: vec![message.clone()],
+				max_fee: u128::MAX,
+				memo: None,
 			}),
 			Alice,
 		);
@@ -416,6 +420,8 @@ fn four_validators_author_finalize_serve_their_keyrings_and_survive_a_restart() 
 			keyring: FROST_KEYRING,
 			key_type: KeyType::Ed25519,
 			sign_policy: None,
+			max_fee: u128::MAX,
+			memo: None,
 		}),
 		Alice,
 	);

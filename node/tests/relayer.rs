@@ -32,6 +32,8 @@ fn request_ecdsa_key(node: &Node, keyring: u64) -> (u64, PublicKey) {
 			keyring,
 			key_type: KeyType::EcdsaSecp256k1,
 			sign_policy: None,
+			max_fee: u128::MAX,
+			memo: None,
 		}),
 		Alice,
 	);

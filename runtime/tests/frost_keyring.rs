@@ -103,6 +103,8 @@ fn generate_key(parties: &mut [Party], keyring: KeyringId, key_type: KeyType) ->
 				keyring,
 				key_type,
 				sign_policy: None,
+				max_fee: u128::MAX,
+				memo: None,
 			}),
 		)
 	});
@@ -237,6 +239,8 @@ fn sign(parties: &mut [Party], key: u64, payloads: Vec<Vec<u8>>) -> Vec<Vec<u8>>
 			RuntimeCall::ZenrockTreasury(pallet_zenrock_treasury::Call::request_signature {
 				key,
 				payloads: payloads.clone(),
+				max_fee: u128::MAX,
+				memo: None,
 			}),
 		)
 	});

@@ -332,6 +332,8 @@ fn a_key_request_made_with_a_zero_timeout_expires_in_the_next_block() {
 			0,
 			0,
 			zenrock_chain_formats::KeyType::EcdsaSecp256k1,
+			None,
+			u128::MAX,
 			None
 		));
 		run_to_block(System::block_number() + 1);

@@ -45,7 +45,15 @@ fn signed(who: sp_keyring::Sr25519Keyring) -> RuntimeOrigin {
 fn key_under_daily_limit() -> (sp_core::ecdsa::Pair, u64, u64) {
 	let pair = sp_core::ecdsa::Pair::from_seed(&[42; 32]);
 	let request = pallet_zenrock_treasury::NextRequestId::<Runtime>::get();
-	assert_ok!(ZenrockTreasury::request_key(signed(Alice), 0, 0, KeyType::EcdsaSecp256k1, None));
+	assert_ok!(ZenrockTreasury::request_key(
+		signed(Alice),
+		0,
+		0,
+		KeyType::EcdsaSecp256k1,
+		None,
+		u128::MAX,
+		None
+	));
 	assert_ok!(ZenrockTreasury::fulfil_key_request(
 		signed(Alice),
 		request,
@@ -79,7 +87,9 @@ fn transfer(key: u64, nonce: u64, to: [u8; 20], amount: u128) -> Option<u64> {
 		key,
 		Chain::Evm { chain_id: 1 },
 		unsigned,
-		true
+		true,
+		u128::MAX,
+		None
 	));
 	let opened = pallet_zenrock_treasury::NextRequestId::<Runtime>::get() > request;
 	opened.then_some(request)
@@ -194,6 +204,8 @@ fn permits_to_a_known_spender_are_signed_at_once_and_others_wait() {
 			key,
 			zenrock_chain_formats::message::MessageFormat::TypedData,
 			PERMIT2_SINGLE.as_bytes().to_vec(),
+			u128::MAX,
+			None,
 		));
 		// Signed at once, over the digest eth-account and the permit2 test's MetaMask signature
 		// agree on.
@@ -220,6 +232,8 @@ fn permits_to_a_known_spender_are_signed_at_once_and_others_wait() {
 			key,
 			zenrock_chain_formats::message::MessageFormat::TypedData,
 			other.into_bytes(),
+			u128::MAX,
+			None,
 		));
 		assert_eq!(pallet_zenrock_treasury::NextRequestId::<Runtime>::get(), next, "it waits");
 		let detail = pallet_zenrock_policy::Actions::<Runtime>::get(last_action()).expect("open");

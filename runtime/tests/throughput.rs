@@ -101,6 +101,8 @@ fn operations_per_block() {
 				keyring: 0,
 				key_type: KeyType::EcdsaSecp256k1,
 				sign_policy: None,
+				max_fee: u128::MAX,
+				memo: None,
 			}
 			.into(),
 		),
@@ -117,6 +119,8 @@ fn operations_per_block() {
 			pallet_zenrock_treasury::Call::request_signature {
 				key: 0,
 				payloads: vec![vec![7; 32]],
+				max_fee: u128::MAX,
+				memo: None,
 			}
 			.into(),
 		),
@@ -135,6 +139,8 @@ fn operations_per_block() {
 				chain: Chain::Evm { chain_id: 1 },
 				unsigned_transaction: eip1559_transfer(),
 				broadcast: true,
+				max_fee: u128::MAX,
+				memo: None,
 			}
 			.into(),
 		),

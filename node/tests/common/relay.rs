@@ -110,6 +110,8 @@ pub fn sign_and_relay(node: &Node, key: u64, unsigned: Vec<u8>) -> (Vec<u8>, u64
 			chain: Chain::Evm { chain_id: CHAIN_ID },
 			unsigned_transaction: unsigned,
 			broadcast: true,
+			max_fee: u128::MAX,
+			memo: None,
 		}),
 		Alice,
 	);

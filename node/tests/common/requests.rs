@@ -41,6 +41,8 @@ pub fn request_key(
 			keyring,
 			key_type,
 			sign_policy: None,
+			max_fee: u128::MAX,
+			memo: None,
 		}),
 		requester,
 	);
@@ -102,7 +104,12 @@ pub fn request_signatures(
 		node,
 		requester,
 		key,
-		RuntimeCall::ZenrockTreasury(TreasuryCall::request_signature { key, payloads }),
+		RuntimeCall::ZenrockTreasury(TreasuryCall::request_signature {
+			key,
+			payloads,
+			max_fee: u128::MAX,
+			memo: None,
+		}),
 	)
 }
 
@@ -147,6 +154,8 @@ fn request_raw_transaction_signature(
 			chain,
 			unsigned_transaction,
 			broadcast: false,
+			max_fee: u128::MAX,
+			memo: None,
 		}),
 	)
 }

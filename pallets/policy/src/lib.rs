@@ -816,8 +816,8 @@ impl<T: Config> Pallet<T> {
 			);
 			let mut normalized: BoundedVec<Text, T::MaxListItems> = BoundedVec::new();
 			for item in items {
-				let item =
-					rule::normalize_list_item(&item).map_err(|_| Error::<T>::InvalidAddressListItem)?;
+				let item = rule::normalize_list_item(&item)
+					.map_err(|_| Error::<T>::InvalidAddressListItem)?;
 				ensure!(!normalized.contains(&item), Error::<T>::DuplicateAddressListItem);
 				normalized.try_push(item).map_err(|_| Error::<T>::InvalidAddressListLength)?;
 			}

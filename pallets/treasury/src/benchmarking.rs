@@ -30,7 +30,7 @@ use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Hooks};
 use frame_system::RawOrigin;
 use sp_core::crypto::KeyTypeId;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Bounded, Saturating};
 use zenrock_chain_formats::signature::parse_recoverable;
 
 const SEED: u32 = 0;
@@ -142,9 +142,20 @@ fn answer_all_but_last<T: Config>(
 /// Make a signature request through the call and return its id.
 fn sign_request<T: Config>(setup: &Setup<T>, key: KeyId, payloads: Vec<Vec<u8>>) -> RequestId {
 	let request = NextRequestId::<T>::get();
-	Pallet::<T>::request_signature(setup.approved(None), key, payloads)
-		.expect("signature requested");
+	Pallet::<T>::request_signature(
+		setup.approved(None),
+		key,
+		payloads,
+		BalanceOf::<T>::max_value(),
+		None,
+	)
+	.expect("signature requested");
 	request
+}
+
+/// The longest memo.
+fn memo<T: Config>() -> Vec<u8> {
+	vec![b'm'; T::MaxMemoLength::get() as usize]
 }
 
 /// Two assets spent by `key`, each with a full ledger, the newest bucket in this block.
@@ -254,6 +265,8 @@ mod benchmarks {
 			setup.keyring,
 			KeyType::Ed25519,
 			Some(policy),
+			BalanceOf::<T>::max_value(),
+			Some(memo::<T>()),
 		);
 
 		let req = KeyRequests::<T>::get(request).expect("request stored");
@@ -270,6 +283,8 @@ mod benchmarks {
 			setup.workspace,
 			setup.keyring,
 			KeyType::EcdsaSecp256k1,
+			None,
+			BalanceOf::<T>::max_value(),
 			None,
 		)
 		.expect("key requested");
@@ -303,6 +318,8 @@ mod benchmarks {
 			setup.keyring,
 			KeyType::Ed25519,
 			None,
+			BalanceOf::<T>::max_value(),
+			None,
 		)
 		.expect("key requested");
 		KeyRequests::<T>::mutate(request, |req| {
@@ -327,7 +344,13 @@ mod benchmarks {
 		let origin = setup.approved(None);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, key, payloads);
+		_(
+			origin as T::RuntimeOrigin,
+			key,
+			payloads,
+			BalanceOf::<T>::max_value(),
+			Some(memo::<T>()),
+		);
 
 		assert_eq!(SignPayloads::<T>::get(request).map(|p| p.len() as u32), Some(p));
 	}
@@ -342,7 +365,14 @@ mod benchmarks {
 		let origin = setup.approved(None);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, key, MessageFormat::TypedData, message);
+		_(
+			origin as T::RuntimeOrigin,
+			key,
+			MessageFormat::TypedData,
+			message,
+			BalanceOf::<T>::max_value(),
+			Some(memo::<T>()),
+		);
 
 		assert!(SignPreimages::<T>::contains_key(request));
 	}
@@ -358,7 +388,15 @@ mod benchmarks {
 		let origin = setup.approved(None);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, key, Chain::Evm { chain_id: 1 }, transaction, true);
+		_(
+			origin as T::RuntimeOrigin,
+			key,
+			Chain::Evm { chain_id: 1 },
+			transaction,
+			true,
+			BalanceOf::<T>::max_value(),
+			Some(memo::<T>()),
+		);
 
 		assert!(UnsignedTransactions::<T>::contains_key(request));
 		assert_eq!(SignPayloads::<T>::get(request).map(|p| p.len()), Some(1));
@@ -499,6 +537,8 @@ mod benchmarks {
 				setup.keyring,
 				KeyType::EcdsaSecp256k1,
 				None,
+				BalanceOf::<T>::max_value(),
+				None,
 			)
 			.expect("key requested");
 		}
@@ -614,6 +654,8 @@ mod benchmarks {
 				setup.workspace,
 				setup.keyring,
 				KeyType::EcdsaSecp256k1,
+				None,
+				BalanceOf::<T>::max_value(),
 				None,
 			)
 			.expect("key requested");

@@ -204,6 +204,8 @@ pub struct KeyRequest<T: Config> {
 	pub expires_at: BlockNumberFor<T>,
 	/// The answers recorded so far, one per party.
 	pub responses: ResponsesOf<T>,
+	/// The requester's memo (a client's correlation id), as given with the request.
+	pub memo: MemoOf<T>,
 }
 
 /// A request for signatures: of payloads, or of an unsigned transaction.
@@ -244,7 +246,12 @@ pub struct SignRequest<T: Config> {
 	pub responses: ResponsesOf<T>,
 	/// Once fulfilled, the verified signatures, one per payload in order.
 	pub signatures: Option<SignaturesOf<T>>,
+	/// The requester's memo (a client's correlation id), as given with the request.
+	pub memo: MemoOf<T>,
 }
+
+/// A request's memo.
+pub type MemoOf<T> = BoundedVec<u8, <T as Config>::MaxMemoLength>;
 
 /// The longest preimage of a message request: the message plus the EIP-191 prefix and length
 /// (at most 32 bytes), or the 66 bytes of an EIP-712 preimage.
@@ -512,6 +519,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSpendingBuckets: Get<u32>;
 
+		/// The longest memo a request may carry, in bytes.
+		#[pallet::constant]
+		type MaxMemoLength: Get<u32>;
+
 		/// The longest message of request_message_signature, in bytes (the JSON of typed
 		/// data, or a personal_sign message).
 		#[pallet::constant]
@@ -651,6 +662,7 @@ pub mod pallet {
 			workspace: WorkspaceId,
 			requester: T::AccountId,
 			action: ActionId,
+			memo: MemoOf<T>,
 		},
 		/// A key was requested from a keyring. The fee is escrowed from the requester until the
 		/// request is decided or expires.
@@ -662,6 +674,8 @@ pub mod pallet {
 			requester: T::AccountId,
 			fee: BalanceOf<T>,
 			expires_at: BlockNumberFor<T>,
+			/// The requester's memo, as given with the request.
+			memo: MemoOf<T>,
 		},
 		/// A party of the keyring answered a key request with the public key given (in stored
 		/// form).
@@ -697,6 +711,8 @@ pub mod pallet {
 			chain: Option<Chain>,
 			fee: BalanceOf<T>,
 			expires_at: BlockNumberFor<T>,
+			/// The requester's memo, as given with the request.
+			memo: MemoOf<T>,
 		},
 		/// A party of the keyring answered a signature request with verified signatures.
 		SignatureAnswerRecorded { request: RequestId, party: T::AccountId },
@@ -816,6 +832,11 @@ pub mod pallet {
 		/// The key's type cannot sign transactions of this chain (EVM and Bitcoin need a
 		/// secp256k1 key, Solana an Ed25519 key).
 		KeyTypeNotSupportedByChain,
+		/// The keyring's fee for this request is above the max_fee the requester accepts. It is
+		/// checked when the request is made and again when its approval completes.
+		FeeAboveMaximum,
+		/// The memo is longer than MaxMemoLength bytes.
+		MemoTooLong,
 		/// Messages (personal_sign, typed data) are signed by EVM keys: EcdsaSecp256k1 only.
 		KeyCannotSignMessages,
 		/// The message is longer than MaxMessageLength bytes.
@@ -892,11 +913,15 @@ pub mod pallet {
 			keyring: KeyringId,
 			key_type: KeyType,
 			sign_policy: Option<PolicyId>,
+			max_fee: BalanceOf<T>,
+			memo: Option<Vec<u8>>,
 		) -> DispatchResultWithPostInfo {
+			let memo = Self::bounded_memo(memo)?;
 			ensure!(T::Workspaces::workspace_exists(workspace), Error::<T>::UnknownWorkspace);
 			let workspace_policy = T::Workspaces::sign_policy(workspace);
 			let authorized = Self::authorize(origin, workspace, workspace_policy)?;
 			let terms = Self::serving_keyring(keyring)?;
+			ensure!(terms.key_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
 			Self::ensure_serves(&terms, keyring, key_type)?;
 			Self::ensure_policy_within_owners(sign_policy, workspace)?;
 			let requester = match authorized {
@@ -905,8 +930,16 @@ pub mod pallet {
 						who,
 						workspace,
 						workspace_policy,
-						Call::request_key { workspace, keyring, key_type, sign_policy },
+						Call::request_key {
+							workspace,
+							keyring,
+							key_type,
+							sign_policy,
+							max_fee,
+							memo: Some(memo.to_vec()),
+						},
 						PolicyContext::default(),
+						memo,
 						T::WeightInfo::request_key(),
 					);
 				}
@@ -941,6 +974,7 @@ pub mod pallet {
 					created_at: now,
 					expires_at,
 					responses: BoundedVec::new(),
+					memo: memo.clone(),
 				},
 			);
 			Self::deposit_event(Event::KeyRequested {
@@ -951,6 +985,7 @@ pub mod pallet {
 				requester,
 				fee,
 				expires_at,
+				memo: memo.clone(),
 			});
 			let mut weight = T::WeightInfo::request_key();
 			if terms.backend.is_threshold() {
@@ -1020,12 +1055,16 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			key: KeyId,
 			payloads: Vec<Vec<u8>>,
+			max_fee: BalanceOf<T>,
+			memo: Option<Vec<u8>>,
 		) -> DispatchResultWithPostInfo {
+			let memo = Self::bounded_memo(memo)?;
 			let bounded_payloads = Self::bounded_payloads(&payloads)?;
 			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
 			let policy = Self::key_policy(&stored_key);
 			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
 			let terms = Self::serving_keyring(stored_key.keyring)?;
+			ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
 			ensure!(!payloads.is_empty(), Error::<T>::NoPayloads);
 			for payload in &payloads {
 				let valid_length = if stored_key.key_type.signs_prehash() {
@@ -1042,8 +1081,14 @@ pub mod pallet {
 						who,
 						stored_key.workspace,
 						policy,
-						Call::request_signature { key, payloads },
+						Call::request_signature {
+							key,
+							payloads,
+							max_fee,
+							memo: Some(memo.to_vec()),
+						},
 						PolicyContext::default(),
+						memo,
 						T::WeightInfo::request_signature(count),
 					);
 				}
@@ -1056,6 +1101,7 @@ pub mod pallet {
 				requester,
 				bounded_payloads,
 				SignedContent::Payloads,
+				memo,
 			)?;
 			let weight = T::WeightInfo::request_signature(count);
 			Ok(Some(weight.saturating_add(threshold_weight)).into())
@@ -1084,7 +1130,10 @@ pub mod pallet {
 			chain: Chain,
 			unsigned_transaction: Vec<u8>,
 			broadcast: bool,
+			max_fee: BalanceOf<T>,
+			memo: Option<Vec<u8>>,
 		) -> DispatchResultWithPostInfo {
+			let memo = Self::bounded_memo(memo)?;
 			let bounded_transaction: BoundedVec<u8, T::MaxUnsignedTransactionLength> =
 				unsigned_transaction
 					.clone()
@@ -1094,6 +1143,7 @@ pub mod pallet {
 			let policy = Self::key_policy(&stored_key);
 			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
 			let terms = Self::serving_keyring(stored_key.keyring)?;
+			ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
 			let public =
 				Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
 			let parsed = parse_transaction(&chain, &public, &unsigned_transaction)
@@ -1124,8 +1174,11 @@ pub mod pallet {
 							chain,
 							unsigned_transaction,
 							broadcast,
+							max_fee,
+							memo: Some(memo.to_vec()),
 						},
 						Self::transaction_context(key, &chain, &parsed),
+						memo,
 						T::WeightInfo::request_transaction_signature(length),
 					);
 				}
@@ -1144,6 +1197,7 @@ pub mod pallet {
 				requester,
 				payloads,
 				SignedContent::Transaction { summary, unsigned: bounded_transaction },
+				memo,
 			)?;
 			let weight = T::WeightInfo::request_transaction_signature(length)
 				.saturating_add(T::WeightInfo::record_spending());
@@ -1171,7 +1225,10 @@ pub mod pallet {
 			key: KeyId,
 			format: MessageFormat,
 			message: Vec<u8>,
+			max_fee: BalanceOf<T>,
+			memo: Option<Vec<u8>>,
 		) -> DispatchResultWithPostInfo {
+			let memo = Self::bounded_memo(memo)?;
 			ensure!(
 				message.len() <= T::MaxMessageLength::get() as usize,
 				Error::<T>::MessageTooLong
@@ -1180,6 +1237,7 @@ pub mod pallet {
 			let policy = Self::key_policy(&stored_key);
 			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
 			let terms = Self::serving_keyring(stored_key.keyring)?;
+			ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
 			ensure!(
 				stored_key.key_type == KeyType::EcdsaSecp256k1,
 				Error::<T>::KeyCannotSignMessages
@@ -1194,8 +1252,15 @@ pub mod pallet {
 						who,
 						stored_key.workspace,
 						policy,
-						Call::request_message_signature { key, format, message },
+						Call::request_message_signature {
+							key,
+							format,
+							message,
+							max_fee,
+							memo: Some(memo.to_vec()),
+						},
 						Self::message_context(key, &parsed),
+						memo,
 						T::WeightInfo::request_message_signature(length),
 					);
 				}
@@ -1212,6 +1277,7 @@ pub mod pallet {
 				requester,
 				payloads,
 				SignedContent::Message { format, preimage },
+				memo,
 			)?;
 			let weight = T::WeightInfo::request_message_signature(length);
 			Ok(Some(weight.saturating_add(threshold_weight)).into())
@@ -1285,6 +1351,7 @@ pub mod pallet {
 					policy,
 					Call::update_key_policy { key, sign_policy },
 					PolicyContext::default(),
+					MemoOf::<T>::new(),
 					T::WeightInfo::update_key_policy(),
 				);
 			}
@@ -1573,6 +1640,7 @@ impl<T: Config> Pallet<T> {
 		policy: Option<PolicyId>,
 		call: Call<T>,
 		context: PolicyContext,
+		memo: MemoOf<T>,
 		executed_weight: Weight,
 	) -> DispatchResultWithPostInfo {
 		let outcome = T::PolicyGate::submit(&who, workspace, policy, call.into(), context)?;
@@ -1585,6 +1653,7 @@ impl<T: Config> Pallet<T> {
 				workspace,
 				requester: who,
 				action,
+				memo,
 			});
 		}
 		match outcome {
@@ -2163,6 +2232,7 @@ impl<T: Config> Pallet<T> {
 		requester: T::AccountId,
 		payloads: PayloadsOf<T>,
 		content: SignedContent<T>,
+		memo: MemoOf<T>,
 	) -> Result<Weight, DispatchError> {
 		if terms.backend.is_threshold() {
 			T::ThresholdBackend::ensure_ready(stored_key.keyring, terms.party_count)?;
@@ -2215,6 +2285,7 @@ impl<T: Config> Pallet<T> {
 				expires_at,
 				responses: BoundedVec::new(),
 				signatures: None,
+				memo: memo.clone(),
 			},
 		);
 		Self::deposit_event(Event::SignatureRequested {
@@ -2226,6 +2297,7 @@ impl<T: Config> Pallet<T> {
 			chain,
 			fee,
 			expires_at,
+			memo: memo.clone(),
 		});
 		// After the request is stored, so that the backend can read it (e.g. the preimages).
 		if !terms.backend.is_threshold() {

@@ -337,6 +337,7 @@ impl pallet_zenrock_treasury::Config for Test {
 	type MaxSpendingWindow = ConstU32<86_400>;
 	type MaxSpendingBuckets = ConstU32<4>;
 	type MaxMessageLength = ConstU32<4096>;
+	type MaxMemoLength = ConstU32<16>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;

@@ -63,6 +63,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// `memo` within MaxMemoLength (none: empty).
+	pub(crate) fn bounded_memo(memo: Option<Vec<u8>>) -> Result<MemoOf<T>, DispatchError> {
+		memo.unwrap_or_default().try_into().map_err(|_| Error::<T>::MemoTooLong.into())
+	}
+
 	/// The pallet error for a message the chain cannot read.
 	pub(crate) fn message_error(error: FormatError) -> DispatchError {
 		match error {

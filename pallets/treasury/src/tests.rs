@@ -217,7 +217,7 @@ fn setup_two_of_three() {
 
 /// `OWNER` requests a key of `key_type` (default policies); returns the request id.
 fn request_key(key_type: KeyType) -> RequestId {
-	assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, key_type, None));
+	assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, key_type, None, Balance::MAX, None));
 	last_id()
 }
 
@@ -235,7 +235,13 @@ fn create_eip155_key() -> KeyId {
 }
 
 fn request_signature(key: KeyId, items: &[Vec<u8>]) -> RequestId {
-	assert_ok!(Treasury::request_signature(signed(OWNER), key, payloads(items)));
+	assert_ok!(Treasury::request_signature(
+		signed(OWNER),
+		key,
+		payloads(items),
+		Balance::MAX,
+		None
+	));
 	last_id()
 }
 
@@ -268,7 +274,15 @@ fn prehash(seed: u8) -> [u8; 32] {
 fn request_key_works() {
 	build_and_execute(|| {
 		setup_single();
-		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::EcdsaSecp256k1, None));
+		assert_ok!(Treasury::request_key(
+			signed(OWNER),
+			WS,
+			KR,
+			KeyType::EcdsaSecp256k1,
+			None,
+			Balance::MAX,
+			None
+		));
 		let request = last_id();
 		assert_eq!(request, 0);
 		let req = KeyRequests::<Test>::get(request).unwrap();
@@ -293,6 +307,7 @@ fn request_key_works() {
 				requester: OWNER,
 				fee: KEY_FEE,
 				expires_at: 11,
+				memo: Default::default(),
 			}
 		);
 		// The fee is escrowed from the requester.
@@ -341,7 +356,15 @@ fn request_key_with_key_policy_works() {
 	build_and_execute(|| {
 		setup_single();
 		set_policy(3, vec![OWNER, OWNER_2]);
-		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(3)));
+		assert_ok!(Treasury::request_key(
+			signed(OWNER),
+			WS,
+			KR,
+			KeyType::Ed25519,
+			Some(3),
+			Balance::MAX,
+			None
+		));
 		assert_eq!(KeyRequests::<Test>::get(last_id()).unwrap().sign_policy, Some(3));
 		// The request itself is still gated by the workspace's sign policy.
 		assert_eq!(submissions()[0].policy, None);
@@ -353,23 +376,55 @@ fn request_key_refuses_unknown_workspace_and_non_owners() {
 	build_and_execute(|| {
 		setup_single();
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), 7, KR, KeyType::Ed25519, None),
+			Treasury::request_key(signed(OWNER), 7, KR, KeyType::Ed25519, None, Balance::MAX, None),
 			Error::<Test>::UnknownWorkspace
 		);
 		assert_noop!(
-			Treasury::request_key(signed(OUTSIDER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(OUTSIDER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Treasury::request_key(signed(PARTY_A), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(PARTY_A),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Treasury::request_key(RuntimeOrigin::none(), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				RuntimeOrigin::none(),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			BadOrigin
 		);
 		assert_noop!(
-			Treasury::request_key(RuntimeOrigin::root(), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				RuntimeOrigin::root(),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			BadOrigin
 		);
 		assert!(submissions().is_empty());
@@ -381,12 +436,20 @@ fn request_key_refuses_keyrings_that_cannot_serve() {
 	build_and_execute(|| {
 		setup_single();
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, 9, KeyType::Ed25519, None),
+			Treasury::request_key(signed(OWNER), WS, 9, KeyType::Ed25519, None, Balance::MAX, None),
 			Error::<Test>::UnknownKeyring
 		);
 		update_keyring(KR, |k| k.is_active = false);
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::KeyringInactive
 		);
 		update_keyring(KR, |k| {
@@ -394,17 +457,41 @@ fn request_key_refuses_keyrings_that_cannot_serve() {
 			k.party_threshold = 2;
 		});
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::InsufficientParties
 		);
 		// More parties than MaxParties (4).
 		update_keyring(KR, |k| k.parties = vec![3, 4, 5, 6, 7]);
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::TooManyParties
 		);
 		update_keyring(KR, |k| k.parties = vec![3, 4, 5, 6]);
-		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+		assert_ok!(Treasury::request_key(
+			signed(OWNER),
+			WS,
+			KR,
+			KeyType::Ed25519,
+			None,
+			Balance::MAX,
+			None
+		));
 	});
 }
 
@@ -414,11 +501,27 @@ fn request_key_refuses_key_policies_beyond_the_owners() {
 		setup_single();
 		set_policy(3, vec![OWNER, OUTSIDER]);
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(3)),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				Some(3),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::PolicyParticipantNotOwner
 		);
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(99)),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				Some(99),
+				Balance::MAX,
+				None
+			),
 			DispatchError::Other("UnknownPolicy")
 		);
 	});
@@ -429,7 +532,15 @@ fn request_key_refuses_requesters_who_cannot_pay_the_fee() {
 	build_and_execute(|| {
 		setup_single();
 		update_keyring(KR, |k| k.key_request_fee = INITIAL_BALANCE * 2);
-		let result = Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None);
+		let result = Treasury::request_key(
+			signed(OWNER),
+			WS,
+			KR,
+			KeyType::Ed25519,
+			None,
+			Balance::MAX,
+			None,
+		);
 		assert!(result.is_err());
 		assert_eq!(NextRequestId::<Test>::get(), 0);
 		assert_eq!(held(OWNER), 0);
@@ -460,13 +571,26 @@ fn request_key_is_gated_by_the_workspace_sign_policy() {
 		set_policy(7, vec![OWNER, OWNER_2]);
 		set_workspace_sign_policy(WS, Some(7));
 		set_gate_mode(GateMode::Pending);
-		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+		assert_ok!(Treasury::request_key(
+			signed(OWNER),
+			WS,
+			KR,
+			KeyType::Ed25519,
+			None,
+			Balance::MAX,
+			None
+		));
 		// Waiting for approvals: nothing requested, nothing held.
 		assert_eq!(NextRequestId::<Test>::get(), 0);
 		assert_eq!(held(OWNER), 0);
 		assert_eq!(
 			last_event(),
-			Event::RequestAwaitingApproval { workspace: WS, requester: OWNER, action: 0 }
+			Event::RequestAwaitingApproval {
+				workspace: WS,
+				requester: OWNER,
+				action: 0,
+				memo: Default::default(),
+			}
 		);
 		assert_eq!(submissions()[0].policy, Some(7));
 		assert_eq!(pending_actions(), vec![0]);
@@ -491,24 +615,50 @@ fn approved_requests_are_checked_again() {
 				WS,
 				KR,
 				KeyType::Ed25519,
+				None,
+				Balance::MAX,
 				None
 			),
 			Error::<Test>::ApprovalForOtherWorkspace
 		);
 		// An approval by another policy than the current sign policy.
 		assert_noop!(
-			Treasury::request_key(approved(WS, None, OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				approved(WS, None, OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::SignPolicyChanged
 		);
 		// The requester is no longer an owner.
 		assert_noop!(
-			Treasury::request_key(approved(WS, Some(7), OUTSIDER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				approved(WS, Some(7), OUTSIDER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::NotOwner
 		);
 		// The keyring is checked again too.
 		update_keyring(KR, |k| k.is_active = false);
 		assert_noop!(
-			Treasury::request_key(approved(WS, Some(7), OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				approved(WS, Some(7), OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::KeyringInactive
 		);
 		update_keyring(KR, |k| k.is_active = true);
@@ -517,6 +667,8 @@ fn approved_requests_are_checked_again() {
 			WS,
 			KR,
 			KeyType::Ed25519,
+			None,
+			Balance::MAX,
 			None
 		));
 		assert_eq!(KeyRequests::<Test>::get(0).unwrap().requester, OWNER_2);
@@ -534,7 +686,15 @@ fn pending_approval_fails_if_the_policy_changed() {
 		set_policy(8, vec![OWNER]);
 		set_workspace_sign_policy(WS, Some(7));
 		set_gate_mode(GateMode::Pending);
-		assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+		assert_ok!(Treasury::request_key(
+			signed(OWNER),
+			WS,
+			KR,
+			KeyType::Ed25519,
+			None,
+			Balance::MAX,
+			None
+		));
 		set_workspace_sign_policy(WS, Some(8));
 		assert!(approve(0).is_err());
 		assert_eq!(NextRequestId::<Test>::get(), 0);
@@ -995,7 +1155,13 @@ fn request_signature_works() {
 		setup_single();
 		let key = create_eip155_key();
 		let items = vec![prehash(1).to_vec(), prehash(2).to_vec()];
-		assert_ok!(Treasury::request_signature(signed(OWNER_2), key, payloads(&items)));
+		assert_ok!(Treasury::request_signature(
+			signed(OWNER_2),
+			key,
+			payloads(&items),
+			Balance::MAX,
+			None
+		));
 		let request = last_id();
 		let req = SignRequests::<Test>::get(request).unwrap();
 		assert_eq!(req.key, key);
@@ -1020,6 +1186,7 @@ fn request_signature_works() {
 				chain: None,
 				fee: SIGN_FEE,
 				expires_at: 11,
+				memo: Default::default(),
 			}
 		);
 		assert_eq!(held(OWNER_2), SIGN_FEE);
@@ -1035,34 +1202,62 @@ fn request_signature_checks_payloads() {
 		let ecdsa_key = create_eip155_key();
 		let ed_key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), ecdsa_key, payloads(&[])),
+			Treasury::request_signature(
+				signed(OWNER),
+				ecdsa_key,
+				payloads(&[]),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::NoPayloads
 		);
 		// secp256k1 keys sign 32-byte prehashes only.
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), ecdsa_key, payloads(&[vec![1; 31]])),
+			Treasury::request_signature(
+				signed(OWNER),
+				ecdsa_key,
+				payloads(&[vec![1; 31]]),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::InvalidPayloadLength
 		);
 		assert_noop!(
 			Treasury::request_signature(
 				signed(OWNER),
 				ecdsa_key,
-				payloads(&[prehash(1).to_vec(), vec![1; 33]])
+				payloads(&[prehash(1).to_vec(), vec![1; 33]]),
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::InvalidPayloadLength
 		);
 		// Ed25519 keys sign messages of 1 to MaxPayloadLength bytes.
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), ed_key, payloads(&[vec![]])),
+			Treasury::request_signature(
+				signed(OWNER),
+				ed_key,
+				payloads(&[vec![]]),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::InvalidPayloadLength
 		);
 		assert_ok!(Treasury::request_signature(
 			signed(OWNER),
 			ed_key,
-			payloads(&[vec![7; 300], b"hello".to_vec(), vec![1], vec![2; 32]])
+			payloads(&[vec![7; 300], b"hello".to_vec(), vec![1], vec![2; 32]]),
+			Balance::MAX,
+			None
 		));
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), 99, payloads(&[prehash(1).to_vec()])),
+			Treasury::request_signature(
+				signed(OWNER),
+				99,
+				payloads(&[prehash(1).to_vec()]),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::UnknownKey
 		);
 	});
@@ -1075,20 +1270,32 @@ fn request_signature_checks_the_requester_and_keyring() {
 		let key = create_eip155_key();
 		let items = [prehash(1).to_vec()];
 		assert_noop!(
-			Treasury::request_signature(signed(OUTSIDER), key, payloads(&items)),
+			Treasury::request_signature(
+				signed(OUTSIDER),
+				key,
+				payloads(&items),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Treasury::request_signature(signed(PARTY_A), key, payloads(&items)),
+			Treasury::request_signature(signed(PARTY_A), key, payloads(&items), Balance::MAX, None),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Treasury::request_signature(approved(OTHER_WS, None, OUTSIDER), key, payloads(&items)),
+			Treasury::request_signature(
+				approved(OTHER_WS, None, OUTSIDER),
+				key,
+				payloads(&items),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::ApprovalForOtherWorkspace
 		);
 		update_keyring(KR, |k| k.is_active = false);
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), key, payloads(&items)),
+			Treasury::request_signature(signed(OWNER), key, payloads(&items), Balance::MAX, None),
 			Error::<Test>::KeyringInactive
 		);
 		update_keyring(KR, |k| {
@@ -1096,7 +1303,7 @@ fn request_signature_checks_the_requester_and_keyring() {
 			k.parties.clear();
 		});
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), key, payloads(&items)),
+			Treasury::request_signature(signed(OWNER), key, payloads(&items), Balance::MAX, None),
 			Error::<Test>::InsufficientParties
 		);
 	});
@@ -1111,7 +1318,15 @@ fn request_signature_is_gated_by_the_key_policy_else_the_workspace_policy() {
 		set_workspace_sign_policy(WS, Some(8));
 		// Requested with the workspace's policy 8 (the request itself is gated by 8).
 		let with_policy = {
-			assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, Some(7)));
+			assert_ok!(Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				Some(7),
+				Balance::MAX,
+				None
+			));
 			let request = last_id();
 			assert_ok!(Treasury::fulfil_key_request(
 				signed(PARTY_A),
@@ -1121,7 +1336,15 @@ fn request_signature_is_gated_by_the_key_policy_else_the_workspace_policy() {
 			request
 		};
 		let without_policy = {
-			assert_ok!(Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None));
+			assert_ok!(Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			));
 			let request = last_id();
 			assert_ok!(Treasury::fulfil_key_request(
 				signed(PARTY_A),
@@ -1131,16 +1354,30 @@ fn request_signature_is_gated_by_the_key_policy_else_the_workspace_policy() {
 			request
 		};
 		let items = [b"message".to_vec()];
-		assert_ok!(Treasury::request_signature(signed(OWNER), with_policy, payloads(&items)));
+		assert_ok!(Treasury::request_signature(
+			signed(OWNER),
+			with_policy,
+			payloads(&items),
+			Balance::MAX,
+			None
+		));
 		assert_eq!(submissions().last().unwrap().policy, Some(7));
-		assert_ok!(Treasury::request_signature(signed(OWNER), without_policy, payloads(&items)));
+		assert_ok!(Treasury::request_signature(
+			signed(OWNER),
+			without_policy,
+			payloads(&items),
+			Balance::MAX,
+			None
+		));
 		assert_eq!(submissions().last().unwrap().policy, Some(8));
 		// Approvals must be by the governing policy.
 		assert_noop!(
 			Treasury::request_signature(
 				approved(WS, Some(8), OWNER),
 				with_policy,
-				payloads(&items)
+				payloads(&items),
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::SignPolicyChanged
 		);
@@ -1148,14 +1385,18 @@ fn request_signature_is_gated_by_the_key_policy_else_the_workspace_policy() {
 			Treasury::request_signature(
 				approved(WS, None, OWNER),
 				without_policy,
-				payloads(&items)
+				payloads(&items),
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::SignPolicyChanged
 		);
 		assert_ok!(Treasury::request_signature(
 			approved(WS, Some(7), OWNER),
 			with_policy,
-			payloads(&items)
+			payloads(&items),
+			Balance::MAX,
+			None
 		));
 	});
 }
@@ -1175,7 +1416,9 @@ fn request_transaction_signature_computes_the_hash_and_passes_the_value() {
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(unsigned.clone()),
-			true
+			true,
+			Balance::MAX,
+			None
 		));
 		let request = last_id();
 		// What is signed is the chain's own signing hash of the transaction.
@@ -1219,6 +1462,7 @@ fn request_transaction_signature_computes_the_hash_and_passes_the_value() {
 				chain: Some(Chain::Evm { chain_id: 1 }),
 				fee: SIGN_FEE,
 				expires_at: 11,
+				memo: Default::default(),
 			}
 		);
 	});
@@ -1235,7 +1479,9 @@ fn request_transaction_signature_accepts_eip1559() {
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(unsigned.clone()),
-			false
+			false,
+			Balance::MAX,
+			None
 		));
 		let request = last_id();
 		assert_eq!(
@@ -1264,7 +1510,9 @@ fn request_transaction_signature_accepts_the_longest_transaction() {
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(longest.clone()),
-			true
+			true,
+			Balance::MAX,
+			None
 		));
 		assert_eq!(UnsignedTransactions::<Test>::get(last_id()).unwrap().to_vec(), longest);
 		// One byte more is refused by the call with a named error.
@@ -1276,7 +1524,9 @@ fn request_transaction_signature_accepts_the_longest_transaction() {
 				key,
 				Chain::Evm { chain_id: 1 },
 				too_long,
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::TransactionTooLong
 		);
@@ -1297,7 +1547,9 @@ fn request_transaction_signature_maps_format_errors() {
 				key,
 				Chain::Evm { chain_id: 5 },
 				unsigned.clone(),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::ChainIdMismatch
 		);
@@ -1308,7 +1560,9 @@ fn request_transaction_signature_maps_format_errors() {
 				key,
 				Chain::Evm { chain_id: 1 },
 				transaction(vec![0x7f, 1, 2, 3]),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::InvalidTransaction
 		);
@@ -1318,7 +1572,9 @@ fn request_transaction_signature_maps_format_errors() {
 				key,
 				Chain::Evm { chain_id: 1 },
 				transaction(vec![]),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::InvalidTransaction
 		);
@@ -1329,7 +1585,9 @@ fn request_transaction_signature_maps_format_errors() {
 				key,
 				Chain::Bitcoin { network: BitcoinNetwork::Regtest },
 				unsigned.clone(),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::InvalidTransaction
 		);
@@ -1340,7 +1598,9 @@ fn request_transaction_signature_maps_format_errors() {
 				ed_key,
 				Chain::Evm { chain_id: 1 },
 				unsigned.clone(),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::KeyTypeNotSupportedByChain
 		);
@@ -1350,7 +1610,9 @@ fn request_transaction_signature_maps_format_errors() {
 				key,
 				Chain::Solana,
 				unsigned.clone(),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::KeyTypeNotSupportedByChain
 		);
@@ -1360,7 +1622,9 @@ fn request_transaction_signature_maps_format_errors() {
 				key,
 				Chain::Evm { chain_id: 1 },
 				unsigned.clone(),
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::NotOwner
 		);
@@ -1370,7 +1634,9 @@ fn request_transaction_signature_maps_format_errors() {
 				77,
 				Chain::Evm { chain_id: 1 },
 				unsigned,
-				true
+				true,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::UnknownKey
 		);
@@ -1391,7 +1657,9 @@ fn transaction_requests_wait_for_approval_with_their_value() {
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(hex(EIP155_SIGNING_DATA)),
-			true
+			true,
+			Balance::MAX,
+			None
 		));
 		let submission = submissions().last().unwrap().clone();
 		assert_eq!(submission.policy, Some(7));
@@ -1417,7 +1685,9 @@ fn evm_transaction_round_trip_reproduces_the_published_transaction() {
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(hex(EIP155_SIGNING_DATA)),
-			true
+			true,
+			Balance::MAX,
+			None
 		));
 		let request = last_id();
 		let hash: [u8; 32] = hex(EIP155_SIGNING_HASH).try_into().unwrap();
@@ -1477,7 +1747,9 @@ fn private_transactions_are_not_broadcast() {
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(hex(EIP155_SIGNING_DATA)),
-			false
+			false,
+			Balance::MAX,
+			None
 		));
 		let request = last_id();
 		let hash: [u8; 32] = hex(EIP155_SIGNING_HASH).try_into().unwrap();
@@ -2250,7 +2522,15 @@ fn keys_are_listed_per_workspace() {
 		setup_single();
 		set_keyring(1, vec![PARTY_B], 1, 0, 0);
 		let a = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
-		assert_ok!(Treasury::request_key(signed(OUTSIDER), OTHER_WS, 1, KeyType::Ed25519, None));
+		assert_ok!(Treasury::request_key(
+			signed(OUTSIDER),
+			OTHER_WS,
+			1,
+			KeyType::Ed25519,
+			None,
+			Balance::MAX,
+			None
+		));
 		let other = last_id();
 		assert_ok!(Treasury::fulfil_key_request(
 			signed(PARTY_B),
@@ -2286,7 +2566,15 @@ fn pending_requests_lists_what_a_controller_must_answer() {
 		let open_key = request_key(KeyType::EcdsaSecp256k1);
 		assert_ok!(Treasury::reject_key_request(signed(PARTY_C), open_key, reason(b"x")));
 		let sign = request_signature(key_request, &[b"one".to_vec(), b"two".to_vec()]);
-		assert_ok!(Treasury::request_key(signed(OWNER), WS, 1, KeyType::Ed25519, None));
+		assert_ok!(Treasury::request_key(
+			signed(OWNER),
+			WS,
+			1,
+			KeyType::Ed25519,
+			None,
+			Balance::MAX,
+			None
+		));
 		let other_keyring = last_id();
 
 		let (keys, signs) = Treasury::pending_requests(KR);
@@ -2420,7 +2708,15 @@ fn a_requester_who_cannot_cover_the_fee_is_told_so() {
 		assert_ok!(Balances::transfer_allow_death(signed(OWNER), OUTSIDER, INITIAL_BALANCE - 10));
 		assert!(free(OWNER) < KEY_FEE);
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::InsufficientBalanceForRequestFee
 		);
 
@@ -2430,7 +2726,13 @@ fn a_requester_who_cannot_cover_the_fee_is_told_so() {
 		let keep = free(OWNER) - (SIGN_FEE - 1);
 		assert_ok!(Balances::transfer_allow_death(signed(OWNER), OUTSIDER, keep));
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), key, payloads(&[b"m".to_vec()])),
+			Treasury::request_signature(
+				signed(OWNER),
+				key,
+				payloads(&[b"m".to_vec()]),
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::InsufficientBalanceForRequestFee
 		);
 	});
@@ -2443,12 +2745,12 @@ fn more_payloads_than_the_bound_are_refused_by_name() {
 		let key = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(1)));
 		let items = vec![b"m".to_vec(); MaxPayloadsPerRequest::get() as usize + 1];
 		assert_noop!(
-			Treasury::request_signature(signed(OWNER), key, items),
+			Treasury::request_signature(signed(OWNER), key, items, Balance::MAX, None),
 			Error::<Test>::TooManyPayloads
 		);
 		// At the bound the request is made.
 		let items = vec![b"m".to_vec(); MaxPayloadsPerRequest::get() as usize];
-		assert_ok!(Treasury::request_signature(signed(OWNER), key, items));
+		assert_ok!(Treasury::request_signature(signed(OWNER), key, items, Balance::MAX, None));
 	});
 }
 
@@ -2462,11 +2764,19 @@ fn a_payload_longer_than_the_bound_is_refused_by_name() {
 			Treasury::request_signature(
 				signed(OWNER),
 				key,
-				vec![[longest.clone(), vec![0]].concat()]
+				vec![[longest.clone(), vec![0]].concat()],
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::PayloadTooLong
 		);
-		assert_ok!(Treasury::request_signature(signed(OWNER), key, vec![longest]));
+		assert_ok!(Treasury::request_signature(
+			signed(OWNER),
+			key,
+			vec![longest],
+			Balance::MAX,
+			None
+		));
 	});
 }
 
@@ -2627,7 +2937,9 @@ fn a_transaction_waiting_for_its_broadcast_is_kept_until_a_relayer_reports_it() 
 			key,
 			Chain::Evm { chain_id: 1 },
 			unsigned,
-			true
+			true,
+			Balance::MAX,
+			None
 		));
 		let request = last_id();
 		let later = request_key(KeyType::Ed25519);
@@ -3022,19 +3334,35 @@ fn backends_serve_their_key_types_only() {
 	build_and_execute(|| {
 		setup_single();
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::BitcoinTaproot, None),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::BitcoinTaproot,
+				None,
+				Balance::MAX,
+				None
+			),
 			Error::<Test>::KeyTypeNotServedByKeyring
 		);
 		setup_frost();
 		for key_type in [KeyType::EcdsaSecp256k1, KeyType::BitcoinSecp256k1] {
 			assert_noop!(
-				Treasury::request_key(signed(OWNER), WS, KR, key_type, None),
+				Treasury::request_key(signed(OWNER), WS, KR, key_type, None, Balance::MAX, None),
 				Error::<Test>::KeyTypeNotServedByKeyring
 			);
 		}
 		set_threshold_not_ready();
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None),
+			Treasury::request_key(
+				signed(OWNER),
+				WS,
+				KR,
+				KeyType::Ed25519,
+				None,
+				Balance::MAX,
+				None
+			),
 			DispatchError::Other("parties without encryption keys")
 		);
 		assert!(ceremonies().is_empty());
@@ -3159,7 +3487,9 @@ fn threshold_taproot_spends_are_fulfilled_with_bip340_signatures() {
 			key,
 			Chain::Bitcoin { network: BitcoinNetwork::Regtest },
 			unsigned,
-			true
+			true,
+			Balance::MAX,
+			None
 		));
 		let request = last_id();
 		let Some(Ceremony::Signing { payloads, .. }) = ceremonies().last().cloned() else {
@@ -3189,7 +3519,7 @@ fn threshold_ecdsa_keyrings_make_secp256k1_keys_and_their_transactions_give_prei
 		update_keyring(KR, |kr| kr.backend = KeyringBackend::ThresholdEcdsa);
 		for key_type in [KeyType::Ed25519, KeyType::BitcoinTaproot] {
 			assert_noop!(
-				Treasury::request_key(signed(OWNER), WS, KR, key_type, None),
+				Treasury::request_key(signed(OWNER), WS, KR, key_type, None, Balance::MAX, None),
 				Error::<Test>::KeyTypeNotServedByKeyring
 			);
 		}
@@ -3205,7 +3535,9 @@ fn threshold_ecdsa_keyrings_make_secp256k1_keys_and_their_transactions_give_prei
 			key,
 			Chain::Evm { chain_id: 1 },
 			transaction(unsigned.clone()),
-			false
+			false,
+			Balance::MAX,
+			None
 		));
 		let signing_request = last_id();
 		let preimages = <Treasury as ThresholdResults>::sign_preimages(signing_request).unwrap();
@@ -3218,7 +3550,13 @@ fn threshold_ecdsa_keyrings_make_secp256k1_keys_and_their_transactions_give_prei
 			Some(Ceremony::Signing { request, .. }) if *request == signing_request
 		));
 		// A raw payload has none.
-		assert_ok!(Treasury::request_signature(signed(OWNER), key, vec![vec![3; 32]]));
+		assert_ok!(Treasury::request_signature(
+			signed(OWNER),
+			key,
+			vec![vec![3; 32]],
+			Balance::MAX,
+			None
+		));
 		assert_eq!(<Treasury as ThresholdResults>::sign_preimages(last_id()), None);
 	});
 }
@@ -3228,3 +3566,6 @@ mod spending;
 
 #[path = "tests_messages.rs"]
 mod messages;
+
+#[path = "tests_terms.rs"]
+mod terms;

@@ -20,7 +20,14 @@ fn vector(id: &str) -> Vec<u8> {
 }
 
 fn request_message(key: KeyId, format: MessageFormat, message: Vec<u8>) -> RequestId {
-	assert_ok!(Treasury::request_message_signature(signed(OWNER), key, format, message));
+	assert_ok!(Treasury::request_message_signature(
+		signed(OWNER),
+		key,
+		format,
+		message,
+		Balance::MAX,
+		None
+	));
 	last_id()
 }
 
@@ -93,9 +100,16 @@ fn bad_messages_get_clear_errors() {
 		let evm = create_key(KeyType::EcdsaSecp256k1, ecdsa_public(&ecdsa_pair(5)));
 		let ed25519 = create_key(KeyType::Ed25519, ed25519_public(&ed25519_pair(5)));
 		let ask = |key, format, message: &[u8]| {
-			Treasury::request_message_signature(signed(OWNER), key, format, message.to_vec())
-				.map(|_| ())
-				.map_err(|error| error.error)
+			Treasury::request_message_signature(
+				signed(OWNER),
+				key,
+				format,
+				message.to_vec(),
+				Balance::MAX,
+				None,
+			)
+			.map(|_| ())
+			.map_err(|error| error.error)
 		};
 		assert_eq!(
 			ask(ed25519, MessageFormat::PersonalSign, b"hi"),

@@ -36,7 +36,9 @@ fn request_transfer(key: KeyId, nonce: u64, amount: u128, value: u64) -> Request
 		key,
 		Chain::Evm { chain_id: 1 },
 		unsigned,
-		false
+		false,
+		Balance::MAX,
+		None
 	));
 	last_id()
 }
@@ -80,7 +82,9 @@ fn the_policy_sees_the_token_transfer() {
 				key,
 				Chain::Evm { chain_id: 1 },
 				eip1559_call(1, USDC, 0, &data),
-				false
+				false,
+				Balance::MAX,
+				None
 			),
 			Error::<Test>::InvalidTransaction
 		);

@@ -97,6 +97,8 @@ impl pallet_zenrock_treasury::Config for Runtime {
 	type MaxSpendingBuckets = ConstU32<128>;
 	// EIP-712 typed data as JSON (a Permit2 permit is about 1 KiB).
 	type MaxMessageLength = ConstU32<4096>;
+	// A client's correlation id, returned in the request's events.
+	type MaxMemoLength = ConstU32<64>;
 	type WeightInfo = pallet_zenrock_treasury::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ZenrockBenchmarkHelper;
@@ -298,6 +300,8 @@ mod benchmark_helpers {
 				keyring,
 				key_type,
 				None,
+				Balance::MAX,
+				None,
 			)
 			.expect("the key request is accepted");
 			request
@@ -309,6 +313,8 @@ mod benchmark_helpers {
 				RuntimeOrigin::signed(mpc_requester()),
 				key,
 				payloads,
+				Balance::MAX,
+				None,
 			)
 			.expect("the signature request is accepted");
 			request
@@ -337,6 +343,8 @@ mod benchmark_helpers {
 				zenrock_chain_formats::Chain::Evm { chain_id: 1 },
 				unsigned,
 				false,
+				Balance::MAX,
+				None,
 			)
 			.expect("the transaction signature request is accepted");
 			request
@@ -362,6 +370,8 @@ mod benchmark_helpers {
 			keyring,
 			KeyType::EcdsaSecp256k1,
 			None,
+			Balance::MAX,
+			None,
 		)
 		.expect("the key request is accepted");
 		let public = sp_io::crypto::ecdsa_generate(KEY_TYPE, Some(b"//relayer-bench".to_vec()));
@@ -385,6 +395,8 @@ mod benchmark_helpers {
 			chain,
 			unsigned,
 			true,
+			Balance::MAX,
+			None,
 		)
 		.expect("the transaction signature request is accepted");
 		let signatures = parsed
