@@ -192,6 +192,8 @@ export const eventData = (event) => event.data.toHuman();
 
 /** The dev chain's FROST keyring: Alice, Bob and Charlie, threshold 2, served by the dev node. */
 export const DEV_FROST_KEYRING = 1;
+/** A request's `max_fee` that accepts any keyring fee (u128::MAX). */
+export const NO_FEE_LIMIT = (1n << 128n) - 1n;
 /** The dev chain's threshold ECDSA keyring (Alice, Bob, Charlie; 2 of 3). */
 export const DEV_ECDSA_KEYRING = 2;
 

@@ -15,7 +15,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { describeDispatchError, rawRpc, send } from './chain.js';
+import { NO_FEE_LIMIT, describeDispatchError, rawRpc, send } from './chain.js';
 
 const ZEN = 10n ** 12n;
 const DEV_KEYRING = 0;
@@ -122,7 +122,7 @@ export async function runLoad(api, wsUrl, alice, options) {
   });
   const keyRequests = await Promise.all(
     requesters.map((r, i) =>
-      send(api, r, api.tx.zenrockTreasury.requestKey(workspaces[i], DEV_KEYRING, 'EcdsaSecp256k1', null)),
+      send(api, r, api.tx.zenrockTreasury.requestKey(workspaces[i], DEV_KEYRING, 'EcdsaSecp256k1', null, NO_FEE_LIMIT, null)),
     ),
   );
   const keyRequestIds = keyRequests.map((result) => {
@@ -151,7 +151,7 @@ export async function runLoad(api, wsUrl, alice, options) {
     const count = Math.min(perRequester, requests - i * perRequester);
     for (let k = 0; k < count; k += 1) {
       const hash = blake2AsU8a(`load ${i} ${k} ${Date.now()}`);
-      const tx = api.tx.zenrockTreasury.requestSignature(keyRequestIds[i], [u8aToHex(hash)]);
+      const tx = api.tx.zenrockTreasury.requestSignature(keyRequestIds[i], [u8aToHex(hash)], NO_FEE_LIMIT, null);
       await tx.signAsync(r, { nonce: nonce++, era: 0, blockHash: api.genesisHash });
       signed.push({ requester: i, tx });
     }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startNode } from '../lib/node.js';
-import { DEV_ECDSA_KEYRING, DEV_FROST_KEYRING, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEcdsaSetup, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
+import { DEV_ECDSA_KEYRING, DEV_FROST_KEYRING, NO_FEE_LIMIT, connect, describeDispatchError, devAccounts, rawRpc, send, waitForEcdsaSetup, waitForEvent, waitForThresholdParties } from '../lib/chain.js';
 import { ed25519 } from '@noble/curves/ed25519';
 import { schnorr } from '@noble/curves/secp256k1';
 import { encodeAddress } from '@polkadot/util-crypto';
@@ -25,6 +25,37 @@ import {
   typedSigningHash,
   verifyRecoverable,
 } from '../lib/evm.js';
+
+/** The Permit2 `PermitSingle` of Uniswap's permit2 tests (test/TypehashGeneration.t.sol), and its
+ * EIP-712 digest (eth-account agrees; the MetaMask signature published there recovers from it). */
+const PERMIT2_SINGLE = JSON.stringify({
+  types: {
+    EIP712Domain: [
+      { name: 'name', type: 'string' },
+      { name: 'chainId', type: 'uint256' },
+      { name: 'verifyingContract', type: 'address' },
+    ],
+    PermitSingle: [
+      { name: 'details', type: 'PermitDetails' },
+      { name: 'spender', type: 'address' },
+      { name: 'sigDeadline', type: 'uint256' },
+    ],
+    PermitDetails: [
+      { name: 'token', type: 'address' },
+      { name: 'amount', type: 'uint160' },
+      { name: 'expiration', type: 'uint48' },
+      { name: 'nonce', type: 'uint48' },
+    ],
+  },
+  primaryType: 'PermitSingle',
+  domain: { name: 'Permit2', chainId: 1, verifyingContract: '0xCe71065D4017F316EC606Fe4422e11eB2c47c246' },
+  message: {
+    details: { token: '0x1f9840a85d5aF5bf1D1762F925BDADdC4201F984', amount: '100', expiration: '946902158100', nonce: '0' },
+    spender: '0x68b3465833fb72A70ecDF485E0e4C7bD8665Fc45',
+    sigDeadline: '146902158100',
+  },
+});
+const PERMIT2_SINGLE_DIGEST = '0x6a4964621b8c850feebefb04dd997d9d109a807ec26f7fdc26282c3b2f0e2c74';
 
 /** 1 ZEN in plancks (12 decimals). */
 const ZEN = 10n ** 12n;
@@ -248,7 +279,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
       BitcoinTaproot: (signature, payload, publicKey) => schnorr.verify(signature, payload, publicKey),
     };
     for (const keyType of ['Ed25519', 'BitcoinTaproot']) {
-      const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, DEV_FROST_KEYRING, keyType, null));
+      const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, DEV_FROST_KEYRING, keyType, null, NO_FEE_LIMIT, null));
       expectOk(requested, `request_key ${keyType}`);
       assert.ok(requested.find(api.events.zenrockMpc.DkgStarted), `DkgStarted among ${requested.names}`);
       const request = requested.find(api.events.zenrockTreasury.KeyRequested).data.request.toNumber();
@@ -264,7 +295,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
 
       // A 32-byte payload: a message for Ed25519, a prehash (sighash) for Taproot.
       const payload = keccak_256(new TextEncoder().encode(`signed by two of three: ${keyType}`));
-      const signed = await submit(alice, api.tx.zenrockTreasury.requestSignature(key, [toHex(payload)]));
+      const signed = await submit(alice, api.tx.zenrockTreasury.requestSignature(key, [toHex(payload)], NO_FEE_LIMIT, null));
       expectOk(signed, `request_signature ${keyType}`);
       const signing = signed.find(api.events.zenrockMpc.SigningStarted);
       assert.ok(signing, `SigningStarted among ${signed.names}`);
@@ -294,7 +325,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal(keyring.partyThreshold.toNumber(), 2);
 
     // The chain derives the key (the master key's child m/i) in the request's own block.
-    const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, DEV_ECDSA_KEYRING, 'EcdsaSecp256k1', null));
+    const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, DEV_ECDSA_KEYRING, 'EcdsaSecp256k1', null, NO_FEE_LIMIT, null));
     expectOk(requested, 'request_key EcdsaSecp256k1 on keyring 2');
     const fulfilled = requested.find(api.events.zenrockTreasury.KeyRequestFulfilled);
     assert.ok(fulfilled, `KeyRequestFulfilled in the request's block, among ${requested.names}`);
@@ -321,7 +352,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     });
     const signed = await submit(
       alice,
-      api.tx.zenrockTreasury.requestTransactionSignature(key, { Evm: { chainId: 31337 } }, toHex(unsigned), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(key, { Evm: { chainId: 31337 } }, toHex(unsigned), false, NO_FEE_LIMIT, null),
     );
     expectOk(signed, 'request_transaction_signature on keyring 2');
     const request = signed.find(api.events.zenrockTreasury.SignatureRequested).data.request.toNumber();
@@ -336,6 +367,46 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     t.diagnostic(
       `threshold ECDSA: key in the request's block, signature ${done.blockNumber - signed.blockNumber} block(s) after its request`,
     );
+
+    // A Permit2 permit (EIP-712 typed data, the one Uniswap's permit2 tests sign with MetaMask):
+    // the chain hashes it, two parties sign the digest from its preimage.
+    for (;;) {
+      const pool = await api.query.zenrockMpc.presignaturePools(key);
+      if (pool.isSome && pool.unwrap().pooled.toNumber() >= 1) break;
+      if (Date.now() > deadline + FULFIL_TIMEOUT_MS) throw new Error(`no second presignature for key ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const permit = await submit(
+      alice,
+      api.tx.zenrockTreasury.requestMessageSignature(key, 'TypedData', PERMIT2_SINGLE, NO_FEE_LIMIT, 'permit-1'),
+    );
+    expectOk(permit, 'request_message_signature on keyring 2');
+    const permitRequested = permit.find(api.events.zenrockTreasury.SignatureRequested);
+    assert.equal(permitRequested.data.memo.toUtf8(), 'permit-1');
+    const permitRequest = permitRequested.data.request.toNumber();
+    const permitDigest = (await api.query.zenrockTreasury.signPayloads(permitRequest)).unwrap()[0].toU8a(true);
+    assert.equal(toHex(permitDigest), PERMIT2_SINGLE_DIGEST, 'the digest eth-account and MetaMask agree on');
+    await waitFor(
+      api.events.zenrockTreasury.SignatureRequestFulfilled,
+      (data) => data.request.toNumber() === permitRequest,
+      permit.blockNumber,
+      `SignatureRequestFulfilled for the permit request ${permitRequest}`,
+    );
+    const permitSignature = (await api.query.zenrockTreasury.signRequests(permitRequest)).unwrap().signatures.unwrap()[0].toU8a(true);
+    verifyRecoverable(permitSignature, permitDigest, publicKey);
+  });
+
+  it('a request states the most fee it accepts, and its memo comes back in its events', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { alice } = accounts;
+    const tooLow = await submit(alice, api.tx.zenrockTreasury.requestKey(0, GENESIS_KEYRING, 'Ed25519', null, ZEN - 1n, 'order-7'));
+    assert.equal(tooLow.error, 'ZenrockTreasury.FeeAboveMaximum');
+    const requested = await submit(alice, api.tx.zenrockTreasury.requestKey(0, GENESIS_KEYRING, 'Ed25519', null, ZEN, 'order-7'));
+    expectOk(requested, 'request_key with max_fee = the fee');
+    const event = requested.find(api.events.zenrockTreasury.KeyRequested);
+    assert.equal(event.data.memo.toUtf8(), 'order-7');
+    assert.equal(event.data.fee.toBigInt(), ZEN);
+    const request = event.data.request.toNumber();
+    assert.equal((await api.query.zenrockTreasury.keyRequests(request)).unwrap().memo.toUtf8(), 'order-7');
   });
 
   // --------------------------------------------------------------------------------------------
@@ -409,7 +480,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const requestsBefore = (await api.query.zenrockTreasury.nextRequestId()).toNumber();
     const result = await submit(
       alice,
-      api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null),
+      api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null, NO_FEE_LIMIT, null),
     );
     expectOk(result, 'request_key');
     assert.equal(result.find(api.events.zenrockTreasury.KeyRequested), undefined, 'no KeyRequested before approval');
@@ -501,7 +572,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     need('key');
     const { alice, charlie } = accounts;
     const hash = keccak_256(new TextEncoder().encode('Zenrock on Substrate: e2e signature request'));
-    const result = await submit(alice, api.tx.zenrockTreasury.requestSignature(story.key, [toHex(hash)]));
+    const result = await submit(alice, api.tx.zenrockTreasury.requestSignature(story.key, [toHex(hash)], NO_FEE_LIMIT, null));
     expectOk(result, 'request_signature');
     assert.equal(result.find(api.events.zenrockTreasury.SignatureRequested), undefined, 'no SignatureRequested yet');
     const awaiting = result.find(api.events.zenrockTreasury.RequestAwaitingApproval);
@@ -637,7 +708,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const unsigned = transfer(0, 500n);
     const result = await submit(
       alice,
-      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false, NO_FEE_LIMIT, null),
     );
     expectOk(result, 'request_transaction_signature');
     assert.equal(result.find(api.events.zenrockTreasury.RequestAwaitingApproval), undefined, 'no approval needed');
@@ -657,7 +728,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const unsigned = transfer(1, value);
     const result = await submit(
       alice,
-      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(unsigned), false, NO_FEE_LIMIT, null),
     );
     expectOk(result, 'request_transaction_signature');
     assert.equal(result.find(api.events.zenrockTreasury.SignatureRequested), undefined, 'not requested before approval');
@@ -725,7 +796,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const small = usdcCall(2, erc20Call('a9059cbb', TREASURY_WALLETS[0], 4_000_000_000n));
     const signedAtOnce = await submit(
       alice,
-      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(small), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(small), false, NO_FEE_LIMIT, null),
     );
     expectOk(signedAtOnce, 'request_transaction_signature');
     const requested = signedAtOnce.find(api.events.zenrockTreasury.SignatureRequested);
@@ -736,7 +807,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const large = usdcCall(3, erc20Call('a9059cbb', TREASURY_WALLETS[1], 7_000_000_000n));
     const waits = await submit(
       alice,
-      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(large), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(large), false, NO_FEE_LIMIT, null),
     );
     expectOk(waits, 'request_transaction_signature');
     const action = waits.find(api.events.zenrockTreasury.RequestAwaitingApproval)?.data.action.toNumber();
@@ -753,7 +824,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const approval = usdcCall(4, erc20Call('095ea7b3', TREASURY_WALLETS[2], (1n << 256n) - 1n));
     const refused = await submit(
       alice,
-      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(approval), false),
+      api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 1 } }, toHex(approval), false, NO_FEE_LIMIT, null),
     );
     assert.equal(refused.error, 'ZenrockPolicy.RejectedByPolicy');
   });
@@ -770,7 +841,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     // it needs two approvals.
     const pending = await submit(
       alice,
-      api.tx.zenrockTreasury.requestSignature(story.key, [toHex(keccak_256(new TextEncoder().encode('pending')))]),
+      api.tx.zenrockTreasury.requestSignature(story.key, [toHex(keccak_256(new TextEncoder().encode('pending')))], NO_FEE_LIMIT, null),
     );
     expectOk(pending, 'request_signature');
     const action = pending.find(api.events.zenrockTreasury.RequestAwaitingApproval)?.data.action.toNumber();
@@ -785,12 +856,12 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     const createPolicy = (rule) => api.tx.zenrockPolicy.createPolicy('bad rule', participants, [], rule, null, null);
     // Everything at once (explicit nonces): these land in the same block or two.
     const cases = [
-      ['Dave (not an owner) requests a key', dave, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null), daveNonce, 'ZenrockTreasury.NotOwner'],
+      ['Dave (not an owner) requests a key', dave, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'EcdsaSecp256k1', null, NO_FEE_LIMIT, null), daveNonce, 'ZenrockTreasury.NotOwner'],
       ['Dave (not a participant) approves', dave, api.tx.zenrockPolicy.approve(action), daveNonce + 1, 'ZenrockPolicy.NotParticipant'],
       ['Alice approves her own request again', alice, api.tx.zenrockPolicy.approve(action), aliceNonce, 'ZenrockPolicy.AlreadyApproved'],
-      ['a 31-byte payload for a secp256k1 key', alice, api.tx.zenrockTreasury.requestSignature(story.key, [toHex(new Uint8Array(31))]), aliceNonce + 1, 'ZenrockTreasury.InvalidPayloadLength'],
-      ['a transaction for chain 1 requested for chain 5', alice, api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 5 } }, toHex(transfer(2, 1n)), false), aliceNonce + 2, 'ZenrockTreasury.ChainIdMismatch'],
-      ['a signature with a key that does not exist', alice, api.tx.zenrockTreasury.requestSignature(999_999, [toHex(new Uint8Array(32))]), aliceNonce + 3, 'ZenrockTreasury.UnknownKey'],
+      ['a 31-byte payload for a secp256k1 key', alice, api.tx.zenrockTreasury.requestSignature(story.key, [toHex(new Uint8Array(31))], NO_FEE_LIMIT, null), aliceNonce + 1, 'ZenrockTreasury.InvalidPayloadLength'],
+      ['a transaction for chain 1 requested for chain 5', alice, api.tx.zenrockTreasury.requestTransactionSignature(story.key, { Evm: { chainId: 5 } }, toHex(transfer(2, 1n)), false, NO_FEE_LIMIT, null), aliceNonce + 2, 'ZenrockTreasury.ChainIdMismatch'],
+      ['a signature with a key that does not exist', alice, api.tx.zenrockTreasury.requestSignature(999_999, [toHex(new Uint8Array(32))], NO_FEE_LIMIT, null), aliceNonce + 3, 'ZenrockTreasury.UnknownKey'],
       ['Bob approves an action that has completed', bob, api.tx.zenrockPolicy.approve(story.keyAction), undefined, 'ZenrockPolicy.ActionNotFound'],
       ['rule `alice && mallory`', eve, createPolicy('alice && mallory'), eveNonce, 'ZenrockPolicy.RuleUnknownIdentifier'],
       ['rule `alice + + bob`', eve, createPolicy('alice + + bob'), eveNonce + 1, 'ZenrockPolicy.RuleSyntax'],
@@ -832,9 +903,9 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
 
     const first = (await api.rpc.system.accountNextIndex(ferdie.address)).toNumber();
     const cases = [
-      [`${maxPayloads + 1} payloads`, api.tx.zenrockTreasury.requestSignature(0, Array(maxPayloads + 1).fill(bytes(32))), 'ZenrockTreasury.TooManyPayloads'],
-      [`a ${maxPayloadLength + 1}-byte payload`, api.tx.zenrockTreasury.requestSignature(0, [bytes(maxPayloadLength + 1)]), 'ZenrockTreasury.PayloadTooLong'],
-      [`a ${maxTransaction + 1}-byte unsigned transaction`, api.tx.zenrockTreasury.requestTransactionSignature(0, { Evm: { chainId: 1 } }, bytes(maxTransaction + 1), false), 'ZenrockTreasury.TransactionTooLong'],
+      [`${maxPayloads + 1} payloads`, api.tx.zenrockTreasury.requestSignature(0, Array(maxPayloads + 1).fill(bytes(32)), NO_FEE_LIMIT, null), 'ZenrockTreasury.TooManyPayloads'],
+      [`a ${maxPayloadLength + 1}-byte payload`, api.tx.zenrockTreasury.requestSignature(0, [bytes(maxPayloadLength + 1)], NO_FEE_LIMIT, null), 'ZenrockTreasury.PayloadTooLong'],
+      [`a ${maxTransaction + 1}-byte unsigned transaction`, api.tx.zenrockTreasury.requestTransactionSignature(0, { Evm: { chainId: 1 } }, bytes(maxTransaction + 1), false, NO_FEE_LIMIT, null), 'ZenrockTreasury.TransactionTooLong'],
       ['a 73-byte signature', api.tx.zenrockTreasury.fulfilSignatureRequest(0, [bytes(73)]), 'ZenrockTreasury.SignatureTooLong'],
       [`${maxPayloads + 1} signatures`, api.tx.zenrockTreasury.fulfilSignatureRequest(0, Array(maxPayloads + 1).fill(bytes(65))), 'ZenrockTreasury.WrongSignatureCount'],
       ['a 66-byte public key', api.tx.zenrockTreasury.fulfilKeyRequest(0, bytes(66)), 'ZenrockTreasury.InvalidPublicKey'],
@@ -858,7 +929,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     // Alice (admin of keyring 0) asks for a key, then deactivates the keyring before Bob approves.
     const aliceNonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
     const [requested, deactivated] = await Promise.all([
-      submit(alice, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'Ed25519', null), { nonce: aliceNonce }),
+      submit(alice, api.tx.zenrockTreasury.requestKey(story.workspace, GENESIS_KEYRING, 'Ed25519', null, NO_FEE_LIMIT, null), { nonce: aliceNonce }),
       submit(alice, api.tx.zenrockIdentity.deactivateKeyring(GENESIS_KEYRING), { nonce: aliceNonce + 1 }),
     ]);
     try {
