@@ -10,7 +10,6 @@ use frame_support::assert_ok;
 use pallet_zenrock_treasury::test_transactions::{eip1559_call, erc20_transfer_data};
 use sp_core::Pair as _;
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
-use sp_runtime::BuildStorage;
 use zenrock_chain_formats::{address::evm_checksum_address, Chain, KeyType};
 use zenrock_runtime::{
 	Runtime, RuntimeEvent, RuntimeOrigin, System, ZenrockPolicy, ZenrockTreasury,
@@ -27,11 +26,10 @@ const ELSEWHERE: [u8; 20] = [0x99; 20];
 /// 1 USDC (6 decimals).
 const USDC_UNIT: u128 = 1_000_000;
 
+mod common;
+
 fn development_chain() -> sp_io::TestExternalities {
-	let config = zenrock_runtime::genesis_config_presets::preset_genesis_config("development")
-		.expect("the development preset exists");
-	let mut ext: sp_io::TestExternalities =
-		config.build_storage().expect("the genesis config builds").into();
+	let mut ext = common::preset_ext("development");
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

@@ -317,7 +317,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     }
   });
 
-  it('keyring 2 is threshold ECDSA (Alice, Bob, Charlie, 2 of 3): an EVM key in its request\'s block, an EIP-1559 transfer signed by two parties; @noble/curves recovers the key', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  it('keyring 2 is threshold ECDSA (Alice, Bob, Charlie, 2 of 3): an EVM key in its request\'s block, an EIP-1559 transfer and a Permit2 permit signed by two parties; @noble/curves recovers the key', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const { alice, bob, charlie } = accounts;
     const keyring = (await api.query.zenrockIdentity.keyrings(DEV_ECDSA_KEYRING)).unwrap();
     assert.equal(keyring.backend.type, 'ThresholdEcdsa');

@@ -300,6 +300,14 @@ impl<AccountId> Answerer<AccountId> {
 	}
 }
 
+/// A signature request's key, its policy, who asks, and the keyring's terms, all checked.
+struct SignatureRequester<T: Config> {
+	stored_key: Key<BlockNumberFor<T>>,
+	policy: Option<PolicyId>,
+	authorized: Authorized<T::AccountId>,
+	terms: KeyringTerms<T::AccountId, BalanceOf<T>>,
+}
+
 /// Who is asking for a policy-gated operation, once the origin is checked.
 enum Authorized<AccountId> {
 	/// An owner asking: the operation is checked, then submitted to the policy gate.
@@ -1060,11 +1068,8 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let memo = Self::bounded_memo(memo)?;
 			let bounded_payloads = Self::bounded_payloads(&payloads)?;
-			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
-			let policy = Self::key_policy(&stored_key);
-			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
-			let terms = Self::serving_keyring(stored_key.keyring)?;
-			ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
+			let SignatureRequester { stored_key, policy, authorized, terms } =
+				Self::signature_requester(origin, key, max_fee)?;
 			ensure!(!payloads.is_empty(), Error::<T>::NoPayloads);
 			for payload in &payloads {
 				let valid_length = if stored_key.key_type.signs_prehash() {
@@ -1139,11 +1144,8 @@ pub mod pallet {
 					.clone()
 					.try_into()
 					.map_err(|_| Error::<T>::TransactionTooLong)?;
-			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
-			let policy = Self::key_policy(&stored_key);
-			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
-			let terms = Self::serving_keyring(stored_key.keyring)?;
-			ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
+			let SignatureRequester { stored_key, policy, authorized, terms } =
+				Self::signature_requester(origin, key, max_fee)?;
 			let public =
 				Self::parse_stored_key(&stored_key).map_err(|_| Error::<T>::InvalidPublicKey)?;
 			let parsed = parse_transaction(&chain, &public, &unsigned_transaction)
@@ -1233,11 +1235,8 @@ pub mod pallet {
 				message.len() <= T::MaxMessageLength::get() as usize,
 				Error::<T>::MessageTooLong
 			);
-			let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
-			let policy = Self::key_policy(&stored_key);
-			let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
-			let terms = Self::serving_keyring(stored_key.keyring)?;
-			ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
+			let SignatureRequester { stored_key, policy, authorized, terms } =
+				Self::signature_requester(origin, key, max_fee)?;
 			ensure!(
 				stored_key.key_type == KeyType::EcdsaSecp256k1,
 				Error::<T>::KeyCannotSignMessages
@@ -1660,6 +1659,21 @@ impl<T: Config> Pallet<T> {
 			GateOutcome::Executed => Ok(Some(executed_weight).into()),
 			GateOutcome::Pending(_) => Ok(().into()),
 		}
+	}
+
+	/// What every signature request checks first: the key exists, `origin` may ask under its
+	/// policy, its keyring can serve, and its fee is at most `max_fee`.
+	fn signature_requester(
+		origin: OriginFor<T>,
+		key: KeyId,
+		max_fee: BalanceOf<T>,
+	) -> Result<SignatureRequester<T>, DispatchError> {
+		let stored_key = Keys::<T>::get(key).ok_or(Error::<T>::UnknownKey)?;
+		let policy = Self::key_policy(&stored_key);
+		let authorized = Self::authorize(origin, stored_key.workspace, policy)?;
+		let terms = Self::serving_keyring(stored_key.keyring)?;
+		ensure!(terms.sign_request_fee <= max_fee, Error::<T>::FeeAboveMaximum);
+		Ok(SignatureRequester { stored_key, policy, authorized, terms })
 	}
 
 	/// The terms of `keyring` if it can serve a new request: it exists, is active, has at least
