@@ -228,13 +228,6 @@ pub struct Vocabulary<'a> {
 	pub max_spent_window: u32,
 }
 
-impl<'a> Vocabulary<'a> {
-	/// Participants only: no address lists, no spent(...).
-	pub fn labels(labels: &'a [&'a [u8]]) -> Self {
-		Vocabulary { labels, lists: &[], max_spent_window: 0 }
-	}
-}
-
 /// What an evaluation reads besides the votes: the operation's facts, the policy's address
 /// lists and the spending ledger (token, window in seconds → amount; `None`: unknown).
 #[derive(Clone, Copy)]
