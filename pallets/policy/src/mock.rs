@@ -90,10 +90,11 @@ pub const MAX_LIST_ITEMS: u32 = 4;
 /// The longest window the mock ledger answers for: 30 days.
 pub const MAX_WINDOW_SECONDS: u32 = 30 * 86_400;
 
+/// What the mock ledger answers: (key, asset, window in seconds) → amount.
+type SpentAnswers = std::collections::BTreeMap<(u64, [u8; 32], u32), u128>;
+
 std::thread_local! {
-	/// What the mock ledger answers: (key, asset, window in seconds) → amount.
-	static SPENT: core::cell::RefCell<std::collections::BTreeMap<(u64, [u8; 32], u32), u128>> =
-		Default::default();
+	static SPENT: core::cell::RefCell<SpentAnswers> = Default::default();
 }
 
 /// A ledger whose answers the tests set with [`set_spent`]; unset amounts are 0.
@@ -229,11 +230,11 @@ pub mod pallet_gated {
 			workspace: WorkspaceId,
 			policy: Option<PolicyId>,
 			value: u32,
-			context: PolicyContext,
+			context: Box<PolicyContext>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let call = Call::<T>::record { value }.into();
-			T::Gate::submit(&who, workspace, policy, call, context)?;
+			T::Gate::submit(&who, workspace, policy, call, *context)?;
 			Ok(())
 		}
 	}

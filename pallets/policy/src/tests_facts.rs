@@ -220,6 +220,9 @@ fn evm_of(address: &[u8; 20]) -> String {
 	zenrock_chain_formats::address::evm_checksum_address(address)
 }
 
+/// Address lists as create_policy takes them: (name, items).
+type Lists = Vec<(&'static str, Vec<String>)>;
+
 fn wallets() -> Vec<String> {
 	vec![TREASURY_1.to_lowercase(), TREASURY_2.to_string()]
 }
@@ -240,7 +243,7 @@ fn address_lists_are_checked_and_kept_normalised() {
 		let text = rule::normalize_list_item(b"eip155:1").map(|item| item.into_inner());
 		assert_eq!(text, Ok(b"eip155:1".to_vec()));
 
-		let cases: Vec<(Vec<(&str, Vec<String>)>, Error<Test>)> = vec![
+		let cases: Vec<(Lists, Error<Test>)> = vec![
 			(vec![("wallets", vec![])], Error::<Test>::InvalidAddressListLength),
 			(
 				vec![("wallets", (0..=MAX_LIST_ITEMS).map(|i| format!("w{i}")).collect())],
@@ -289,7 +292,7 @@ fn request(
 		0,
 		Some(policy),
 		value,
-		context,
+		Box::new(context),
 	)
 }
 
