@@ -44,7 +44,10 @@ fn a_personal_sign_message_is_hashed_by_the_chain_and_signed() {
 		let request = request_message(key, MessageFormat::PersonalSign, b"hello world".to_vec());
 		// viem's published digest of "hello world".
 		let digest = hex("d9eba16ed0ecae432b71fe008c98cc872bb4cc214d3220a36f365326cf807d68");
-		assert_eq!(SignPayloads::<Test>::get(request).unwrap(), stored_payloads(core::slice::from_ref(&digest)));
+		assert_eq!(
+			SignPayloads::<Test>::get(request).unwrap(),
+			stored_payloads(core::slice::from_ref(&digest))
+		);
 		let preimage = SignPreimages::<Test>::get(request).expect("kept").into_inner();
 		assert_eq!(preimage, b"\x19Ethereum Signed Message:\n11hello world".to_vec());
 		assert_eq!(
