@@ -20,7 +20,7 @@
 //! type whose name starts with `Permit` (batches, witnesses) is an approval whose token is
 //! unknown.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 use alloy_dyn_abi::{DynSolValue, TypedData};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -234,5 +234,5 @@ fn address(value: Option<&DynSolValue>) -> Option<String> {
 
 /// The CAIP-2 chain of a message: `eip155:<chainId>` when its domain names one.
 pub fn message_chain(parsed: &ParsedMessage) -> Option<String> {
-	parsed.chain_id.map(|id| format!("eip155:{id}"))
+	parsed.chain_id.map(|chain_id| crate::Chain::Evm { chain_id }.caip2())
 }

@@ -334,13 +334,16 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
     assert.equal(publicKey.length, 33);
 
     // Presignatures for the key are made in the background; then one round of partial signatures.
-    const deadline = Date.now() + FULFIL_TIMEOUT_MS;
-    for (;;) {
-      const pool = await api.query.zenrockMpc.presignaturePools(key);
-      if (pool.isSome && pool.unwrap().pooled.toNumber() >= 1) break;
-      if (Date.now() > deadline) throw new Error(`no presignature pooled for key ${key} within ${FULFIL_TIMEOUT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+    const presignaturePooled = async () => {
+      const deadline = Date.now() + FULFIL_TIMEOUT_MS;
+      for (;;) {
+        const pool = await api.query.zenrockMpc.presignaturePools(key);
+        if (pool.isSome && pool.unwrap().pooled.toNumber() >= 1) return;
+        if (Date.now() > deadline) throw new Error(`no presignature pooled for key ${key} within ${FULFIL_TIMEOUT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    };
+    await presignaturePooled();
     const unsigned = eip1559Unsigned({
       chainId: 31337,
       nonce: 0,
@@ -370,12 +373,7 @@ describe('Zenrock on Substrate through Polkadot.js', { concurrency: 1 }, () => {
 
     // A Permit2 permit (EIP-712 typed data, the one Uniswap's permit2 tests sign with MetaMask):
     // the chain hashes it, two parties sign the digest from its preimage.
-    for (;;) {
-      const pool = await api.query.zenrockMpc.presignaturePools(key);
-      if (pool.isSome && pool.unwrap().pooled.toNumber() >= 1) break;
-      if (Date.now() > deadline + FULFIL_TIMEOUT_MS) throw new Error(`no second presignature for key ${key}`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+    await presignaturePooled();
     const permit = await submit(
       alice,
       api.tx.zenrockTreasury.requestMessageSignature(key, 'TypedData', PERMIT2_SINGLE, NO_FEE_LIMIT, 'permit-1'),

@@ -8,23 +8,24 @@ fn memo(text: &[u8]) -> Option<Vec<u8>> {
 	Some(text.to_vec())
 }
 
+/// `OWNER` asks keyring `KR` for a key of `key_type` in `WS`, accepting `max_fee`, with `memo`.
+fn key_request(
+	key_type: KeyType,
+	max_fee: Balance,
+	memo: Option<Vec<u8>>,
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Treasury::request_key(signed(OWNER), WS, KR, key_type, None, max_fee, memo)
+}
+
 #[test]
 fn a_fee_above_the_requesters_maximum_is_refused() {
 	build_and_execute(|| {
 		setup_single();
 		assert_noop!(
-			Treasury::request_key(signed(OWNER), WS, KR, KeyType::Ed25519, None, KEY_FEE - 1, None),
+			key_request(KeyType::Ed25519, KEY_FEE - 1, None),
 			Error::<Test>::FeeAboveMaximum
 		);
-		assert_ok!(Treasury::request_key(
-			signed(OWNER),
-			WS,
-			KR,
-			KeyType::Ed25519,
-			None,
-			KEY_FEE,
-			None
-		));
+		assert_ok!(key_request(KeyType::Ed25519, KEY_FEE, None));
 		let key = create_eip155_key();
 		assert_noop!(
 			Treasury::request_signature(
@@ -70,15 +71,7 @@ fn a_fee_raised_while_the_request_waits_fails_its_approval() {
 		set_policy(7, vec![OWNER, OWNER_2]);
 		set_workspace_sign_policy(WS, Some(7));
 		set_gate_mode(GateMode::Pending);
-		assert_ok!(Treasury::request_key(
-			signed(OWNER),
-			WS,
-			KR,
-			KeyType::Ed25519,
-			None,
-			KEY_FEE,
-			None
-		));
+		assert_ok!(key_request(KeyType::Ed25519, KEY_FEE, None));
 		// The keyring's admin raises the fee before the second owner approves.
 		set_keyring(KR, vec![PARTY_A], 1, KEY_FEE + 1, SIGN_FEE);
 		assert_eq!(approve(0), Err(Error::<Test>::FeeAboveMaximum.into()));
@@ -91,15 +84,7 @@ fn a_fee_raised_while_the_request_waits_fails_its_approval() {
 fn the_memo_is_stored_and_returned_in_the_events() {
 	build_and_execute(|| {
 		setup_single();
-		assert_ok!(Treasury::request_key(
-			signed(OWNER),
-			WS,
-			KR,
-			KeyType::EcdsaSecp256k1,
-			None,
-			Balance::MAX,
-			memo(b"order-42")
-		));
+		assert_ok!(key_request(KeyType::EcdsaSecp256k1, Balance::MAX, memo(b"order-42")));
 		let request = last_id();
 		assert_eq!(KeyRequests::<Test>::get(request).unwrap().memo.to_vec(), b"order-42".to_vec());
 		assert!(matches!(
@@ -130,30 +115,14 @@ fn the_memo_is_stored_and_returned_in_the_events() {
 		)));
 		// At most MaxMemoLength (16 in the mock) bytes.
 		assert_noop!(
-			Treasury::request_key(
-				signed(OWNER),
-				WS,
-				KR,
-				KeyType::Ed25519,
-				None,
-				Balance::MAX,
-				Some(vec![b'x'; 17])
-			),
+			key_request(KeyType::Ed25519, Balance::MAX, Some(vec![b'x'; 17])),
 			Error::<Test>::MemoTooLong
 		);
 		// A request that waits carries its memo in RequestAwaitingApproval.
 		set_policy(7, vec![OWNER, OWNER_2]);
 		set_workspace_sign_policy(WS, Some(7));
 		set_gate_mode(GateMode::Pending);
-		assert_ok!(Treasury::request_key(
-			signed(OWNER),
-			WS,
-			KR,
-			KeyType::Ed25519,
-			None,
-			Balance::MAX,
-			memo(b"waits")
-		));
+		assert_ok!(key_request(KeyType::Ed25519, Balance::MAX, memo(b"waits")));
 		assert!(matches!(
 			last_event(),
 			Event::RequestAwaitingApproval { memo, .. } if memo.to_vec() == b"waits".to_vec()
